@@ -1,0 +1,94 @@
+#include "cli/cli.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "cli/context.hpp"
+#include "manifest/diagnostics.hpp"
+#include "render/runtime.hpp"
+#include "util/error.hpp"
+#include "util/version.hpp"
+
+namespace prerender::cli {
+
+void SelectionOptions::add_to(CLI::App& command) {
+  command.add_option("--top", top, "Only the N most requested assets")->check(CLI::PositiveNumber);
+  command.add_option("--only", only, "Only assets whose id matches this glob ('*' also matches '/')");
+  command.add_option("--shard", shard, "Only shard K of N (0-based K/N, by a stable hash of the asset id)");
+}
+
+engine::Selection SelectionOptions::selection() const {
+  engine::Selection out{only, top, std::nullopt};
+  if (shard) {
+    out.shard = engine::parse_shard(*shard);
+    if (!out.shard) throw CLI::ValidationError("--shard", "must be K/N with 0 <= K < N, e.g. 0/4");
+  }
+  return out;
+}
+
+ExitCode report_manifest_error(const std::exception& error, const std::string& file) {
+  std::size_t count = 1;
+  if (const auto* manifest_error = dynamic_cast<const manifest::ManifestError*>(&error)) {
+    count = manifest_error->items().size();
+    for (const manifest::Diagnostic& d : manifest_error->items()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+  } else {
+    std::fprintf(stderr, "%s: %s\n", file.c_str(), error.what());
+  }
+  std::fprintf(stderr, "prerender: %zu problem%s in %s; nothing was rendered\n", count, count == 1 ? "" : "s",
+               file.c_str());
+  return ExitCode::usage;
+}
+
+namespace {
+
+constexpr const char* k_exit_codes =
+    "Exit codes: 0 everything requested is present and up to date; 1 some renditions failed (the others\n"
+    "were written); 2 usage or manifest error (nothing rendered); 3 check found differences;\n"
+    "130/143 interrupted by SIGINT/SIGTERM (what finished is recorded and kept).";
+
+void print_version() {
+  std::string formats;
+  for (const std::string& f : render::writable_formats()) formats += (formats.empty() ? "" : " ") + f;
+  fmt::print("prerender {}\nlibvips {}\nwrites: {}\n", util::k_version, render::libvips_version(), formats);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Context context;
+  context.argv0 = argc > 0 ? argv[0] : "prerender";
+  try {
+    render::VipsRuntime runtime(context.argv0);
+    CLI::App app{"prerender: pre-renders image renditions in batch for CDNs, from a YAML manifest.", "prerender"};
+    app.footer(k_exit_codes);
+    app.require_subcommand(0, 1);
+    bool version = false;
+    app.add_flag("--version", version, "Print the renderer and libvips versions and the formats this build writes");
+    add_validate(app, context);
+    add_presets(app, context);
+    add_plan(app, context);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      const int code = app.exit(e);
+      return code == 0 ? 0 : to_int(ExitCode::usage);
+    }
+    if (version) {
+      print_version();
+      return 0;
+    }
+    if (app.get_subcommands().empty()) {
+      std::fprintf(stderr, "%s", app.help().c_str());
+      return to_int(ExitCode::usage);
+    }
+    return to_int(context.exit_code);
+  } catch (const util::FatalError& e) {
+    std::fprintf(stderr, "prerender: %s\n", e.what());
+    return to_int(ExitCode::usage);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "prerender: unexpected error: %s\n", e.what());
+    return to_int(ExitCode::usage);
+  }
+}
+
+}  // namespace prerender::cli

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/exit_code.hpp"
+#include "engine/plan.hpp"
+
+namespace prerender::cli {
+
+// What every command shares: where the process started and the exit code its callback sets.
+struct Context {
+  const char* argv0 = "prerender";
+  ExitCode exit_code = ExitCode::ok;
+};
+
+// --top, --only and --shard, shared by the commands that select assets.
+struct SelectionOptions {
+  std::optional<std::size_t> top;
+  std::optional<std::string> only;
+  std::optional<std::string> shard;
+
+  void add_to(CLI::App& command);
+  // Throws CLI::ValidationError when --shard is malformed.
+  engine::Selection selection() const;
+};
+
+// Prints every manifest problem to stderr and a count line; returns ExitCode::usage.
+ExitCode report_manifest_error(const std::exception& error, const std::string& file);
+
+void add_validate(CLI::App& app, Context& context);
+void add_presets(CLI::App& app, Context& context);
+void add_plan(CLI::App& app, Context& context);
+
+}  // namespace prerender::cli

@@ -1,0 +1,148 @@
+#include "engine/plan.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+#include <unordered_map>
+
+#include "output/path_template.hpp"
+#include "util/glob.hpp"
+#include "util/hash.hpp"
+
+namespace prerender::engine {
+
+std::size_t Plan::rendition_count() const {
+  std::size_t n = 0;
+  for (const PlannedAsset& a : assets) n += a.renditions.size();
+  return n;
+}
+
+std::optional<Shard> parse_shard(std::string_view text) {
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  Shard shard;
+  auto r1 = std::from_chars(text.data(), text.data() + slash, shard.index);
+  auto r2 = std::from_chars(text.data() + slash + 1, text.data() + text.size(), shard.count);
+  if (r1.ec != std::errc() || r1.ptr != text.data() + slash || r2.ec != std::errc() ||
+      r2.ptr != text.data() + text.size() || shard.count == 0 || shard.index >= shard.count)
+    return std::nullopt;
+  return shard;
+}
+
+bool in_shard(std::string_view asset_id, Shard shard) {
+  return util::stable_hash64(asset_id) % shard.count == shard.index;
+}
+
+namespace {
+
+std::optional<int> device_pixels(std::optional<int> css, double dpr) {
+  if (!css) return std::nullopt;
+  return static_cast<int>(std::lround(*css * dpr));
+}
+
+}  // namespace
+
+Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, manifest::Diagnostics& diagnostics,
+                bool report_missing_sources) {
+  const auto parsed = output::PathTemplate::parse(manifest.output.path);
+  if (const auto* reason = std::get_if<std::string>(&parsed)) {
+    diagnostics.error(manifest.output.path_at.file, manifest.output.path_at.mark,
+                      fmt::format("'output.path' \"{}\": {}", manifest.output.path, *reason));
+    return {};
+  }
+  const auto& path_template = std::get<output::PathTemplate>(parsed);
+
+  // A template without {width} or {height} is fine for every preset; one with them needs the preset
+  // to set that side. Reported once per preset.
+  for (const auto& [name, preset] : manifest.presets) {
+    for (auto [placeholder, side, present] : {std::tuple{output::Placeholder::width, "width", preset.resize.width.has_value()},
+                                              std::tuple{output::Placeholder::height, "height", preset.resize.height.has_value()}}) {
+      if (path_template.uses(placeholder) && !present) {
+        const auto& at = manifest.preset_at.at(name);
+        diagnostics.error(at.file, at.mark,
+                          fmt::format("preset '{}' sets no resize.{} but 'output.path' uses {{{}}}", name, side, side));
+      }
+    }
+  }
+  const bool distinguishes_formats =
+      path_template.uses(output::Placeholder::format) || path_template.uses(output::Placeholder::ext);
+
+  std::vector<const manifest::Asset*> order;
+  order.reserve(manifest.assets.size());
+  for (const manifest::Asset& asset : manifest.assets) order.push_back(&asset);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const manifest::Asset* a, const manifest::Asset* b) { return a->requests > b->requests; });
+
+  Plan plan;
+  plan.assets.reserve(order.size());
+  std::unordered_map<std::string, std::pair<const manifest::Asset*, const PlannedRendition*>> owners;
+  std::size_t path_errors = 0;
+  for (const manifest::Asset* asset : order) {
+    PlannedAsset planned{asset, {}, false};
+    for (const std::string& preset_name : asset->presets) {
+      const presets::Preset& preset = manifest.presets.at(preset_name);
+      if (preset.formats.size() > 1 && !distinguishes_formats && path_errors++ < 20) {
+        const auto& at = manifest.preset_at.at(preset_name);
+        diagnostics.error(at.file, at.mark,
+                          fmt::format("preset '{}' has several formats but 'output.path' has no {{ext}} or {{format}}",
+                                      preset_name));
+      }
+      for (presets::Format format : preset.formats) {
+        for (double dpr : preset.dpr) {
+          PlannedRendition r{&preset, format, dpr, device_pixels(preset.resize.width, dpr),
+                             device_pixels(preset.resize.height, dpr), {}};
+          r.path = output::expand(path_template, {asset->id, preset_name, format, dpr, r.box_width, r.box_height});
+          if (std::string problem = output::path_problem(r.path); !problem.empty()) {
+            if (path_errors++ < 50)
+              diagnostics.error(asset->at.file, asset->at.mark,
+                                fmt::format("asset '{}' with preset '{}' writes '{}': {}", asset->id, preset_name,
+                                            r.path, problem));
+            continue;
+          }
+          planned.renditions.push_back(std::move(r));
+        }
+      }
+    }
+    plan.assets.push_back(std::move(planned));
+  }
+  // Collisions, once every path is known (pointers into plan.assets are stable from here on).
+  for (const PlannedAsset& planned : plan.assets) {
+    for (const PlannedRendition& r : planned.renditions) {
+      auto [it, inserted] = owners.try_emplace(r.path, planned.asset, &r);
+      if (!inserted && path_errors++ < 50) {
+        const auto& [other_asset, other] = it->second;
+        diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
+                          fmt::format("two renditions write '{}': asset '{}' preset '{}' {} and asset '{}' preset '{}' {}",
+                                      r.path, other_asset->id, other->preset->name, presets::name(other->format),
+                                      planned.asset->id, r.preset->name, presets::name(r.format)));
+      }
+    }
+  }
+  if (path_errors > 50)
+    diagnostics.error(manifest.file.string(), {}, fmt::format("{} more output path problems not shown", path_errors - 50));
+
+  // Selection.
+  std::vector<PlannedAsset> selected;
+  selected.reserve(plan.assets.size());
+  for (PlannedAsset& planned : plan.assets) {
+    if (selection.only && !util::glob_match(*selection.only, planned.asset->id)) continue;
+    if (selection.top && selected.size() >= *selection.top) break;
+    selected.push_back(std::move(planned));
+  }
+  if (selection.shard) {
+    std::erase_if(selected, [&](const PlannedAsset& a) { return !in_shard(a.asset->id, *selection.shard); });
+  }
+  for (PlannedAsset& planned : selected) {
+    std::error_code ec;
+    planned.source_missing = !std::filesystem::is_regular_file(planned.asset->source_path, ec);
+    if (planned.source_missing && report_missing_sources)
+      diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
+                        fmt::format("asset '{}': source '{}' does not exist", planned.asset->id,
+                                    planned.asset->source_path.string()));
+  }
+  plan.assets = std::move(selected);
+  return plan;
+}
+
+}  // namespace prerender::engine

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "manifest/diagnostics.hpp"
+#include "manifest/manifest.hpp"
+#include "presets/preset.hpp"
+
+namespace prerender::engine {
+
+struct PlannedRendition {
+  const presets::Preset* preset = nullptr;
+  presets::Format format = presets::Format::jpeg;
+  double dpr = 1;
+  std::optional<int> box_width, box_height;  // the target box in device pixels (CSS px x dpr)
+  std::string path;                          // relative to the output root
+};
+
+struct PlannedAsset {
+  const manifest::Asset* asset = nullptr;
+  std::vector<PlannedRendition> renditions;
+  bool source_missing = false;
+};
+
+struct Shard {
+  std::uint32_t index = 0;  // 0-based, as a Kubernetes completion index
+  std::uint32_t count = 1;
+};
+
+// Which assets a command works on. Applied in this order: only, then top, then shard, so that
+// "--top 1000 --shard 0/4" gives each of four shards a quarter of the top 1000.
+struct Selection {
+  std::optional<std::string> only;  // glob over asset ids; '*' also matches '/'
+  std::optional<std::size_t> top;
+  std::optional<Shard> shard;
+};
+
+struct Plan {
+  std::vector<PlannedAsset> assets;  // priority order: requests descending, then manifest order
+  std::size_t rendition_count() const;
+};
+
+// Parses "K/N" with 0 <= K < N. Returns nothing when malformed.
+std::optional<Shard> parse_shard(std::string_view text);
+
+// True when the asset id falls into the shard (a stable hash of the id, so an asset's renditions stay
+// together and every process agrees with no coordination).
+bool in_shard(std::string_view asset_id, Shard shard);
+
+// Expands every asset x preset x format x dpr into an output path and checks them all: the template,
+// paths escaping the output root, and two renditions on one path (across the whole manifest, whatever
+// the selection). Problems go to `diagnostics` with the position of the template or asset. Assets whose
+// source does not exist are marked (and reported when `report_missing_sources`).
+Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, manifest::Diagnostics& diagnostics,
+                bool report_missing_sources);
+
+}  // namespace prerender::engine

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace prerender::manifest {
+
+// One key table per mapping of the manifest. They feed validation, "did you mean" suggestions, and
+// the test that keeps docs/manifest.schema.json in step with the parser.
+inline constexpr std::array<std::string_view, 7> k_manifest_keys{"version", "include", "sources", "output",
+                                                                 "limits",  "presets", "assets"};
+inline constexpr std::array<std::string_view, 3> k_library_keys{"version", "include", "presets"};
+inline constexpr std::array<std::string_view, 1> k_sources_keys{"root"};
+inline constexpr std::array<std::string_view, 3> k_output_keys{"root", "path", "base_url"};
+inline constexpr std::array<std::string_view, 5> k_limits_keys{"max_pixels", "max_file_bytes", "max_frames",
+                                                               "max_seconds", "allow_untrusted"};
+inline constexpr std::array<std::string_view, 27> k_preset_keys{
+    "extends",  "resize",    "crop",        "trim",      "pad",       "background",  "rotate",
+    "flip",     "flop",      "sharpen",     "blur",      "grayscale", "overlay",     "keep",
+    "format",   "quality",   "lossless",    "effort",    "progressive", "chroma_subsampling", "palette",
+    "bitdepth", "max_bytes", "animation",   "max_frames", "dpr",      "check"};
+inline constexpr std::array<std::string_view, 5> k_resize_keys{"width", "height", "fit", "gravity", "enlarge"};
+inline constexpr std::array<std::string_view, 4> k_region_keys{"left", "top", "width", "height"};
+inline constexpr std::array<std::string_view, 4> k_pad_keys{"top", "right", "bottom", "left"};
+inline constexpr std::array<std::string_view, 5> k_overlay_keys{"image", "gravity", "offset", "width", "opacity"};
+inline constexpr std::array<std::string_view, 1> k_check_keys{"max_difference"};
+inline constexpr std::array<std::string_view, 5> k_asset_keys{"id", "source", "presets", "requests", "focus"};
+
+}  // namespace prerender::manifest

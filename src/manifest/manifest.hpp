@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "manifest/diagnostics.hpp"
+#include "presets/preset.hpp"
+
+namespace prerender::manifest {
+
+struct Located {
+  std::string file;  // the manifest file, as given
+  Mark mark;
+};
+
+struct OutputSpec {
+  std::filesystem::path root;                      // resolved against the manifest's folder
+  std::string path = "{asset}/{preset}{dpr}.{ext}";  // the path template, relative to root
+  Located path_at;
+  std::string base_url;                            // "" or ending in '/'
+};
+
+struct Limits {
+  std::uint64_t max_pixels = 100'000'000;
+  std::uint64_t max_file_bytes = 64ull << 20;
+  int max_frames = 1000;
+  double max_seconds = 120;
+  bool allow_untrusted = false;
+};
+
+struct Focus {
+  double x = 0.5, y = 0.5;  // fractions of the upright source's width and height
+};
+
+struct Asset {
+  std::string id;
+  std::string source;                    // as written (for a glob: the matched relative path)
+  std::filesystem::path source_path;     // resolved against sources.root
+  std::vector<std::string> presets;
+  std::uint64_t requests = 0;
+  std::optional<Focus> focus;
+  std::size_t order = 0;                 // position in the manifest (glob matches in sorted order)
+  Located at;
+};
+
+struct Manifest {
+  std::filesystem::path file;
+  std::filesystem::path folder;
+  int version = 1;
+  std::vector<std::filesystem::path> files;    // the manifest and every included library
+  std::filesystem::path sources_root;
+  OutputSpec output;
+  Limits limits;
+  std::map<std::string, presets::Preset> presets;  // resolved, by name
+  std::map<std::string, Located> preset_at;        // where each preset is defined
+  std::vector<Asset> assets;                       // manifest order
+};
+
+// Loads a manifest and the preset libraries it includes, resolves `extends` and defaults, and expands
+// glob sources. Throws ManifestError with every problem found (file:line:col each) when there is any.
+Manifest load_manifest(const std::filesystem::path& file);
+
+// The same, collecting problems into `diagnostics` instead of throwing, so that a caller can add the
+// problems of later checks (output paths) and report everything at once. What could not be read is
+// left out of the result (an asset with a bad id, a preset name that does not exist).
+Manifest load_manifest(const std::filesystem::path& file, Diagnostics& diagnostics);
+
+// Loads only preset libraries (a file with `presets:` and optional `include:`), e.g. the bundled
+// presets/ folder for `prerender render -p`. Throws ManifestError.
+std::map<std::string, presets::Preset> load_preset_library(const std::vector<std::filesystem::path>& files);
+
+}  // namespace prerender::manifest

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "presets/preset.hpp"
+
+namespace prerender::presets {
+
+// Everything an encoder needs, with no option left to a library default.
+struct EncodeSettings {
+  Format format = Format::jpeg;
+  int quality = 80;
+  int effort = 0;
+  bool lossless = false;
+  bool progressive = false;
+  Chroma chroma = Chroma::s420;
+  bool palette = false;
+  int bitdepth = 8;
+  bool operator==(const EncodeSettings&) const = default;
+};
+
+// What a format can do, and the settings it gets when a preset says nothing. This table is the one
+// place where per-format defaults are decided; README "Formats" documents it.
+struct FormatTraits {
+  Format format;
+  bool has_alpha;        // can store transparency
+  bool can_animate;
+  bool uses_quality;     // quality changes the output (lossy, or palette quantisation)
+  std::optional<std::pair<int, int>> effort_range;  // unset: the format has no effort setting
+  std::vector<int> bitdepths;
+  EncodeSettings defaults;
+};
+
+const FormatTraits& traits(Format format);
+std::span<const FormatTraits> all_traits();
+
+// The preset's encoder settings for one of its formats: its own values over the format's defaults.
+EncodeSettings encode_settings(const Preset& preset, Format format);
+
+// Why `preset` cannot be encoded as `format` (an effort or bit depth the format does not have, a byte
+// budget on a lossless output), one message each; empty when it can.
+std::vector<std::string> format_problems(const Preset& preset, Format format);
+
+}  // namespace prerender::presets

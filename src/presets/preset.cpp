@@ -1,0 +1,108 @@
+#include "presets/preset.hpp"
+
+#include <fmt/format.h>
+
+namespace prerender::presets {
+
+std::string_view extension(Format format) { return format == Format::jpeg ? "jpg" : name(format); }
+
+std::string_view content_type(Format format) {
+  switch (format) {
+    case Format::jpeg: return "image/jpeg";
+    case Format::png: return "image/png";
+    case Format::webp: return "image/webp";
+    case Format::avif: return "image/avif";
+    case Format::heic: return "image/heic";
+    case Format::jxl: return "image/jxl";
+    case Format::gif: return "image/gif";
+  }
+  return "application/octet-stream";
+}
+
+std::string to_string(Colour colour) {
+  if (colour.a == 255) return fmt::format("#{:02x}{:02x}{:02x}", colour.r, colour.g, colour.b);
+  return fmt::format("#{:02x}{:02x}{:02x}{:02x}", colour.r, colour.g, colour.b, colour.a);
+}
+
+namespace {
+
+template <typename T>
+void take(std::optional<T>& out, const std::optional<T>& parent, const std::optional<T>& child) {
+  out = child ? child : parent;
+}
+
+}  // namespace
+
+PresetSpec merge(const PresetSpec& parent, const PresetSpec& child) {
+  PresetSpec out;
+  out.extends = child.extends;
+  take(out.resize.width, parent.resize.width, child.resize.width);
+  take(out.resize.height, parent.resize.height, child.resize.height);
+  take(out.resize.fit, parent.resize.fit, child.resize.fit);
+  take(out.resize.gravity, parent.resize.gravity, child.resize.gravity);
+  take(out.resize.enlarge, parent.resize.enlarge, child.resize.enlarge);
+  take(out.crop, parent.crop, child.crop);
+  take(out.trim, parent.trim, child.trim);
+  take(out.pad, parent.pad, child.pad);
+  take(out.background, parent.background, child.background);
+  take(out.rotate, parent.rotate, child.rotate);
+  take(out.flip, parent.flip, child.flip);
+  take(out.flop, parent.flop, child.flop);
+  take(out.sharpen, parent.sharpen, child.sharpen);
+  take(out.blur, parent.blur, child.blur);
+  take(out.grayscale, parent.grayscale, child.grayscale);
+  take(out.overlay, parent.overlay, child.overlay);
+  take(out.keep, parent.keep, child.keep);
+  take(out.formats, parent.formats, child.formats);
+  take(out.quality, parent.quality, child.quality);
+  take(out.effort, parent.effort, child.effort);
+  take(out.bitdepth, parent.bitdepth, child.bitdepth);
+  take(out.lossless, parent.lossless, child.lossless);
+  take(out.progressive, parent.progressive, child.progressive);
+  take(out.palette, parent.palette, child.palette);
+  take(out.chroma, parent.chroma, child.chroma);
+  take(out.max_bytes, parent.max_bytes, child.max_bytes);
+  take(out.animation, parent.animation, child.animation);
+  take(out.max_frames, parent.max_frames, child.max_frames);
+  take(out.dpr, parent.dpr, child.dpr);
+  take(out.max_difference, parent.max_difference, child.max_difference);
+  return out;
+}
+
+Preset resolve(std::string name, const PresetSpec& spec) {
+  Preset out;
+  out.name = std::move(name);
+  out.resize.width = spec.resize.width;
+  out.resize.height = spec.resize.height;
+  out.resize.fit = spec.resize.fit.value_or(out.resize.fit);
+  out.resize.gravity = spec.resize.gravity.value_or(out.resize.gravity);
+  out.resize.enlarge = spec.resize.enlarge.value_or(out.resize.enlarge);
+  out.crop = spec.crop;
+  if (spec.trim && *spec.trim > 0) out.trim = spec.trim;
+  out.pad = spec.pad.value_or(out.pad);
+  out.background = spec.background.value_or(out.background);
+  out.rotate = spec.rotate.value_or(0);
+  out.flip = spec.flip.value_or(false);
+  out.flop = spec.flop.value_or(false);
+  if (spec.sharpen && *spec.sharpen > 0) out.sharpen = spec.sharpen;
+  if (spec.blur && *spec.blur > 0) out.blur = spec.blur;
+  out.grayscale = spec.grayscale.value_or(false);
+  out.overlay = spec.overlay;
+  out.keep = spec.keep.value_or(out.keep);
+  out.formats = spec.formats.value_or(out.formats);
+  out.quality = spec.quality;
+  out.effort = spec.effort;
+  out.bitdepth = spec.bitdepth;
+  out.lossless = spec.lossless;
+  out.progressive = spec.progressive;
+  out.palette = spec.palette;
+  out.chroma = spec.chroma;
+  out.max_bytes = spec.max_bytes;
+  out.animation = spec.animation.value_or(out.animation);
+  out.max_frames = spec.max_frames.value_or(out.max_frames);
+  out.dpr = spec.dpr.value_or(out.dpr);
+  out.max_difference = spec.max_difference.value_or(out.max_difference);
+  return out;
+}
+
+}  // namespace prerender::presets

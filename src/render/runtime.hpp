@@ -1,0 +1,41 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prerender::render {
+
+// libvips for the whole process: initialised once, single-threaded (parallelism belongs to the task
+// graph), operation cache off (a batch never reuses an operation; the cache only holds memory), loaders
+// libvips marks untrusted blocked, warnings routed to `on_warning`. Shut down in the destructor.
+// Throws util::FatalError when libvips cannot start.
+class VipsRuntime {
+ public:
+  using WarningSink = std::function<void(std::string_view domain, std::string_view message)>;
+
+  explicit VipsRuntime(const char* argv0, WarningSink on_warning = {});
+  ~VipsRuntime();
+  VipsRuntime(const VipsRuntime&) = delete;
+  VipsRuntime& operator=(const VipsRuntime&) = delete;
+
+  // Replaces where warnings go (tests count them).
+  void set_warning_sink(WarningSink sink);
+  // Delivers one warning to the sink (or stderr when there is none).
+  void warn(std::string_view domain, std::string_view message);
+
+ private:
+  std::mutex m_mutex;
+  WarningSink m_sink;  // guarded by m_mutex: libvips warns from any thread
+  unsigned m_handler = 0;
+};
+
+// "8.14.1".
+std::string libvips_version();
+
+// The output formats (preset names) this libvips can write.
+std::vector<std::string> writable_formats();
+
+}  // namespace prerender::render
