@@ -32,5 +32,6 @@ ExitCode report_manifest_error(const std::exception& error, const std::string& f
 void add_validate(CLI::App& app, Context& context);
 void add_presets(CLI::App& app, Context& context);
 void add_plan(CLI::App& app, Context& context);
+void add_render(CLI::App& app, Context& context);
 
 }  // namespace prerender::cli

@@ -88,13 +88,7 @@ class Loader {
     m_stack.push_back(fs::weakly_canonical(file));
     const fs::path folder = file.parent_path();
     if (const YamlNode* include = root.find("include")) {
-      std::vector<const YamlNode*> items;
-      if (include->is_sequence()) {
-        for (const auto& item : include->items) items.push_back(item.get());
-      } else {
-        items.push_back(include);
-      }
-      for (const YamlNode* item : items) {
+      for (const YamlNode* item : include->as_list()) {
         auto path = reader.string(*item, "'include'");
         if (!path) continue;
         const Located from{reader.file(), item->mark};
@@ -254,12 +248,7 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
     else ok = false;
   }
   if (const YamlNode* presets = node.find("presets")) {
-    std::vector<const YamlNode*> items;
-    if (presets->is_sequence()) {
-      for (const auto& item : presets->items) items.push_back(item.get());
-    } else {
-      items.push_back(presets);
-    }
+    const std::vector<const YamlNode*> items = presets->as_list();
     for (const YamlNode* item : items) {
       auto name = reader.string(*item, "an asset's preset name");
       if (!name) {

@@ -192,12 +192,7 @@ class PresetReader {
   }
 
   std::optional<std::vector<Format>> formats(const YamlNode& node) const {
-    std::vector<const YamlNode*> items;
-    if (node.is_sequence()) {
-      for (const auto& item : node.items) items.push_back(item.get());
-    } else {
-      items.push_back(&node);
-    }
+    const std::vector<const YamlNode*> items = node.as_list();
     if (items.empty()) {
       m_r.error(node, fmt::format("{} must name at least one format", what("format")));
       return std::nullopt;
@@ -216,12 +211,7 @@ class PresetReader {
   }
 
   std::optional<std::vector<double>> dprs(const YamlNode& node) const {
-    std::vector<const YamlNode*> items;
-    if (node.is_sequence()) {
-      for (const auto& item : node.items) items.push_back(item.get());
-    } else {
-      items.push_back(&node);
-    }
+    const std::vector<const YamlNode*> items = node.as_list();
     if (items.empty()) {
       m_r.error(node, fmt::format("{} must list at least one density", what("dpr")));
       return std::nullopt;

@@ -18,6 +18,17 @@ const YamlNode* YamlNode::find(std::string_view key) const {
   return nullptr;
 }
 
+std::vector<const YamlNode*> YamlNode::as_list() const {
+  std::vector<const YamlNode*> out;
+  if (kind != NodeKind::sequence) {
+    out.push_back(this);
+    return out;
+  }
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(item.get());
+  return out;
+}
+
 namespace {
 
 Mark to_mark(const YAML::Mark& mark) { return {mark.line + 1, mark.column + 1}; }  // Mark is 0-based

@@ -27,6 +27,8 @@ struct YamlNode {
   bool is_scalar() const { return kind == NodeKind::scalar; }
   // The value of the first entry whose key is the scalar `key`, or nullptr.
   const YamlNode* find(std::string_view key) const;
+  // A sequence's items, or the node itself: for keys that take one value or a list ("format: webp").
+  std::vector<const YamlNode*> as_list() const;
 };
 
 using YamlNodePtr = std::shared_ptr<const YamlNode>;

@@ -106,3 +106,38 @@ Preset resolve(std::string name, const PresetSpec& spec) {
 }
 
 }  // namespace prerender::presets
+
+namespace prerender::presets {
+
+PresetSpec to_spec(const Preset& p) {
+  PresetSpec s;
+  s.resize = {p.resize.width, p.resize.height, p.resize.fit, p.resize.gravity, p.resize.enlarge};
+  s.crop = p.crop;
+  s.trim = p.trim;
+  s.pad = p.pad;
+  s.background = p.background;
+  s.rotate = p.rotate;
+  s.flip = p.flip;
+  s.flop = p.flop;
+  s.sharpen = p.sharpen;
+  s.blur = p.blur;
+  s.grayscale = p.grayscale;
+  s.overlay = p.overlay;
+  s.keep = p.keep;
+  s.formats = p.formats;
+  s.quality = p.quality;
+  s.effort = p.effort;
+  s.bitdepth = p.bitdepth;
+  s.lossless = p.lossless;
+  s.progressive = p.progressive;
+  s.palette = p.palette;
+  s.chroma = p.chroma;
+  s.max_bytes = p.max_bytes;
+  s.animation = p.animation;
+  s.max_frames = p.max_frames;
+  s.dpr = p.dpr;
+  s.max_difference = p.max_difference;
+  return s;
+}
+
+}  // namespace prerender::presets

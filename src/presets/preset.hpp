@@ -159,3 +159,10 @@ inline constexpr double k_default_sharpen_sigma = 1.0;
 inline constexpr double k_default_trim_threshold = 10.0;
 
 }  // namespace prerender::presets
+
+namespace prerender::presets {
+
+// A resolved preset as a spec with every field set, so that command-line settings can be merged over it.
+PresetSpec to_spec(const Preset& preset);
+
+}  // namespace prerender::presets

@@ -4,7 +4,10 @@
 #include <mutex>
 #include <vips/vips8>
 
+#include "presets/format_defaults.hpp"
 #include "presets/preset.hpp"
+#include "render/encode.hpp"
+#include "render/source.hpp"
 #include "util/error.hpp"
 
 namespace prerender::render {
@@ -40,6 +43,38 @@ VipsRuntime::VipsRuntime(const char* argv0, WarningSink on_warning) {
   vips_cache_set_max_mem(0);
   vips_cache_set_max_files(0);
   vips_block_untrusted_set(TRUE);
+  unblock_savers();
+  require_exif_orientation();
+}
+
+void VipsRuntime::unblock_savers() {
+  // libvips 8.14 marks the JPEG XL operations untrusted, savers included. Encoding our own pixels is not
+  // where hostile input enters, so the saver is allowed; the loader stays blocked unless opted in.
+  vips_operation_block_set("VipsForeignSaveJxl", FALSE);
+}
+
+void VipsRuntime::require_exif_orientation() {
+  // A JPEG written with orientation 6 must read back as 6; a libvips built without libexif neither writes
+  // nor reads it, and every rotated phone photo would then come out sideways.
+  try {
+    vips::VImage probe = vips::VImage::black(2, 1).copy();
+    probe.set(VIPS_META_ORIENTATION, 6);
+    VipsBlob* blob = probe.jpegsave_buffer();
+    std::size_t size = 0;
+    const void* data = vips_blob_get(blob, &size);
+    vips::VImage back = vips::VImage::new_from_buffer(data, size, "");
+    const int orientation = back.get_typeof(VIPS_META_ORIENTATION) != 0 ? back.get_int(VIPS_META_ORIENTATION) : 1;
+    vips_area_unref(VIPS_AREA(blob));
+    if (orientation == 6) return;
+  } catch (const vips::VError&) {
+  }
+  throw util::FatalError("this libvips cannot read EXIF orientation (built without libexif?): photos would not be "
+                         "turned upright, so prerender refuses to run");
+}
+
+void allow_untrusted_loaders(bool allow) {
+  vips_block_untrusted_set(allow ? FALSE : TRUE);
+  VipsRuntime::unblock_savers();
 }
 
 VipsRuntime::~VipsRuntime() {
@@ -58,12 +93,15 @@ std::string libvips_version() {
 }
 
 std::vector<std::string> writable_formats() {
+  // Encoding a tiny image is the only sure test: a saver can exist while its codec (AV1, HEVC) does not.
   std::vector<std::string> out;
-  for (presets::Format format : {presets::Format::jpeg, presets::Format::png, presets::Format::webp, presets::Format::avif,
-                                 presets::Format::heic, presets::Format::jxl, presets::Format::gif}) {
-    const std::string suffix = "x." + std::string(presets::extension(format));
-    if (vips_foreign_find_save_buffer(suffix.c_str())) out.emplace_back(presets::name(format));
-    vips_error_clear();
+  const vips::VImage pixel = vips::VImage::black(8, 8, vips::VImage::option()->set("bands", 3)).cast(VIPS_FORMAT_UCHAR);
+  for (const presets::FormatTraits& t : presets::all_traits()) {
+    try {
+      encode(pixel, t.defaults, presets::Keep{});
+      out.emplace_back(presets::name(t.format));
+    } catch (const RenderError&) {
+    }
   }
   return out;
 }

@@ -21,16 +21,26 @@ class VipsRuntime {
   VipsRuntime(const VipsRuntime&) = delete;
   VipsRuntime& operator=(const VipsRuntime&) = delete;
 
+  // Allows the savers libvips marks untrusted but that only encode our own pixels (JPEG XL).
+  static void unblock_savers();
+
   // Replaces where warnings go (tests count them).
   void set_warning_sink(WarningSink sink);
   // Delivers one warning to the sink (or stderr when there is none).
   void warn(std::string_view domain, std::string_view message);
 
  private:
+  // Throws util::FatalError when this libvips cannot read EXIF orientation (built without libexif).
+  static void require_exif_orientation();
+
   std::mutex m_mutex;
   WarningSink m_sink;  // guarded by m_mutex: libvips warns from any thread
   unsigned m_handler = 0;
 };
+
+// Loaders libvips marks untrusted (ImageMagick, PDF, ...) are blocked unless a manifest opts in with
+// limits.allow_untrusted; process-wide.
+void allow_untrusted_loaders(bool allow);
 
 // "8.14.1".
 std::string libvips_version();

@@ -1,0 +1,114 @@
+#include "render/geometry.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace prerender::render {
+namespace {
+
+int at_least_one(double v) { return std::max(1, static_cast<int>(std::lround(v))); }
+
+}  // namespace
+
+ResizePlan plan_resize(Size source, std::optional<int> box_width, std::optional<int> box_height, presets::Fit fit,
+                       bool enlarge) {
+  using presets::Fit;
+  ResizePlan plan;
+  const double sw = source.width, sh = source.height;
+  if (!box_width && !box_height) {
+    plan.scaled = plan.output = source;
+    return plan;
+  }
+  if (!box_width || !box_height) {
+    // One side given: scale uniformly to it, whatever the fit.
+    double scale = box_width ? *box_width / sw : *box_height / sh;
+    if (!enlarge) scale = std::min(scale, 1.0);
+    plan.scaled = plan.output = {at_least_one(sw * scale), at_least_one(sh * scale)};
+    plan.scale_x = plan.scale_y = scale;
+    return plan;
+  }
+  double bw = *box_width, bh = *box_height;
+  const double sx = bw / sw, sy = bh / sh;
+  switch (fit) {
+    case Fit::inside:
+    case Fit::outside: {
+      double scale = fit == Fit::inside ? std::min(sx, sy) : std::max(sx, sy);
+      if (!enlarge) scale = std::min(scale, 1.0);
+      plan.scaled = plan.output = {at_least_one(sw * scale), at_least_one(sh * scale)};
+      plan.scale_x = plan.scale_y = scale;
+      return plan;
+    }
+    case Fit::cover:
+    case Fit::contain:
+    case Fit::fill: {
+      // The scale each fit needs; without enlarge a box needing more than 1 shrinks by that factor.
+      const double need = fit == Fit::cover ? std::max(sx, sy) : fit == Fit::contain ? std::min(sx, sy) : std::max(sx, sy);
+      if (!enlarge && need > 1.0) {
+        bw /= need;
+        bh /= need;
+      }
+      const Size box{at_least_one(bw), at_least_one(bh)};
+      plan.output = box;
+      if (fit == Fit::fill) {
+        plan.scaled = box;
+        plan.scale_x = box.width / sw;
+        plan.scale_y = box.height / sh;
+        return plan;
+      }
+      const double scale = fit == Fit::cover ? std::max(box.width / sw, box.height / sh)
+                                             : std::min(box.width / sw, box.height / sh);
+      // Round the scaled size so that cover never falls short of the box, and contain never exceeds it.
+      Size scaled{at_least_one(sw * scale), at_least_one(sh * scale)};
+      if (fit == Fit::cover) {
+        scaled.width = std::max(scaled.width, box.width);
+        scaled.height = std::max(scaled.height, box.height);
+        plan.crop = Box{0, 0, box.width, box.height};
+      } else {
+        scaled.width = std::min(scaled.width, box.width);
+        scaled.height = std::min(scaled.height, box.height);
+        plan.embed = Box{(box.width - scaled.width) / 2, (box.height - scaled.height) / 2, scaled.width, scaled.height};
+      }
+      plan.scaled = scaled;
+      plan.scale_x = scaled.width / sw;
+      plan.scale_y = scaled.height / sh;
+      return plan;
+    }
+  }
+  return plan;
+}
+
+Box place(Size outer, Size inner, presets::Gravity gravity, std::optional<std::pair<double, double>> focus) {
+  using presets::Gravity;
+  const int free_x = std::max(0, outer.width - inner.width);
+  const int free_y = std::max(0, outer.height - inner.height);
+  int left = free_x / 2, top = free_y / 2;
+  switch (gravity) {
+    case Gravity::north: top = 0; break;
+    case Gravity::south: top = free_y; break;
+    case Gravity::east: left = free_x; break;
+    case Gravity::west: left = 0; break;
+    case Gravity::northeast: top = 0; left = free_x; break;
+    case Gravity::northwest: top = 0; left = 0; break;
+    case Gravity::southeast: top = free_y; left = free_x; break;
+    case Gravity::southwest: top = free_y; left = 0; break;
+    case Gravity::focus:
+      if (focus) {
+        left = std::clamp(static_cast<int>(std::lround(focus->first * outer.width - inner.width / 2.0)), 0, free_x);
+        top = std::clamp(static_cast<int>(std::lround(focus->second * outer.height - inner.height / 2.0)), 0, free_y);
+      }
+      break;
+    default: break;  // centre; entropy and attention are decided by libvips at render time
+  }
+  return {left, top, std::min(inner.width, outer.width), std::min(inner.height, outer.height)};
+}
+
+Box aspect_crop(Size source, double aspect, presets::Gravity gravity, std::optional<std::pair<double, double>> focus) {
+  Size inner = source;
+  if (static_cast<double>(source.width) / source.height > aspect) inner.width = at_least_one(source.height * aspect);
+  else inner.height = at_least_one(source.width / aspect);
+  return place(source, inner, gravity, focus);
+}
+
+double needed_scale(const ResizePlan& plan) { return std::max(plan.scale_x, plan.scale_y); }
+
+}  // namespace prerender::render

@@ -1,0 +1,128 @@
+#include "render/master.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "presets/format_defaults.hpp"
+#include "render/vips_util.hpp"
+
+namespace prerender::render {
+
+Size effective_source(Size upright, const presets::Preset& preset, std::optional<std::pair<double, double>> focus) {
+  Size size = upright;
+  if (preset.crop && preset.crop->region) {
+    const presets::Region& r = *preset.crop->region;
+    size = {std::max(1, static_cast<int>(std::lround(r.width * upright.width))),
+            std::max(1, static_cast<int>(std::lround(r.height * upright.height)))};
+  } else if (preset.crop && preset.crop->aspect) {
+    const Box box = aspect_crop(upright, *preset.crop->aspect, preset.resize.gravity, focus);
+    size = {box.width, box.height};
+  }
+  if (preset.rotate == 90 || preset.rotate == 270) std::swap(size.width, size.height);
+  return size;
+}
+
+double master_scale(const SourceInfo& info, const std::vector<RenditionRequest>& requests) {
+  double scale = 0;
+  for (const RenditionRequest& request : requests) {
+    const presets::Preset& p = *request.preset;
+    if (p.trim) return 1.0;
+    const Size source = effective_source({info.width, info.height}, p, std::nullopt);
+    auto box = [&](std::optional<int> css) {
+      return css ? std::optional<int>(std::max(1, static_cast<int>(std::lround(*css * request.dpr)))) : std::nullopt;
+    };
+    const ResizePlan plan = plan_resize(source, box(p.resize.width), box(p.resize.height), p.resize.fit, p.resize.enlarge);
+    scale = std::max(scale, needed_scale(plan));
+  }
+  return std::clamp(scale, 1e-6, 1.0);
+}
+
+int frames_needed(const SourceInfo& info, const std::vector<RenditionRequest>& requests) {
+  int frames = 1;
+  for (const RenditionRequest& request : requests)
+    if (request.preset->animation == presets::Animation::keep && presets::traits(request.format).can_animate)
+      frames = std::max(frames, std::min(info.frames, request.preset->max_frames));
+  return frames;
+}
+
+namespace {
+
+// Shrink-on-load leaves the final lanczos3 reduce at least a factor of two, as libvips' thumbnail does:
+// a JPEG DCT shrink or a WebP scaled decode alone would leave the result blocky or aliased.
+int jpeg_shrink(double scale) {
+  const double factor = 1.0 / scale;
+  return factor >= 16 ? 8 : factor >= 8 ? 4 : factor >= 4 ? 2 : 1;
+}
+
+bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
+
+// Decodes with shrink-on-load where the loader has it, orientation applied.
+vips::VImage load(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames) {
+  auto* options = vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_WARNING);
+  if (info.frames > 1) options->set("n", frames);
+  if (starts_with(info.loader, "jpegload")) options->set("shrink", jpeg_shrink(scale));
+  else if (starts_with(info.loader, "webpload") && scale < 0.5) options->set("scale", scale * 2);
+  // The file form with an explicit (empty) option group: a name ending in ']' is never read as options.
+  const std::string name = path.string() + "[]";
+  return vips::VImage::new_from_file(name.c_str(), options).autorot();
+}
+
+// To 8-bit sRGB (or grey): embedded profiles honoured, CMYK without one through libvips' fallback CMYK
+// profile, 16-bit and other spaces converted.
+vips::VImage to_srgb(vips::VImage image) {
+  const VipsInterpretation interpretation = image.interpretation();
+  const bool grey = interpretation == VIPS_INTERPRETATION_B_W || interpretation == VIPS_INTERPRETATION_GREY16;
+  if (image.get_typeof(VIPS_META_ICC_NAME) != 0) {
+    image = image.icc_transform("srgb", vips::VImage::option()->set("embedded", true)->set("intent", VIPS_INTENT_RELATIVE)
+                                            ->set("input_profile", interpretation == VIPS_INTERPRETATION_CMYK ? "cmyk" : "srgb"));
+  } else if (interpretation == VIPS_INTERPRETATION_CMYK) {
+    image = image.icc_transform("srgb", vips::VImage::option()->set("input_profile", "cmyk")->set("intent", VIPS_INTENT_RELATIVE));
+  } else if (grey) {
+    if (interpretation != VIPS_INTERPRETATION_B_W || image.format() != VIPS_FORMAT_UCHAR) image = image.colourspace(VIPS_INTERPRETATION_B_W);
+  } else if (interpretation != VIPS_INTERPRETATION_sRGB || image.format() != VIPS_FORMAT_UCHAR) {
+    image = image.colourspace(VIPS_INTERPRETATION_sRGB);
+  }
+  if (image.format() != VIPS_FORMAT_UCHAR) image = image.cast(VIPS_FORMAT_UCHAR);
+  return image;
+}
+
+}  // namespace
+
+Master decode_master(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames) {
+  Master master;
+  master.info = info;
+  master.frames = std::max(1, frames);
+  try {
+    vips::VImage image = load(path, info, scale, master.frames);
+    int page_height = image.height() / master.frames;
+    if (image.get_typeof(VIPS_META_PAGE_HEIGHT) != 0) {
+      const int ph = image.get_int(VIPS_META_PAGE_HEIGHT);
+      if (ph > 0 && image.height() % ph == 0) page_height = ph;
+    }
+    master.frames = image.height() / page_height;
+    image = to_srgb(image);
+    // The rest of the shrink, per frame height so that frames stay whole.
+    const int target_width = std::max(1, static_cast<int>(std::ceil(info.width * scale)));
+    const int target_page = std::max(1, static_cast<int>(std::ceil(info.height * scale)));
+    if (target_width < image.width()) {
+      const bool alpha = image.has_alpha();
+      vips::VImage in = alpha ? image.premultiply() : image;
+      in = in.resize(static_cast<double>(target_width) / image.width(),
+                     vips::VImage::option()
+                         ->set("vscale", static_cast<double>(target_page) / page_height)
+                         ->set("kernel", VIPS_KERNEL_LANCZOS3));
+      image = (alpha ? in.unpremultiply() : in).cast(VIPS_FORMAT_UCHAR);
+      page_height = image.height() / master.frames;
+    }
+    // Materialise once: every rendition of the asset reads these pixels.
+    master.image = image.copy_memory();
+    master.page_height = page_height;
+  } catch (const vips::VError& e) {
+    throw RenderError("cannot decode the source: " + first_line(e));
+  }
+  master.scale = static_cast<double>(master.image.width()) / info.width;
+  return master;
+}
+
+}  // namespace prerender::render

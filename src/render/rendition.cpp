@@ -1,0 +1,229 @@
+#include "render/rendition.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "presets/format_defaults.hpp"
+#include "render/encode.hpp"
+#include "render/vips_util.hpp"
+
+namespace prerender::render {
+namespace {
+
+using presets::Gravity;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<double> colour_bands(const presets::Colour& c, int bands) {
+  if (bands <= 2) {
+    const double grey = 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
+    return bands == 1 ? std::vector<double>{grey} : std::vector<double>{grey, static_cast<double>(c.a)};
+  }
+  if (bands == 3) return {static_cast<double>(c.r), static_cast<double>(c.g), static_cast<double>(c.b)};
+  return {static_cast<double>(c.r), static_cast<double>(c.g), static_cast<double>(c.b), static_cast<double>(c.a)};
+}
+
+vips::VImage crop_box(const vips::VImage& image, const Box& box) {
+  if (box.left == 0 && box.top == 0 && box.width == image.width() && box.height == image.height()) return image;
+  return image.extract_area(box.left, box.top, box.width, box.height);
+}
+
+// Makes the image exactly `size`, absorbing a pixel of rounding either way.
+vips::VImage exact(const vips::VImage& image, Size size) {
+  vips::VImage out = image;
+  if (out.width() > size.width || out.height() > size.height)
+    out = out.extract_area(0, 0, std::min(out.width(), size.width), std::min(out.height(), size.height));
+  if (out.width() < size.width || out.height() < size.height)
+    out = out.embed(0, 0, size.width, size.height, vips::VImage::option()->set("extend", VIPS_EXTEND_COPY));
+  return out;
+}
+
+vips::VImage resize(const vips::VImage& image, double scale_x, double scale_y) {
+  if (std::abs(scale_x - 1) < 1e-9 && std::abs(scale_y - 1) < 1e-9) return image;
+  // Resize premultiplied, so that transparent pixels' colours do not bleed into their neighbours.
+  const bool alpha = image.has_alpha();
+  vips::VImage in = alpha ? image.premultiply() : image;
+  vips::VImage out = in.resize(scale_x, vips::VImage::option()->set("vscale", scale_y)->set("kernel", VIPS_KERNEL_LANCZOS3));
+  if (alpha) out = out.unpremultiply();
+  return out.cast(VIPS_FORMAT_UCHAR);
+}
+
+struct Frame {
+  const presets::Preset& preset;
+  const RenditionRequest& request;
+  std::optional<std::pair<double, double>> focus;  // fractions of the upright source
+  double master_scale;
+  Size source;  // the upright source, one frame
+};
+
+// One frame through the preset's geometry and look, at output size.
+vips::VImage transform(vips::VImage image, const Frame& f) {
+  const presets::Preset& p = f.preset;
+  auto focus = f.focus;
+  // Pre-crop, in fractions of the source; the focal point moves with it.
+  if (p.crop) {
+    Box box;
+    const Size size{image.width(), image.height()};
+    if (p.crop->region) {
+      const presets::Region& r = *p.crop->region;
+      box = {static_cast<int>(std::lround(r.left * size.width)), static_cast<int>(std::lround(r.top * size.height)),
+             std::max(1, static_cast<int>(std::lround(r.width * size.width))),
+             std::max(1, static_cast<int>(std::lround(r.height * size.height)))};
+      box.width = std::min(box.width, size.width - box.left);
+      box.height = std::min(box.height, size.height - box.top);
+    } else {
+      box = aspect_crop(size, *p.crop->aspect, p.resize.gravity, focus);
+    }
+    if (focus)
+      focus = std::pair{(focus->first * size.width - box.left) / box.width, (focus->second * size.height - box.top) / box.height};
+    image = crop_box(image, box);
+  }
+  if (p.trim) {
+    int left = 0, top = 0, width = 0, height = 0;
+    const vips::VImage flat = image.has_alpha() ? image.flatten(vips::VImage::option()->set("background", colour_bands(p.background, 3))) : image;
+    left = flat.find_trim(&top, &width, &height,
+                          vips::VImage::option()->set("threshold", *p.trim)->set("background", flat.getpoint(0, 0)));
+    if (width > 0 && height > 0) image = crop_box(image, {left, top, width, height});
+  }
+  if (p.rotate == 90) image = image.rot(VIPS_ANGLE_D90);
+  else if (p.rotate == 180) image = image.rot(VIPS_ANGLE_D180);
+  else if (p.rotate == 270) image = image.rot(VIPS_ANGLE_D270);
+  if (p.flip) image = image.flip(VIPS_DIRECTION_VERTICAL);
+  if (p.flop) image = image.flip(VIPS_DIRECTION_HORIZONTAL);
+  if (p.rotate != 0 || p.flip || p.flop) focus.reset();  // a focal point in source terms no longer applies
+
+  // Resize. The box is in device pixels of the source; the master is already shrunk by master_scale.
+  const double dpr = f.request.dpr;
+  auto device = [&](std::optional<int> css) {
+    return css ? std::optional<int>(std::max(1, static_cast<int>(std::lround(*css * dpr)))) : std::nullopt;
+  };
+  const Size here{image.width(), image.height()};
+  // Geometry is planned on the source's own size (the decode may have rounded a side up); only a trim,
+  // known after decoding, is measured on the decoded image, which is then full size.
+  const Size in_source = p.trim ? Size{std::max(1, static_cast<int>(std::lround(here.width / f.master_scale))),
+                                       std::max(1, static_cast<int>(std::lround(here.height / f.master_scale)))}
+                                : effective_source(f.source, p, f.focus);
+  const ResizePlan plan = plan_resize(in_source, device(p.resize.width), device(p.resize.height), p.resize.fit, p.resize.enlarge);
+  image = exact(resize(image, static_cast<double>(plan.scaled.width) / here.width,
+                       static_cast<double>(plan.scaled.height) / here.height),
+                plan.scaled);
+  if (plan.crop) {
+    const Gravity g = p.resize.gravity;
+    if (g == Gravity::entropy || g == Gravity::attention) {
+      image = image.smartcrop(plan.output.width, plan.output.height,
+                              vips::VImage::option()->set("interesting", g == Gravity::entropy ? VIPS_INTERESTING_ENTROPY
+                                                                                                : VIPS_INTERESTING_ATTENTION));
+    } else {
+      image = crop_box(image, place(plan.scaled, plan.output, g, g == Gravity::focus ? focus : std::nullopt));
+    }
+  }
+  const bool output_alpha = presets::traits(f.request.format).has_alpha;
+  const bool transparent_fill = output_alpha && p.background.a < 255;
+  if (transparent_fill && !image.has_alpha()) image = image.bandjoin_const({255});
+  if (plan.embed) {
+    image = image.embed(plan.embed->left, plan.embed->top, plan.output.width, plan.output.height,
+                        vips::VImage::option()->set("extend", VIPS_EXTEND_BACKGROUND)->set("background", colour_bands(p.background, image.bands())));
+  }
+  if (p.pad.top || p.pad.right || p.pad.bottom || p.pad.left) {
+    auto px = [&](int css) { return static_cast<int>(std::lround(css * dpr)); };
+    image = image.embed(px(p.pad.left), px(p.pad.top), image.width() + px(p.pad.left) + px(p.pad.right),
+                        image.height() + px(p.pad.top) + px(p.pad.bottom),
+                        vips::VImage::option()->set("extend", VIPS_EXTEND_BACKGROUND)->set("background", colour_bands(p.background, image.bands())));
+  }
+  if (p.sharpen) image = image.sharpen(vips::VImage::option()->set("sigma", *p.sharpen * dpr)).cast(VIPS_FORMAT_UCHAR);
+  if (p.blur) image = image.gaussblur(*p.blur * dpr).cast(VIPS_FORMAT_UCHAR);
+  if (p.grayscale) {
+    const bool alpha = image.has_alpha();
+    vips::VImage grey = image.colourspace(VIPS_INTERPRETATION_B_W);
+    image = grey.colourspace(VIPS_INTERPRETATION_sRGB);
+    if (alpha && !image.has_alpha()) image = image.bandjoin(grey.extract_band(1));
+  }
+  if (p.overlay) {
+    const presets::Overlay& o = *p.overlay;
+    const int badge_width = std::max(1, static_cast<int>(std::lround(o.width * image.width())));
+    vips::VImage badge = vips::VImage::thumbnail(o.image.c_str(), badge_width,
+                                                 vips::VImage::option()->set("height", 10 * image.height())->set("size", VIPS_SIZE_BOTH));
+    if (badge.bands() < 3) badge = badge.colourspace(VIPS_INTERPRETATION_sRGB);
+    if (!badge.has_alpha()) badge = badge.bandjoin_const({255});
+    if (o.opacity < 1) badge = badge * std::vector<double>{1, 1, 1, o.opacity};
+    badge = badge.cast(VIPS_FORMAT_UCHAR);
+    Box at = place({image.width(), image.height()}, {badge.width(), badge.height()}, o.gravity);
+    const int dx = static_cast<int>(std::lround(o.offset_x * dpr)), dy = static_cast<int>(std::lround(o.offset_y * dpr));
+    // Offsets push inward from the edges the gravity names (and right/down from the centre).
+    const bool east = o.gravity == Gravity::east || o.gravity == Gravity::northeast || o.gravity == Gravity::southeast;
+    const bool south = o.gravity == Gravity::south || o.gravity == Gravity::southeast || o.gravity == Gravity::southwest;
+    at.left += east ? -dx : dx;
+    at.top += south ? -dy : dy;
+    if (image.bands() < 3) image = image.colourspace(VIPS_INTERPRETATION_sRGB);
+    image = image.composite2(badge, VIPS_BLEND_MODE_OVER, vips::VImage::option()->set("x", at.left)->set("y", at.top));
+    image = image.cast(VIPS_FORMAT_UCHAR);
+    if (!output_alpha || !transparent_fill) image = image.flatten(vips::VImage::option()->set("background", colour_bands(p.background, 3))).cast(VIPS_FORMAT_UCHAR);
+  }
+  if (image.has_alpha() && !output_alpha) {
+    image = image.flatten(vips::VImage::option()->set("background", colour_bands(p.background, image.bands() - 1))).cast(VIPS_FORMAT_UCHAR);
+  }
+  return image;
+}
+
+}  // namespace
+
+Rendered render_rendition(const Master& master, const RenditionRequest& request,
+                          std::optional<std::pair<double, double>> focus) {
+  const presets::Preset& preset = *request.preset;
+  Rendered out;
+  const auto start = std::chrono::steady_clock::now();
+  const presets::EncodeSettings settings = presets::encode_settings(preset, request.format);
+  try {
+    const Frame frame{preset, request, focus, master.scale, {master.info.width, master.info.height}};
+    const bool animate = master.frames > 1 && preset.animation == presets::Animation::keep &&
+                         presets::traits(request.format).can_animate;
+    vips::VImage image;
+    if (animate) {
+      const int frames = std::min(master.frames, preset.max_frames);
+      std::vector<vips::VImage> done;
+      done.reserve(frames);
+      for (int i = 0; i < frames; ++i)
+        done.push_back(transform(master.image.extract_area(0, i * master.page_height, master.image.width(), master.page_height), frame));
+      image = vips::VImage::arrayjoin(done, vips::VImage::option()->set("across", 1));
+      out.width = done.front().width();
+      out.height = done.front().height();
+      out.frames = frames;
+      image = image.copy();
+      image.set(VIPS_META_PAGE_HEIGHT, out.height);
+      image.set(VIPS_META_N_PAGES, frames);
+      if (master.image.get_typeof("delay") != 0) {
+        std::vector<int> delay = master.image.get_array_int("delay");
+        delay.resize(frames, delay.empty() ? 100 : delay.back());
+        image.set("delay", delay);
+      }
+      if (master.image.get_typeof("loop") != 0) image.set("loop", master.image.get_int("loop"));
+    } else {
+      vips::VImage first = master.frames > 1 ? master.image.extract_area(0, 0, master.image.width(), master.page_height) : master.image;
+      image = transform(first, frame);
+      if (image.get_typeof(VIPS_META_PAGE_HEIGHT) != 0) {
+        image = image.copy();
+        image.remove(VIPS_META_PAGE_HEIGHT);
+        image.remove(VIPS_META_N_PAGES);
+      }
+      out.width = image.width();
+      out.height = image.height();
+    }
+    // Materialise the transformed pixels once, so that a budget's repeated encodes do not redo them
+    // and the transform is timed on its own.
+    image = image.copy_memory();
+    out.transform_seconds = seconds_since(start);
+    const auto encode_start = std::chrono::steady_clock::now();
+    Budgeted encoded = encode_within(image, settings, preset.keep, preset.max_bytes);
+    out.encode_seconds = seconds_since(encode_start);
+    out.bytes = std::move(encoded.bytes);
+    out.quality = encoded.quality;
+  } catch (const vips::VError& e) {
+    throw RenderError(first_line(e));
+  }
+  return out;
+}
+
+}  // namespace prerender::render

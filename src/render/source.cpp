@@ -1,0 +1,51 @@
+#include "render/source.hpp"
+
+#include <fmt/format.h>
+#include <vips/vips8>
+
+#include "render/vips_util.hpp"
+#include "util/units.hpp"
+
+namespace prerender::render {
+
+SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits) {
+  SourceInfo info;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw RenderError("source does not exist or is not a file");
+  info.file_bytes = std::filesystem::file_size(path, ec);
+  if (ec) throw RenderError("cannot read the source: " + ec.message());
+  if (info.file_bytes == 0) throw RenderError("the source is an empty file");
+  if (info.file_bytes > limits.max_file_bytes)
+    throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})",
+                                  util::format_size(info.file_bytes), info.file_bytes,
+                                  util::format_size(limits.max_file_bytes)));
+  try {
+    vips::VSource source = vips::VSource::new_from_file(path.c_str());
+    vips::VImage header = vips::VImage::new_from_source(
+        source, "", vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_WARNING));
+    const char* loader = nullptr;
+    if (vips_image_get_string(header.get_image(), VIPS_META_LOADER, &loader) == 0 && loader) info.loader = loader;
+    info.width = header.width();
+    info.height = header.height();
+    if (header.get_typeof(VIPS_META_N_PAGES) != 0) info.frames = std::max(1, header.get_int(VIPS_META_N_PAGES));
+    // Formats that stack frames vertically report one frame's height separately.
+    if (header.get_typeof(VIPS_META_PAGE_HEIGHT) != 0) {
+      const int page_height = header.get_int(VIPS_META_PAGE_HEIGHT);
+      if (page_height > 0 && page_height < info.height) info.height = page_height;
+    }
+    if (header.get_typeof(VIPS_META_ORIENTATION) != 0 && header.get_int(VIPS_META_ORIENTATION) >= 5)
+      std::swap(info.width, info.height);
+    info.has_alpha = header.has_alpha();
+  } catch (const vips::VError& e) {
+    throw RenderError("cannot read the image header: " + first_line(e));
+  }
+  const auto pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
+  if (pixels > limits.max_pixels)
+    throw RenderError(fmt::format("the source is {}x{} = {} pixels, over limits.max_pixels ({}); refused before decoding",
+                                  info.width, info.height, pixels, limits.max_pixels));
+  if (info.frames > limits.max_frames)
+    throw RenderError(fmt::format("the source has {} frames, over limits.max_frames ({})", info.frames, limits.max_frames));
+  return info;
+}
+
+}  // namespace prerender::render

@@ -1,0 +1,67 @@
+#include <doctest/doctest.h>
+
+#include "render/geometry.hpp"
+
+using namespace prerender::render;
+using prerender::presets::Fit;
+using prerender::presets::Gravity;
+
+TEST_CASE("cover fills the box exactly and crops the overflow") {
+  const ResizePlan p = plan_resize({4000, 3000}, 1600, 900, Fit::cover, false);
+  CHECK(p.output == Size{1600, 900});
+  CHECK(p.scaled == Size{1600, 1200});
+  CHECK(p.crop.has_value());
+}
+
+TEST_CASE("contain fits inside the box and letterboxes by embedding") {
+  const ResizePlan p = plan_resize({4000, 3000}, 1600, 900, Fit::contain, false);
+  CHECK(p.output == Size{1600, 900});
+  CHECK(p.scaled == Size{1200, 900});
+  REQUIRE(p.embed.has_value());
+  CHECK(p.embed->left == 200);
+}
+
+TEST_CASE("fill stretches to the box; inside and outside keep the aspect ratio") {
+  CHECK(plan_resize({4000, 3000}, 1600, 900, Fit::fill, false).output == Size{1600, 900});
+  CHECK(plan_resize({4000, 3000}, 1600, 900, Fit::inside, false).output == Size{1200, 900});
+  CHECK(plan_resize({4000, 3000}, 1600, 900, Fit::outside, false).output == Size{1600, 1200});
+}
+
+TEST_CASE("one side given follows the source's aspect ratio") {
+  CHECK(plan_resize({4000, 3000}, 800, std::nullopt, Fit::cover, false).output == Size{800, 600});
+  CHECK(plan_resize({4000, 3000}, std::nullopt, 300, Fit::cover, false).output == Size{400, 300});
+  CHECK(plan_resize({4000, 3000}, std::nullopt, std::nullopt, Fit::cover, false).output == Size{4000, 3000});
+}
+
+TEST_CASE("cover never upscales when enlarge is false: the box shrinks, its aspect ratio kept") {
+  const ResizePlan p = plan_resize({400, 300}, 1600, 900, Fit::cover, false);
+  CHECK(p.output == Size{400, 225});
+  CHECK(p.scale_x == doctest::Approx(1.0));
+  CHECK(plan_resize({400, 300}, 1600, 900, Fit::inside, false).output == Size{400, 300});
+  CHECK(plan_resize({400, 300}, 800, std::nullopt, Fit::cover, false).output == Size{400, 300});
+  CHECK(plan_resize({400, 300}, 800, std::nullopt, Fit::cover, true).output == Size{800, 600});
+  CHECK(plan_resize({400, 300}, 1600, 900, Fit::cover, true).output == Size{1600, 900});
+}
+
+TEST_CASE("extreme aspect ratios and 1x1 sources keep every side at least one pixel") {
+  CHECK(plan_resize({798, 20}, 30, std::nullopt, Fit::cover, false).output == Size{30, 1});
+  CHECK(plan_resize({1, 1}, 100, 100, Fit::cover, false).output == Size{1, 1});
+  CHECK(plan_resize({1, 1}, 100, 50, Fit::contain, true).output == Size{100, 50});
+  CHECK(plan_resize({16, 17000}, 100, 100, Fit::cover, false).output == Size{16, 16});
+}
+
+TEST_CASE("compass gravity and a focal point place the crop") {
+  CHECK(place({1600, 1200}, {1600, 900}, Gravity::north).top == 0);
+  CHECK(place({1600, 1200}, {1600, 900}, Gravity::south).top == 300);
+  CHECK(place({1600, 1200}, {1600, 900}, Gravity::centre).top == 150);
+  CHECK(place({1600, 1200}, {1600, 900}, Gravity::focus, std::pair{0.5, 0.1}).top == 0);
+  CHECK(place({1600, 1200}, {1600, 900}, Gravity::focus, std::pair{0.5, 0.6}).top == 270);
+  CHECK(place({2000, 1000}, {1000, 1000}, Gravity::focus, std::pair{0.9, 0.5}).left == 1000);
+}
+
+TEST_CASE("an aspect pre-crop takes the largest box of that ratio") {
+  const Box b = aspect_crop({4000, 3000}, 16.0 / 9.0, Gravity::centre);
+  CHECK(b.width == 4000);
+  CHECK(b.height == 2250);
+  CHECK(b.top == 375);
+}

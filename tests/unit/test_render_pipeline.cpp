@@ -1,0 +1,199 @@
+#include <doctest/doctest.h>
+#include <filesystem>
+
+#include "render/metadata.hpp"
+#include "render_support.hpp"
+
+using namespace prerender;
+using test::fixture;
+using test::render_file;
+
+TEST_CASE("every fit mode gives exact output dimensions on a real photo") {
+  const auto photo = fixture("images/landscape-1.jpg");  // 600x450
+  struct Case {
+    const char* fit;
+    int w, h;
+  };
+  for (const Case& c : {Case{"cover", 300, 100}, Case{"contain", 300, 100}, Case{"fill", 300, 100},
+                        Case{"inside", 200, 150}, Case{"outside", 300, 225}}) {
+    CAPTURE(c.fit);
+    const auto r = render_file(photo, {{"resize.width", c.fit == std::string("inside") || c.fit == std::string("outside") ? "300" : "300"},
+                                       {"resize.height", "100"}, {"resize.fit", c.fit}, {"format", "png"}});
+    const vips::VImage out = test::decode(r.bytes);
+    if (std::string(c.fit) == "inside") {
+      CHECK(out.width() == 133);
+      CHECK(out.height() == 100);
+    } else {
+      CHECK(out.width() == c.w);
+      CHECK(out.height() == c.h);
+    }
+    CHECK(out.width() == r.width);
+    CHECK(out.height() == r.height);
+  }
+}
+
+TEST_CASE("enlarge false never upscales a small source; a 1x1 and a 40:1 strip render") {
+  const auto small = render_file(fixture("images/landscape-1.jpg"), {{"resize.width", "1600"}, {"resize.height", "900"}, {"format", "jpeg"}});
+  CHECK(small.width == 600);
+  CHECK(small.height == 338);
+  const auto tiny = render_file(fixture("images/tiny-1x1-prophoto.png"), {{"resize.width", "100"}, {"format", "png"}});
+  CHECK(tiny.width == 1);
+  CHECK(tiny.height == 1);
+  const auto strip = render_file(fixture("images/wide-798x20.png"), {{"resize.width", "30"}, {"format", "webp"}});
+  CHECK(strip.width == 30);
+  CHECK(strip.height == 1);
+}
+
+TEST_CASE("EXIF orientations 1 to 8 all come out upright") {
+  const auto reference = test::decode(render_file(fixture("images/orient/portrait-1.jpg"), {{"resize.width", "154"}, {"format", "png"}}).bytes);
+  for (int n = 2; n <= 8; ++n) {
+    CAPTURE(n);
+    const auto r = render_file(fixture("images/orient/portrait-" + std::to_string(n) + ".jpg"), {{"resize.width", "154"}, {"format", "png"}});
+    const vips::VImage out = test::decode(r.bytes);
+    REQUIRE(out.width() == reference.width());
+    REQUIRE(out.height() == reference.height());
+    // A wrong orientation differs by ~60 on this scene; JPEG noise between files is below 10.
+    CHECK(test::mean_difference(out, reference) < 12);
+    CHECK(out.get_typeof(VIPS_META_ORIENTATION) == 0);
+  }
+}
+
+namespace {
+
+// Mean CIEDE2000 between our rendition and libvips' own colour-managed conversion of the full image.
+double mean_delta_e(const std::filesystem::path& file) {
+  const auto r = render_file(file, {{"resize.width", "100"}, {"format", "png"}});
+  const vips::VImage ours = test::decode(r.bytes);
+  vips::VImage full = vips::VImage::new_from_file(file.c_str());
+  vips::VImage reference = full.icc_transform("srgb", vips::VImage::option()->set("embedded", true))
+                               .resize(static_cast<double>(ours.width()) / full.width(),
+                                       vips::VImage::option()->set("vscale", static_cast<double>(ours.height()) / full.height()));
+  if (reference.has_alpha()) reference = reference.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+  vips::VImage a = ours.has_alpha() ? ours.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255})) : ours;
+  return a.colourspace(VIPS_INTERPRETATION_LAB).dE00(reference.cast(VIPS_FORMAT_UCHAR).colourspace(VIPS_INTERPRETATION_LAB)).avg();
+}
+
+}  // namespace
+
+TEST_CASE("CMYK, Adobe RGB and Display P3 sources come out in sRGB close to a colour-managed reference") {
+  // Bound: mean CIEDE2000 below 2 (barely noticeable). Treating CMYK as RGB, or ignoring the profile,
+  // gives tens.
+  CHECK(mean_delta_e(fixture("images/cmyk-swop.jpg")) < 2.0);
+  CHECK(mean_delta_e(fixture("images/icc-adobergb.jpg")) < 2.0);
+  CHECK(mean_delta_e(fixture("images/p3-8x8.png")) < 2.0);
+  const auto r = render_file(fixture("images/cmyk-swop.jpg"), {{"resize.width", "100"}, {"format", "jpeg"}});
+  const vips::VImage out = test::decode(r.bytes);
+  CHECK(out.bands() == 3);
+  CHECK(out.interpretation() == VIPS_INTERPRETATION_sRGB);
+  CHECK(out.get_typeof(VIPS_META_ICC_NAME) == 0);  // stripped by default
+}
+
+TEST_CASE("alpha is flattened on the background for JPEG and kept for WebP") {
+  const auto jpeg = test::decode(render_file(fixture("images/webp-alpha.webp"), {{"format", "jpeg"}, {"background", "#ff0000"}}).bytes);
+  CHECK(jpeg.bands() == 3);
+  const auto source = vips::VImage::new_from_file(fixture("images/webp-alpha.webp").c_str());
+  // Find a fully transparent source pixel: it must come out as the background colour.
+  const auto corner = source.getpoint(0, 0);
+  REQUIRE(corner.size() == 4);
+  REQUIRE(corner[3] == 0);
+  const auto out = jpeg.getpoint(0, 0);
+  CHECK(out[0] > 240);
+  CHECK(out[1] < 20);
+  CHECK(out[2] < 20);
+  const auto webp = test::decode(render_file(fixture("images/webp-alpha.webp"), {{"format", "webp"}}).bytes);
+  CHECK(webp.bands() == 4);
+}
+
+TEST_CASE("an animated GIF to WebP keeps its frame count with animation: keep") {
+  const auto r = render_file(fixture("images/anim-loop3.gif"), {{"resize.width", "100"}, {"format", "webp"}, {"animation", "keep"}});
+  CHECK(r.frames == 10);
+  const vips::VImage out = vips::VImage::new_from_buffer(r.bytes.data(), r.bytes.size(), "n=-1");
+  CHECK(out.get_int(VIPS_META_N_PAGES) == 10);
+  CHECK(out.get_int(VIPS_META_PAGE_HEIGHT) == r.height);
+  CHECK(out.width() == 100);
+  const auto first = render_file(fixture("images/anim-loop3.gif"), {{"resize.width", "100"}, {"format", "webp"}});
+  CHECK(first.frames == 1);
+  const auto jpeg = render_file(fixture("images/anim-loop3.gif"), {{"resize.width", "100"}, {"format", "jpeg"}, {"animation", "keep"}});
+  CHECK(jpeg.frames == 1);
+}
+
+TEST_CASE("an overlay lands where its gravity says") {
+  test::TempDir dir;
+  const auto badge = dir.path() / "badge.png";
+  (vips::VImage::black(20, 20) + std::vector<double>{0, 0, 255}).cast(VIPS_FORMAT_UCHAR).pngsave(badge.c_str());
+  const auto r = render_file(fixture("images/landscape-1.jpg"),
+                             {{"resize.width", "300"}, {"format", "png"}, {"overlay.image", badge.string()},
+                              {"overlay.gravity", "southeast"}, {"overlay.width", "0.1"}, {"overlay.offset", "5,5"}});
+  const vips::VImage out = test::decode(r.bytes);
+  REQUIRE(out.width() == 300);
+  // Badge: 30x30 blue, 5 px in from the bottom-right corner.
+  const auto inside = out.getpoint(300 - 5 - 15, out.height() - 5 - 15);
+  CHECK(inside[2] > 240);
+  CHECK(inside[0] < 20);
+  const auto outside = out.getpoint(10, 10);
+  CHECK_FALSE((outside[2] > 240 && outside[0] < 20));
+  const auto margin = out.getpoint(299, out.height() - 1);
+  CHECK_FALSE((margin[2] > 240 && margin[0] < 20 && margin[1] < 20));
+}
+
+TEST_CASE("max_bytes holds, and an impossible budget names the smallest size reached") {
+  const auto r = render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"quality", "90"}, {"max_bytes", "20KiB"}});
+  CHECK(r.bytes.size() <= 20 * 1024);
+  CHECK(r.quality < 90);
+  CHECK_THROWS_WITH_AS(render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"max_bytes", "100B"}}),
+                       doctest::Contains("the smallest output reached was"), render::RenderError);
+}
+
+TEST_CASE("a re-render is byte-identical") {
+  for (const char* format : {"jpeg", "webp", "avif", "png"}) {
+    CAPTURE(format);
+    const test::Settings s{{"resize.width", "160"}, {"format", format}};
+    CHECK(render_file(fixture("images/landscape-1.jpg"), s).bytes == render_file(fixture("images/landscape-1.jpg"), s).bytes);
+  }
+}
+
+TEST_CASE("JPEG chroma subsampling stays 4:2:0 at high quality unless asked") {
+  const auto high = test::decode(render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"quality", "95"}}).bytes);
+  CHECK(std::string(high.get_string("jpeg-chroma-subsample")) == "4:2:0");
+  const auto full = test::decode(render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"chroma_subsampling", "4:4:4"}}).bytes);
+  CHECK(std::string(full.get_string("jpeg-chroma-subsample")) == "4:4:4");
+}
+
+TEST_CASE("metadata is stripped unless kept") {
+  const auto kept = test::decode(render_file(fixture("images/icc-adobergb.jpg"), {{"format", "jpeg"}, {"keep", "icc"}}).bytes);
+  CHECK(kept.get_typeof(VIPS_META_ICC_NAME) != 0);
+  const auto stripped = test::decode(render_file(fixture("images/icc-adobergb.jpg"), {{"format", "jpeg"}}).bytes);
+  CHECK(stripped.get_typeof(VIPS_META_ICC_NAME) == 0);
+  CHECK(stripped.get_typeof(VIPS_META_EXIF_NAME) == 0);
+}
+
+TEST_CASE("grey sources and cover crops with attention render") {
+  const auto r = render_file(fixture("images/gray-concert.jpg"), {{"resize.width", "200"}, {"resize.height", "200"}, {"resize.gravity", "attention"}, {"format", "avif"}});
+  CHECK(r.width == 200);
+  CHECK(r.height == 200);
+}
+
+TEST_CASE("asset metadata: dominant colour, readable text colour, BlurHash") {
+  const auto file = fixture("images/landscape-1.jpg");
+  const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
+  const render::Master master = render::decode_master(file, info, 0.25, 1);
+  const render::AssetMetadata m = render::asset_metadata(master);
+  CHECK(m.width == 600);
+  CHECK(m.height == 450);
+  CHECK(m.text_contrast >= 4.5);
+  CHECK(m.blurhash.size() == 28);  // 4x3 components
+  CHECK(m.blurhash[0] == 'L');     // size flag for 4x3
+}
+
+TEST_CASE("every broken source fails with a reason, and none crashes") {
+  for (const auto& entry : std::filesystem::directory_iterator(fixture("images/bad"))) {
+    CAPTURE(entry.path().filename().string());
+    CHECK_THROWS_AS(render_file(entry.path(), {{"resize.width", "100"}, {"format", "jpeg"}}), render::RenderError);
+  }
+  test::take_warnings();  // broken files warn by design
+}
+
+TEST_CASE("a decompression bomb is refused from its header") {
+  CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/bad/bomb-65536x65536.png"), manifest::Limits{}),
+                       doctest::Contains("over limits.max_pixels"), render::RenderError);
+}
