@@ -23,8 +23,6 @@ inline presets::Preset preset_of(const Settings& settings) {
 // Renders the first format at the first dpr of the preset, as `run` would (one decode, shrink-on-load).
 inline render::Rendered render_file(const std::filesystem::path& file, const Settings& settings,
                                     std::optional<std::pair<double, double>> focus = {}) {
-  static const presets::Preset* keep_alive = nullptr;
-  (void)keep_alive;
   const presets::Preset preset = preset_of(settings);
   const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
   const std::vector<render::RenditionRequest> requests{{&preset, preset.formats.front(), preset.dpr.front()}};

@@ -14,19 +14,14 @@ TEST_CASE("every fit mode gives exact output dimensions on a real photo") {
     const char* fit;
     int w, h;
   };
+  // A 300x100 box on a 4:3 photo.
   for (const Case& c : {Case{"cover", 300, 100}, Case{"contain", 300, 100}, Case{"fill", 300, 100},
-                        Case{"inside", 200, 150}, Case{"outside", 300, 225}}) {
+                        Case{"inside", 133, 100}, Case{"outside", 300, 225}}) {
     CAPTURE(c.fit);
-    const auto r = render_file(photo, {{"resize.width", c.fit == std::string("inside") || c.fit == std::string("outside") ? "300" : "300"},
-                                       {"resize.height", "100"}, {"resize.fit", c.fit}, {"format", "png"}});
+    const auto r = render_file(photo, {{"resize.width", "300"}, {"resize.height", "100"}, {"resize.fit", c.fit}, {"format", "png"}});
     const vips::VImage out = test::decode(r.bytes);
-    if (std::string(c.fit) == "inside") {
-      CHECK(out.width() == 133);
-      CHECK(out.height() == 100);
-    } else {
-      CHECK(out.width() == c.w);
-      CHECK(out.height() == c.h);
-    }
+    CHECK(out.width() == c.w);
+    CHECK(out.height() == c.h);
     CHECK(out.width() == r.width);
     CHECK(out.height() == r.height);
   }
