@@ -73,6 +73,9 @@ int run(int argc, char** argv) {
     add_presets(app, context);
     add_plan(app, context);
     add_render(app, context);
+    add_run(app, context);
+    add_merge(app, context);
+    add_urls(app, context);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -3,7 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
+#include "engine/incremental.hpp"
 #include "engine/plan.hpp"
+#include "engine/run.hpp"
 #include "manifest/manifest.hpp"
 #include "output/path_template.hpp"
 
@@ -21,8 +23,9 @@ std::string box_text(const engine::PlannedRendition& r) {
 void add_plan(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("plan", "Show what run would do, one line per rendition, without rendering");
   command->footer(
-      "Lines: action asset preset format dpr box path, in priority order (requests descending, then\n"
-      "manifest order). Example: prerender plan site.yaml --top 100 --json");
+      "Lines: action (render, skip = up to date, fail = source unreadable) asset preset format dpr box path,\n"
+      "in priority order (requests descending, then manifest order).\n"
+      "Example: prerender plan site.yaml --top 100 --json");
   struct Options {
     std::string file;
     bool json = false;
@@ -38,13 +41,20 @@ void add_plan(CLI::App& app, Context& context) {
       const manifest::Manifest manifest = manifest::load_manifest(options->file, diagnostics);
       const engine::Plan plan = engine::build_plan(manifest, options->selection.selection(), diagnostics, false);
       diagnostics.throw_if_any();
+      // What a run would skip: the journal of this output root (or of this shard).
+      const auto journal = engine::RunFiles::of(manifest.output.root, options->selection.selection().shard).journal;
+      const engine::IncrementalState state(manifest, std::filesystem::exists(journal) ? output::Journal::read(journal)
+                                                                                      : std::vector<output::RenditionRecord>{});
       std::string out;
       out.reserve(plan.rendition_count() * 96);
-      std::size_t failing = 0;
+      std::size_t failing = 0, skipping = 0;
       for (const engine::PlannedAsset& asset : plan.assets) {
-        const char* action = asset.source_missing ? "fail" : "render";
-        for (const engine::PlannedRendition& r : asset.renditions) {
-          failing += asset.source_missing ? 1 : 0;
+        const engine::AssetState decided = state.decide(asset, false);
+        for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
+          const engine::PlannedRendition& r = asset.renditions[i];
+          const char* action = !decided.error.empty() ? "fail" : decided.up_to_date[i] ? "skip" : "render";
+          failing += decided.error.empty() ? 0 : 1;
+          skipping += decided.up_to_date[i] ? 1 : 0;
           if (options->json) {
             nlohmann::json line{{"action", action},
                                 {"asset", asset.asset->id},
@@ -55,20 +65,20 @@ void add_plan(CLI::App& app, Context& context) {
             if (r.box_width) line["width"] = *r.box_width;
             if (r.box_height) line["height"] = *r.box_height;
             if (!manifest.output.base_url.empty()) line["url"] = output::url_for(manifest.output.base_url, r.path);
-            if (asset.source_missing) line["reason"] = "source does not exist: " + asset.asset->source_path.string();
+            if (!decided.error.empty()) line["reason"] = decided.error;
             out += line.dump();
             out += '\n';
           } else {
             fmt::format_to(std::back_inserter(out), "{:<6}  {}  {}  {}  {}x  {}  {}{}\n", action, asset.asset->id,
                            r.preset->name, presets::name(r.format), r.dpr, box_text(r), r.path,
-                           asset.source_missing ? "  (source does not exist)" : "");
+                           decided.error.empty() ? "" : "  (" + decided.error + ")");
           }
         }
       }
       std::fwrite(out.data(), 1, out.size(), stdout);
       std::fflush(stdout);
-      fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} failing (source missing)\n",
-                 plan.rendition_count(), plan.assets.size(), plan.rendition_count() - failing, failing);
+      fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
+                 plan.rendition_count(), plan.assets.size(), plan.rendition_count() - failing - skipping, skipping, failing);
       context.exit_code = ExitCode::ok;
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, options->file);

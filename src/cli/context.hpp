@@ -33,5 +33,8 @@ void add_validate(CLI::App& app, Context& context);
 void add_presets(CLI::App& app, Context& context);
 void add_plan(CLI::App& app, Context& context);
 void add_render(CLI::App& app, Context& context);
+void add_run(CLI::App& app, Context& context);
+void add_merge(CLI::App& app, Context& context);
+void add_urls(CLI::App& app, Context& context);
 
 }  // namespace prerender::cli

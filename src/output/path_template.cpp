@@ -91,9 +91,18 @@ std::string path_problem(std::string_view relative) {
     last = segment;
     start = end + 1;
   }
-  static constexpr std::array<std::string_view, 4> k_reserved{"renditions.jsonl", "urls.txt", "changed.txt", "run.json"};
-  for (std::string_view reserved : k_reserved)
-    if (relative == reserved) return fmt::format("'{}' is written by the tool itself", reserved);
+  // The run's own files at the root, shard variants included (renditions-0-of-4.jsonl, ...).
+  if (relative.find('/') == std::string_view::npos) {
+    struct Reserved {
+      std::string_view prefix, suffix;
+    };
+    static constexpr std::array<Reserved, 4> k_reserved{
+        {{"renditions", ".jsonl"}, {"urls", ".txt"}, {"changed", ".txt"}, {"run", ".json"}}};
+    for (const Reserved& r : k_reserved)
+      if (relative.rfind(r.prefix, 0) == 0 && relative.size() >= r.suffix.size() &&
+          relative.substr(relative.size() - r.suffix.size()) == r.suffix)
+        return fmt::format("'{}' is a name the tool writes itself", relative);
+  }
   return "";
 }
 

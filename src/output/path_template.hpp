@@ -50,7 +50,8 @@ std::string dpr_suffix(double dpr);
 
 // Why a relative output path is unsafe, or "" when it is safe: it must stay under the output root (no
 // absolute path, no '..' or '.' or empty segment), have no NUL, control character or backslash, and
-// not take a name the tool writes itself (renditions.jsonl, urls.txt, changed.txt, run.json, .prerender*).
+// not take a name the tool writes itself (renditions*.jsonl, urls*.txt, changed*.txt, run*.json at the root,
+// .prerender* anywhere).
 std::string path_problem(std::string_view relative);
 
 // base_url + the path with each segment percent-encoded (RFC 3986 unreserved characters kept).

@@ -57,7 +57,8 @@ int jpeg_shrink(double scale) {
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
-// Decodes with shrink-on-load where the loader has it, orientation applied.
+// Decodes with shrink-on-load where the loader has it, in stored orientation (sequential: rotating
+// needs random access, so it happens once the shrunk pixels are in memory).
 vips::VImage load(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames) {
   auto* options = vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_WARNING);
   if (info.frames > 1) options->set("n", frames);
@@ -65,7 +66,7 @@ vips::VImage load(const std::filesystem::path& path, const SourceInfo& info, dou
   else if (starts_with(info.loader, "webpload") && scale < 0.5) options->set("scale", scale * 2);
   // The file form with an explicit (empty) option group: a name ending in ']' is never read as options.
   const std::string name = path.string() + "[]";
-  return vips::VImage::new_from_file(name.c_str(), options).autorot();
+  return vips::VImage::new_from_file(name.c_str(), options);
 }
 
 // To 8-bit sRGB (or grey): embedded profiles honoured, CMYK without one through libvips' fallback CMYK
@@ -102,9 +103,13 @@ Master decode_master(const std::filesystem::path& path, const SourceInfo& info, 
     }
     master.frames = image.height() / page_height;
     image = to_srgb(image);
-    // The rest of the shrink, per frame height so that frames stay whole.
-    const int target_width = std::max(1, static_cast<int>(std::ceil(info.width * scale)));
-    const int target_page = std::max(1, static_cast<int>(std::ceil(info.height * scale)));
+    // The rest of the shrink, per frame height so that frames stay whole. Sizes are upright; the image
+    // is still in its stored orientation.
+    const bool swapped = image.get_typeof(VIPS_META_ORIENTATION) != 0 && image.get_int(VIPS_META_ORIENTATION) >= 5;
+    const int upright_width = std::max(1, static_cast<int>(std::ceil(info.width * scale)));
+    const int upright_page = std::max(1, static_cast<int>(std::ceil(info.height * scale)));
+    const int target_width = swapped ? upright_page : upright_width;
+    const int target_page = swapped ? upright_width : upright_page;
     if (target_width < image.width()) {
       const bool alpha = image.has_alpha();
       vips::VImage in = alpha ? image.premultiply() : image;
@@ -115,8 +120,16 @@ Master decode_master(const std::filesystem::path& path, const SourceInfo& info, 
       image = (alpha ? in.unpremultiply() : in).cast(VIPS_FORMAT_UCHAR);
       page_height = image.height() / master.frames;
     }
-    // Materialise once: every rendition of the asset reads these pixels.
-    master.image = image.copy_memory();
+    // Materialise once (every rendition of the asset reads these pixels), then turn upright in memory.
+    image = image.copy_memory();
+    if (image.get_typeof(VIPS_META_ORIENTATION) != 0 && image.get_int(VIPS_META_ORIENTATION) > 1) {
+      image = image.autorot().copy_memory();
+      if (master.frames == 1) page_height = image.height();
+    } else if (image.get_typeof(VIPS_META_ORIENTATION) != 0) {
+      image = image.copy();
+      image.remove(VIPS_META_ORIENTATION);
+    }
+    master.image = image;
     master.page_height = page_height;
   } catch (const vips::VError& e) {
     throw RenderError("cannot decode the source: " + first_line(e));

@@ -88,6 +88,8 @@ void VipsRuntime::set_warning_sink(WarningSink sink) {
   m_sink = std::move(sink);
 }
 
+void release_thread() { vips_thread_shutdown(); }
+
 std::string libvips_version() {
   return std::to_string(vips_version(0)) + "." + std::to_string(vips_version(1)) + "." + std::to_string(vips_version(2));
 }

@@ -42,6 +42,9 @@ class VipsRuntime {
 // limits.allow_untrusted; process-wide.
 void allow_untrusted_loaders(bool allow);
 
+// Frees libvips' per-thread state; for worker threads as they leave.
+void release_thread();
+
 // "8.14.1".
 std::string libvips_version();
 

@@ -36,6 +36,7 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
     if (header.get_typeof(VIPS_META_ORIENTATION) != 0 && header.get_int(VIPS_META_ORIENTATION) >= 5)
       std::swap(info.width, info.height);
     info.has_alpha = header.has_alpha();
+    if (header.get_typeof("interlaced") != 0) info.progressive = header.get_int("interlaced") != 0;
   } catch (const vips::VError& e) {
     throw RenderError("cannot read the image header: " + first_line(e));
   }

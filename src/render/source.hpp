@@ -22,6 +22,7 @@ struct SourceInfo {
   int frames = 1;
   std::uint64_t file_bytes = 0;
   bool has_alpha = false;
+  bool progressive = false;      // an interlaced JPEG: decoding holds the whole image's coefficients
 };
 
 // Reads only the header and refuses, before decoding, what the limits do not allow: a file over

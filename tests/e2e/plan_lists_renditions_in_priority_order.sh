@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # plan prints one line per rendition, most requested asset first; --json, --top, --only and --shard select.
 source "$(dirname "$0")/lib.sh"
-manifest="$PRERENDER_SOURCE_DIR/examples/site.yaml"
+# A copy: the output root of the example in the source tree may hold a run's outputs.
+mkdir -p "$WORK/src"
+cp -r "$PRERENDER_SOURCE_DIR/presets" "$WORK/src/"
+mkdir -p "$WORK/src/examples" && cp -r "$PRERENDER_SOURCE_DIR/examples/site.yaml" "$PRERENDER_SOURCE_DIR/examples/images" "$WORK/src/examples/"
+manifest="$WORK/src/examples/site.yaml"
 run_prerender plan "$manifest"
 expect_status 0
 [[ $(wc -l <"$WORK/out") == 40 ]] || fail "expected 40 plan lines"
 head -1 "$WORK/out" | grep -q "^render  shows/mountain-lake/hero  hero  avif  1x  1920x1080  shows/mountain-lake/hero/hero.avif$" ||
   fail "first line is not the most requested asset's first rendition"
-expect_err "plan: 40 renditions of 4 assets"
+expect_err "plan: 40 renditions of 4 assets: 40 to render, 0 up to date"
 
 run_prerender plan "$manifest" --json --top 1
 expect_status 0

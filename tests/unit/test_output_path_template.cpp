@@ -49,3 +49,9 @@ TEST_CASE("urls percent-encode what is not URL-safe") {
   CHECK(output::url_for("https://img.example.com/", "shows/a b/hero@2x.jpg") ==
         "https://img.example.com/shows/a%20b/hero@2x.jpg");
 }
+
+TEST_CASE("shard journals and lists are reserved names at the root") {
+  CHECK_FALSE(output::path_problem("renditions-0-of-3.jsonl").empty());
+  CHECK_FALSE(output::path_problem("urls-1-of-2.txt").empty());
+  CHECK(output::path_problem("shows/urls.txt").empty());
+}

@@ -1,0 +1,83 @@
+#include "engine/incremental.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include "engine/run.hpp"
+#include "util/hash.hpp"
+#include "util/version.hpp"
+
+namespace prerender::engine {
+
+std::string rendition_key(const PlannedAsset& asset, const PlannedRendition& r) {
+  return fmt::format("{}\t{}\t{}\t{}", asset.asset->id, r.preset->name, presets::name(r.format), r.dpr);
+}
+
+IncrementalState::IncrementalState(const manifest::Manifest& manifest, const std::vector<output::RenditionRecord>& records)
+    : m_manifest(manifest) {
+  m_previous.reserve(records.size());
+  for (const output::RenditionRecord& r : records) m_previous.insert_or_assign(r.key(), r);
+  for (const auto& [name, preset] : manifest.presets) {
+    if (!preset.overlay) continue;
+    try {
+      m_overlay_hash[name] = util::file_hash(preset.overlay->image);
+    } catch (const std::exception&) {
+      m_overlay_hash[name] = "unreadable";
+    }
+  }
+}
+
+const output::RenditionRecord* IncrementalState::previous(const std::string& key) const {
+  auto it = m_previous.find(key);
+  return it == m_previous.end() ? nullptr : &it->second;
+}
+
+bool IncrementalState::file_has_size(const std::string& relative, std::uint64_t bytes) const {
+  struct stat st {};
+  return ::stat((m_manifest.output.root / relative).c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         static_cast<std::uint64_t>(st.st_size) == bytes;
+}
+
+AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const {
+  const auto start = std::chrono::steady_clock::now();
+  AssetState s;
+  const std::string source = asset.asset->source_path.string();
+  for (const PlannedRendition& r : asset.renditions) {
+    auto overlay = m_overlay_hash.find(r.preset->name);
+    s.recipes.push_back(recipe_hash(*r.preset, r.format, r.dpr, asset.asset->focus,
+                                    overlay == m_overlay_hash.end() ? "" : overlay->second));
+    s.previous.push_back(previous(rendition_key(asset, r)));
+  }
+  struct stat st {};
+  if (::stat(source.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    s.error = "source does not exist or is not a file: " + source;
+  } else {
+    s.source_size = static_cast<std::uint64_t>(st.st_size);
+    s.source_mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    for (const output::RenditionRecord* prev : s.previous) {
+      if (prev && prev->source == source && prev->source_size == s.source_size &&
+          prev->source_mtime_ns == s.source_mtime_ns && !prev->source_hash.empty()) {
+        s.source_hash = prev->source_hash;
+        break;
+      }
+    }
+    if (s.source_hash.empty()) {
+      try {
+        s.source_hash = util::file_hash(source);
+      } catch (const std::exception& e) {
+        s.error = e.what();
+      }
+    }
+  }
+  for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
+    const output::RenditionRecord* prev = s.previous[i];
+    s.up_to_date.push_back(!force && s.error.empty() && prev && prev->status != output::Status::failed &&
+                           prev->source_hash == s.source_hash && prev->recipe_hash == s.recipes[i] &&
+                           prev->renderer_version == util::k_version && file_has_size(asset.renditions[i].path, prev->bytes));
+  }
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return s;
+}
+
+}  // namespace prerender::engine

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/plan.hpp"
+#include "manifest/manifest.hpp"
+#include "output/journal.hpp"
+
+namespace prerender::engine {
+
+// What the journal says about one asset's renditions now.
+struct AssetState {
+  std::string source_hash;
+  std::uint64_t source_size = 0;
+  std::int64_t source_mtime_ns = 0;
+  std::string error;                               // the source cannot be read: its renditions fail
+  std::vector<std::string> recipes;                // per rendition of the planned asset
+  std::vector<const output::RenditionRecord*> previous;  // the journal's latest line, or nullptr
+  std::vector<bool> up_to_date;
+  double seconds = 0;                              // spent stat-ing and hashing
+};
+
+// The incremental state of an output root: a rendition is up to date when its journal line has the same
+// source hash, recipe hash and renderer version, did not fail, and its file is present at the recorded
+// size. Hashing a source is skipped when its size and mtime match the journal's.
+class IncrementalState {
+ public:
+  IncrementalState(const manifest::Manifest& manifest, const std::vector<output::RenditionRecord>& records);
+
+  // Thread-safe after construction (read-only).
+  AssetState decide(const PlannedAsset& asset, bool force) const;
+  const output::RenditionRecord* previous(const std::string& key) const;
+  // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
+  bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
+
+ private:
+  const manifest::Manifest& m_manifest;
+  std::unordered_map<std::string, output::RenditionRecord> m_previous;
+  std::unordered_map<std::string, std::string> m_overlay_hash;
+};
+
+// asset \t preset \t format \t dpr, as RenditionRecord::key().
+std::string rendition_key(const PlannedAsset& asset, const PlannedRendition& rendition);
+
+}  // namespace prerender::engine

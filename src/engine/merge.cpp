@@ -1,0 +1,73 @@
+#include "engine/merge.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <regex>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "output/atomic_write.hpp"
+
+namespace prerender::engine {
+namespace fs = std::filesystem;
+using output::RenditionRecord;
+
+std::vector<RenditionRecord> records_in_priority_order(const std::vector<RenditionRecord>& records, const Plan& plan) {
+  std::unordered_map<std::string, std::size_t> rank;
+  std::size_t next = 0;
+  for (const PlannedAsset& asset : plan.assets)
+    for (const PlannedRendition& r : asset.renditions)
+      rank.emplace(fmt::format("{}\t{}\t{}\t{}", asset.asset->id, r.preset->name, presets::name(r.format), r.dpr), next++);
+  std::vector<std::pair<std::size_t, const RenditionRecord*>> ordered;
+  ordered.reserve(records.size());
+  for (const RenditionRecord& r : records) {
+    auto it = rank.find(r.key());
+    ordered.emplace_back(it == rank.end() ? SIZE_MAX : it->second, &r);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<RenditionRecord> out;
+  out.reserve(ordered.size());
+  for (const auto& [unused, r] : ordered) out.push_back(*r);
+  return out;
+}
+
+MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan) {
+  MergeResult result;
+  const std::regex shard_journal(R"(renditions-(\d+)-of-(\d+)\.jsonl)");
+  std::vector<fs::path> journals;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(manifest.output.root, ec))
+    if (std::regex_match(entry.path().filename().string(), shard_journal)) journals.push_back(entry.path());
+  std::sort(journals.begin(), journals.end());
+  if (journals.empty())
+    throw std::runtime_error(fmt::format("no shard journal (renditions-K-of-N.jsonl) in '{}'", manifest.output.root.string()));
+  std::unordered_map<std::string, RenditionRecord> latest;
+  for (const fs::path& journal : journals) {
+    result.journals.push_back(journal.filename().string());
+    for (RenditionRecord& r : output::Journal::read(journal)) {
+      auto [it, inserted] = latest.try_emplace(r.key(), r);
+      if (!inserted && r.finished_at >= it->second.finished_at) it->second = std::move(r);
+    }
+  }
+  result.shards = journals.size();
+  std::vector<RenditionRecord> all;
+  all.reserve(latest.size());
+  for (auto& [key, r] : latest) all.push_back(std::move(r));
+  const std::vector<RenditionRecord> ordered = records_in_priority_order(all, plan);
+  std::string journal_text, urls, changed;
+  for (const RenditionRecord& r : ordered) {
+    journal_text += output::to_json(r).dump() + "\n";
+    if (r.status != output::Status::failed) urls += r.url + "\n";
+    if (r.changed) {
+      changed += r.url + "\n";
+      ++result.changed;
+    }
+  }
+  output::write_atomically(manifest.output.root / "renditions.jsonl", journal_text);
+  output::write_atomically(manifest.output.root / "urls.txt", urls);
+  output::write_atomically(manifest.output.root / "changed.txt", changed);
+  result.records = ordered.size();
+  return result;
+}
+
+}  // namespace prerender::engine

@@ -1,0 +1,359 @@
+#include "engine/run.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <set>
+#include <sys/stat.h>
+#include <unordered_map>
+
+#include "engine/incremental.hpp"
+#include "output/atomic_write.hpp"
+#include "output/journal.hpp"
+#include "output/path_template.hpp"
+#include "presets/preset_view.hpp"
+#include "render/estimate.hpp"
+#include "render/master.hpp"
+#include "render/metadata.hpp"
+#include "render/rendition.hpp"
+#include "render/runtime.hpp"
+#include "render/source.hpp"
+#include "report/run_report.hpp"
+#include "util/error.hpp"
+#include "util/hash.hpp"
+#include "util/system.hpp"
+#include "util/version.hpp"
+
+namespace prerender::engine {
+namespace fs = std::filesystem;
+using output::RenditionRecord;
+using output::Status;
+
+RunFiles RunFiles::of(const fs::path& root, std::optional<Shard> shard) {
+  const std::string suffix = shard ? fmt::format("-{}-of-{}", shard->index, shard->count) : "";
+  return {root / ("renditions" + suffix + ".jsonl"), root / ("urls" + suffix + ".txt"),
+          root / ("changed" + suffix + ".txt"), root / ("run" + suffix + ".json")};
+}
+
+std::string recipe_hash(const presets::Preset& preset, presets::Format format, double dpr,
+                        const std::optional<manifest::Focus>& focus, const std::string& overlay_hash) {
+  nlohmann::json recipe{{"preset", presets::to_json(preset)},
+                        {"format", presets::name(format)},
+                        {"dpr", dpr},
+                        {"overlay", overlay_hash},
+                        {"renderer", util::k_version},
+                        {"libvips", render::libvips_version()}};
+  recipe["preset"].erase("check");  // the check tolerance does not change the bytes
+  if (focus) recipe["focus"] = {focus->x, focus->y};
+  return util::content_hash(recipe.dump());
+}
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string utc_now() { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr))); }
+
+// What the admitting thread decided about one asset before it entered the graph.
+struct Prepared {
+  AssetState state;
+  std::optional<render::SourceInfo> info;
+  std::vector<std::size_t> todo;              // renditions to render
+  std::vector<RenditionRecord> up_to_date;    // the others
+  double read_seconds = 0;
+};
+
+struct Outcome {
+  std::vector<RenditionRecord> records;
+};
+
+class Runner {
+ public:
+  Runner(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options)
+      : m_manifest(manifest), m_plan(plan), m_options(options), m_files(RunFiles::of(manifest.output.root, options.shard)),
+        m_prepared(plan.assets.size()) {}
+
+  RunResult run() {
+    const auto start = std::chrono::steady_clock::now();
+    std::error_code ec;
+    fs::create_directories(m_manifest.output.root, ec);
+    if (ec) throw util::FatalError(fmt::format("cannot create the output root '{}': {}", m_manifest.output.root.string(), ec.message()));
+    try {
+      m_journal.emplace(m_files.journal);
+    } catch (const std::exception& e) {
+      throw util::FatalError(e.what());
+    }
+    m_state.emplace(m_manifest, m_journal->records());
+    remove_stale_temporaries();
+
+    GraphWork<Outcome> work;
+    std::size_t next_index = 0;
+    work.next = [&]() -> std::optional<Job> {
+      if (stopping() || next_index >= m_plan.assets.size()) return std::nullopt;
+      if (m_options.deadline_seconds && seconds_since(start) > *m_options.deadline_seconds) {
+        m_result.deadline_reached = true;
+        return std::nullopt;
+      }
+      const std::size_t index = next_index++;
+      return Job{index, prepare(index)};
+    };
+    work.stopping = [&] { return stopping(); };
+    work.render = [&](const Job& job) { return render_asset(job.index); };
+    work.failed = [&](const Job& job, const std::string& what) { return fail_all(job.index, "unexpected error: " + what); };
+    work.record = [&](Outcome&& outcome) { record(std::move(outcome)); };
+    work.on_worker_exit = [] { render::release_thread(); };
+    m_result.graph = run_graph(GraphLimits{m_options.jobs, m_options.memory_budget}, work);
+
+    m_result.assets_done = m_result.graph.admitted;
+    m_result.assets_not_started = m_plan.assets.size() - m_result.graph.admitted;
+    for (std::size_t i = m_result.graph.admitted; i < m_plan.assets.size(); ++i)
+      m_result.renditions_not_started += m_plan.assets[i].renditions.size();
+    if (m_options.signal) m_result.signal = m_options.signal->load();
+    m_journal->compact();
+    write_lists();
+    m_result.wall_seconds = seconds_since(start);
+    m_result.peak_rss_bytes = util::peak_rss_bytes();
+    m_result.journal = m_files.journal;
+    report::write_run_json(m_files.summary, m_result_view());
+    m_result.summary = report::summary_text(m_result_view());
+    return m_result;
+  }
+
+ private:
+  bool stopping() const { return m_options.signal && m_options.signal->load() != 0; }
+
+  report::RunSummary m_result_view() const {
+    report::RunSummary s;
+    s.rendered = m_result.rendered;
+    s.up_to_date = m_result.up_to_date;
+    s.failed = m_result.failed;
+    s.changed = m_result.changed;
+    s.assets = m_plan.assets.size();
+    s.assets_not_started = m_result.assets_not_started;
+    s.renditions_not_started = m_result.renditions_not_started;
+    s.deadline_reached = m_result.deadline_reached;
+    s.signal = m_result.signal;
+    s.wall_seconds = m_result.wall_seconds;
+    s.peak_rss_bytes = m_result.peak_rss_bytes;
+    s.jobs = m_options.jobs;
+    s.memory_budget = m_options.memory_budget;
+    s.peak_admitted_bytes = m_result.graph.peak_admitted_bytes;
+    s.manifest = m_manifest.file.string();
+    s.records = &m_this_run;
+    return s;
+  }
+
+  // Temporary files of a killed run, in the folders this run writes to.
+  void remove_stale_temporaries() {
+    std::set<fs::path> folders{m_manifest.output.root};
+    for (const PlannedAsset& asset : m_plan.assets)
+      for (const PlannedRendition& r : asset.renditions) folders.insert((m_manifest.output.root / r.path).parent_path());
+    for (const fs::path& folder : folders) {
+      std::error_code ec;
+      for (const auto& entry : fs::directory_iterator(folder, ec)) {
+        if (entry.path().filename().string().rfind(output::k_temp_prefix, 0) == 0) fs::remove(entry.path(), ec);
+      }
+    }
+  }
+
+  RenditionRecord base_record(const PlannedAsset& asset, const PlannedRendition& r, const Prepared& p, std::size_t i) const {
+    RenditionRecord out;
+    out.asset = asset.asset->id;
+    out.preset = r.preset->name;
+    out.format = presets::name(r.format);
+    out.dpr = r.dpr;
+    out.path = r.path;
+    out.url = output::url_for(m_manifest.output.base_url.empty() ? "/" : m_manifest.output.base_url, r.path);
+    out.content_type = presets::content_type(r.format);
+    out.source = asset.asset->source_path.string();
+    out.source_hash = p.state.source_hash;
+    out.source_size = p.state.source_size;
+    out.source_mtime_ns = p.state.source_mtime_ns;
+    if (p.info) {
+      out.source_width = p.info->width;
+      out.source_height = p.info->height;
+    }
+    out.recipe_hash = p.state.recipes[i];
+    out.renderer_version = util::k_version;
+    out.libvips_version = render::libvips_version();
+    out.requests = asset.asset->requests;
+    out.finished_at = utc_now();
+    return out;
+  }
+
+  // On the admitting thread: decide which renditions are up to date (hashing the source only when its
+  // size or mtime changed), probe the header of what must be rendered. Returns the estimate.
+  std::uint64_t prepare(std::size_t index) {
+    const PlannedAsset& asset = m_plan.assets[index];
+    Prepared& p = m_prepared[index];
+    const auto start = std::chrono::steady_clock::now();
+    p.state = m_state->decide(asset, m_options.force);
+    for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
+      if (!p.state.up_to_date[i]) {
+        p.todo.push_back(i);
+        continue;
+      }
+      RenditionRecord same = *p.state.previous[i];
+      same.status = Status::up_to_date;
+      same.changed = false;
+      same.seconds = {};
+      same.requests = asset.asset->requests;
+      same.finished_at = utc_now();
+      p.up_to_date.push_back(std::move(same));
+    }
+    std::uint64_t estimate = 0;
+    if (!p.todo.empty() && p.state.error.empty()) {
+      try {
+        p.info = render::probe_source(asset.asset->source_path, m_manifest.limits);
+        estimate = render::estimate_working_set(*p.info, requests_of(asset, p));
+      } catch (const std::exception& e) {
+        p.state.error = e.what();
+      }
+    }
+    p.read_seconds = seconds_since(start);
+    return estimate;
+  }
+
+  std::vector<render::RenditionRequest> requests_of(const PlannedAsset& asset, const Prepared& p) const {
+    std::vector<render::RenditionRequest> out;
+    for (std::size_t i : p.todo) out.push_back({asset.renditions[i].preset, asset.renditions[i].format, asset.renditions[i].dpr});
+    return out;
+  }
+
+  Outcome fail_all(std::size_t index, const std::string& error) const {
+    const PlannedAsset& asset = m_plan.assets[index];
+    const Prepared& p = m_prepared[index];
+    Outcome out{p.up_to_date};
+    for (std::size_t i : p.todo) {
+      RenditionRecord r = base_record(asset, asset.renditions[i], p, i);
+      r.status = Status::failed;
+      r.error = error;
+      r.seconds.read = p.read_seconds;
+      out.records.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  // On a worker: decode once, derive every rendition to do, write each atomically.
+  Outcome render_asset(std::size_t index) const {
+    const PlannedAsset& asset = m_plan.assets[index];
+    const Prepared& p = m_prepared[index];
+    if (p.todo.empty()) return Outcome{p.up_to_date};
+    if (!p.state.error.empty()) return fail_all(index, p.state.error);
+    const std::vector<render::RenditionRequest> requests = requests_of(asset, p);
+    const auto decode_start = std::chrono::steady_clock::now();
+    std::optional<render::Master> master;
+    nlohmann::json metadata;
+    try {
+      master.emplace(render::decode_master(asset.asset->source_path, *p.info, render::master_scale(*p.info, requests),
+                                           render::frames_needed(*p.info, requests)));
+      const render::AssetMetadata m = render::asset_metadata(*master);
+      metadata = {{"width", m.width},
+                  {"height", m.height},
+                  {"dominant_color", presets::to_string(m.dominant)},
+                  {"text_color", presets::to_string(m.text)},
+                  {"text_contrast", std::round(m.text_contrast * 100) / 100},
+                  {"blurhash", m.blurhash}};
+    } catch (const std::exception& e) {
+      return fail_all(index, e.what());
+    }
+    const double decode_seconds = seconds_since(decode_start);
+    Outcome out{p.up_to_date};
+    std::optional<std::pair<double, double>> focus;
+    if (asset.asset->focus) focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
+    for (std::size_t k = 0; k < p.todo.size(); ++k) {
+      const std::size_t i = p.todo[k];
+      const PlannedRendition& planned = asset.renditions[i];
+      RenditionRecord r = base_record(asset, planned, p, i);
+      r.seconds.read = p.read_seconds;
+      r.seconds.decode = decode_seconds;
+      r.asset_metadata = metadata;
+      try {
+        const render::Rendered rendered = render::render_rendition(*master, requests[k], focus);
+        r.seconds.transform = rendered.transform_seconds;
+        r.seconds.encode = rendered.encode_seconds;
+        r.width = rendered.width;
+        r.height = rendered.height;
+        r.quality = rendered.quality;
+        r.bytes = rendered.bytes.size();
+        r.etag = util::content_hash(rendered.bytes);
+        const RenditionRecord* prev = p.state.previous[i];
+        const bool same_bytes = prev && prev->etag == r.etag && m_state->file_has_size(planned.path, r.bytes);
+        const auto write_start = std::chrono::steady_clock::now();
+        if (!same_bytes) output::write_atomically(m_manifest.output.root / planned.path, rendered.bytes);
+        r.seconds.write = seconds_since(write_start);
+        r.changed = !same_bytes;
+        r.status = Status::rendered;
+      } catch (const std::exception& e) {
+        r.status = Status::failed;
+        r.error = e.what();
+      }
+      r.finished_at = utc_now();
+      out.records.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  // The one writer of the journal and the counts.
+  void record(Outcome&& outcome) {
+    for (RenditionRecord& r : outcome.records) {
+      try {
+        m_journal->append(r);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "prerender: %s\n", e.what());
+      }
+      switch (r.status) {
+        case Status::rendered: ++m_result.rendered; break;
+        case Status::up_to_date: ++m_result.up_to_date; break;
+        case Status::failed:
+          ++m_result.failed;
+          std::fprintf(stderr, "prerender: failed: %s %s %s %gx: %s\n", r.asset.c_str(), r.preset.c_str(), r.format.c_str(),
+                       r.dpr, r.error.c_str());
+          break;
+      }
+      if (r.changed) {
+        ++m_result.changed;
+        m_changed_urls.push_back(r.url);
+      }
+      m_this_run.push_back(std::move(r));
+    }
+  }
+
+  void write_lists() {
+    std::string urls;
+    for (const PlannedAsset& asset : m_plan.assets) {
+      for (const PlannedRendition& r : asset.renditions) {
+        const RenditionRecord* latest = m_journal->latest(rendition_key(asset, r));
+        if (latest && latest->status != Status::failed) urls += latest->url + "\n";
+      }
+    }
+    output::write_atomically(m_files.urls, urls);
+    std::string changed;
+    for (const std::string& url : m_changed_urls) changed += url + "\n";
+    output::write_atomically(m_files.changed, changed);
+  }
+
+  const manifest::Manifest& m_manifest;
+  const Plan& m_plan;
+  const RunOptions& m_options;
+  RunFiles m_files;
+  std::optional<output::Journal> m_journal;
+  std::optional<IncrementalState> m_state;  // read-only once the graph runs
+  std::vector<Prepared> m_prepared;
+  std::vector<RenditionRecord> m_this_run;
+  std::vector<std::string> m_changed_urls;
+  RunResult m_result;
+};
+
+}  // namespace
+
+RunResult run_plan(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options) {
+  Runner runner(manifest, plan, options);
+  return runner.run();
+}
+
+}  // namespace prerender::engine

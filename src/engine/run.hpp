@@ -1,0 +1,55 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/graph.hpp"
+#include "engine/plan.hpp"
+#include "manifest/manifest.hpp"
+
+namespace prerender::engine {
+
+struct RunOptions {
+  int jobs = 1;
+  std::uint64_t memory_budget = 1ull << 30;
+  bool force = false;                       // re-render what is up to date
+  std::optional<double> deadline_seconds;   // stop admitting new assets after this long
+  const std::atomic<int>* signal = nullptr; // set to the signal number by a handler: stop admitting
+  std::optional<Shard> shard;               // names the journal and lists of this shard
+};
+
+struct RunResult {
+  std::size_t rendered = 0, up_to_date = 0, failed = 0, changed = 0;
+  std::size_t assets_done = 0, assets_not_started = 0;
+  std::size_t renditions_not_started = 0;
+  bool deadline_reached = false;
+  int signal = 0;
+  double wall_seconds = 0;
+  std::uint64_t peak_rss_bytes = 0;
+  GraphStats graph;
+  std::filesystem::path journal;
+  std::string summary;  // the end-of-run summary for people
+};
+
+// The file names of a run's outputs under output.root; a shard's carry "-K-of-N".
+struct RunFiles {
+  std::filesystem::path journal, urls, changed, summary;
+  static RunFiles of(const std::filesystem::path& root, std::optional<Shard> shard);
+};
+
+// Renders the plan: every asset through the graph, up-to-date renditions skipped (source hash, recipe hash,
+// renderer version and the file at its recorded size), every finished rendition appended to the journal as
+// it finishes, then the journal compacted and urls.txt, changed.txt and run.json written. Failures are
+// recorded and counted, never thrown. Throws util::FatalError when the output root cannot be written.
+RunResult run_plan(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options);
+
+// The recipe hash of one rendition: the canonical resolved preset, format, dpr, the asset's focal point,
+// the overlay image's content, and the renderer and libvips versions.
+std::string recipe_hash(const presets::Preset& preset, presets::Format format, double dpr,
+                        const std::optional<manifest::Focus>& focus, const std::string& overlay_hash);
+
+}  // namespace prerender::engine

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace prerender::output {
+
+enum class Status { rendered, up_to_date, failed };
+std::string_view name(Status status);
+
+// Seconds spent per stage. Read and decode belong to the asset (one decode serves all its renditions):
+// they are recorded on each of its renditions and flagged as shared in the README's field list.
+struct StageTimes {
+  double read = 0, decode = 0, transform = 0, encode = 0, write = 0;
+};
+
+// One line of renditions.jsonl: what was written (or why not), and the state that decides whether the
+// next run can skip it. README "renditions.jsonl" documents every field.
+struct RenditionRecord {
+  std::string asset, preset, format;
+  double dpr = 1;
+  std::string path, url, content_type;
+  int width = 0, height = 0;
+  std::uint64_t bytes = 0;
+  std::string etag;
+  int quality = 0;
+  std::string source, source_hash;
+  std::uint64_t source_size = 0;
+  std::int64_t source_mtime_ns = 0;
+  int source_width = 0, source_height = 0;
+  std::string recipe_hash, renderer_version, libvips_version;
+  Status status = Status::failed;
+  std::string error;
+  StageTimes seconds;
+  bool changed = false;  // the bytes at the path differ from what it held before this run
+  std::uint64_t requests = 0;
+  nlohmann::json asset_metadata;  // dominant colour, text colour, placeholder; null when not computed
+  std::string finished_at;        // UTC, ISO 8601
+
+  // asset, preset, format and dpr: what identifies a rendition across runs.
+  std::string key() const;
+};
+
+nlohmann::json to_json(const RenditionRecord& record);
+// Throws nlohmann::json::exception when a field is missing or of the wrong type.
+RenditionRecord record_from_json(const nlohmann::json& json);
+
+// renditions.jsonl: appended and flushed one line per finished rendition, so a killed run loses nothing
+// it finished; read back as the incremental state (the latest line per rendition wins).
+class Journal {
+ public:
+  // Reads what the file holds (a torn last line from a killed run is cut off) and opens it for appending.
+  // Throws std::runtime_error when it cannot be opened.
+  explicit Journal(std::filesystem::path path);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  const RenditionRecord* latest(const std::string& key) const;
+  const std::vector<RenditionRecord>& records() const { return m_records; }
+  std::size_t unreadable_lines() const { return m_unreadable; }
+
+  // Appends one line and flushes it to the kernel. Throws std::runtime_error on a write error.
+  void append(const RenditionRecord& record);
+
+  // Replaces the file, atomically, by the latest line of each rendition.
+  void compact();
+
+  // Reads a journal without opening it for writing (merge, urls).
+  static std::vector<RenditionRecord> read(const std::filesystem::path& path, std::size_t* unreadable = nullptr);
+
+ private:
+  void remember(RenditionRecord record);
+
+  std::filesystem::path m_path;
+  std::FILE* m_file = nullptr;
+  std::vector<RenditionRecord> m_records;  // latest per key, in order of first appearance
+  std::unordered_map<std::string, std::size_t> m_index;
+  std::size_t m_unreadable = 0;
+};
+
+}  // namespace prerender::output
