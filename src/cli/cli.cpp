@@ -7,6 +7,7 @@
 #include "manifest/diagnostics.hpp"
 #include "render/runtime.hpp"
 #include "util/error.hpp"
+#include "util/system.hpp"
 #include "util/version.hpp"
 
 namespace prerender::cli {
@@ -57,6 +58,9 @@ void print_version() {
 int run(int argc, char** argv) {
   Context context;
   context.argv0 = argc > 0 ? argv[0] : "prerender";
+  // Measured on the real-photo workload at --jobs 2: peak RSS 575-598 MiB with glibc's default arenas,
+  // 316-404 MiB with two, at the same CPU time (jemalloc: 356-394 MiB, 6% slower).
+  util::limit_malloc_arenas(2);
   try {
     // libvips warnings explain failures already reported with their reason; they are shown with -v.
     auto verbose = std::make_shared<bool>(false);

@@ -102,7 +102,12 @@ class Runner {
       return Job{index, prepare(index)};
     };
     work.stopping = [&] { return stopping(); };
-    work.render = [&](const Job& job) { return render_asset(job.index); };
+    work.render = [&](const Job& job) {
+      Outcome outcome = render_asset(job.index);
+      // The asset's decoded image and buffers are gone: give their pages back before the next admission.
+      if (job.estimate > 0) util::release_free_memory();
+      return outcome;
+    };
     work.failed = [&](const Job& job, const std::string& what) { return fail_all(job.index, "unexpected error: " + what); };
     work.record = [&](Outcome&& outcome) { record(std::move(outcome)); };
     work.on_worker_exit = [] { render::release_thread(); };

@@ -37,6 +37,8 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
       std::swap(info.width, info.height);
     info.has_alpha = header.has_alpha();
     if (header.get_typeof("interlaced") != 0) info.progressive = header.get_int("interlaced") != 0;
+    if (header.get_typeof("jpeg-chroma-subsample") != 0)
+      info.full_chroma = std::string_view(header.get_string("jpeg-chroma-subsample")) == "4:4:4";
   } catch (const vips::VError& e) {
     throw RenderError("cannot read the image header: " + first_line(e));
   }

@@ -23,6 +23,7 @@ struct SourceInfo {
   std::uint64_t file_bytes = 0;
   bool has_alpha = false;
   bool progressive = false;      // an interlaced JPEG: decoding holds the whole image's coefficients
+  bool full_chroma = false;      // a JPEG without chroma subsampling (4:4:4)
 };
 
 // Reads only the header and refuses, before decoding, what the limits do not allow: a file over

@@ -1,6 +1,8 @@
 #include "util/system.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <malloc.h>
 #include <fstream>
 #include <sched.h>
 #include <sstream>
@@ -64,6 +66,12 @@ std::optional<std::uint64_t> available_memory() {
     if (key == "MemAvailable:") return kib * 1024;
   return std::nullopt;
 }
+
+void limit_malloc_arenas(int arenas) {
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, arenas);
+}
+
+void release_free_memory() { malloc_trim(0); }
 
 std::uint64_t peak_rss_bytes() {
   rusage usage{};

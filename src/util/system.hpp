@@ -14,6 +14,15 @@ int available_cpus();
 // else MemAvailable from /proc/meminfo. Nothing when neither can be read.
 std::optional<std::uint64_t> available_memory();
 
+// Caps glibc malloc's arenas (unless MALLOC_ARENA_MAX is set in the environment): with one arena per
+// thread, freed image buffers stay spread over many arenas and peak RSS nearly doubles. Call before any
+// thread starts.
+void limit_malloc_arenas(int arenas);
+
+// Returns freed heap memory to the system (glibc malloc_trim): after a large image is freed, its pages
+// would otherwise stay resident and count against the memory budget.
+void release_free_memory();
+
 // Peak resident set size of this process so far, in bytes.
 std::uint64_t peak_rss_bytes();
 
