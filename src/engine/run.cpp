@@ -160,7 +160,7 @@ class Runner {
     for (const fs::path& folder : folders) {
       std::error_code ec;
       for (const auto& entry : fs::directory_iterator(folder, ec)) {
-        if (entry.path().filename().string().rfind(output::k_temp_prefix, 0) == 0) fs::remove(entry.path(), ec);
+        if (output::is_stale_temporary(entry.path())) fs::remove(entry.path(), ec);
       }
     }
   }

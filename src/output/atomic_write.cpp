@@ -1,6 +1,8 @@
 #include "output/atomic_write.hpp"
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -11,12 +13,47 @@
 
 namespace prerender::output {
 
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof(name) - 1) != 0) return "host";
+  std::string out(name);
+  for (char& c : out)
+    if (c == '-' || c == '/') c = '_';
+  return out;
+}
+
+}  // namespace
+
+bool is_stale_temporary(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  if (name.rfind(k_temp_prefix, 0) != 0) return false;
+  const std::string rest = name.substr(k_temp_prefix.size());
+  const auto dash1 = rest.find('-');
+  const auto dash2 = dash1 == std::string::npos ? std::string::npos : rest.find('-', dash1 + 1);
+  std::error_code ec;
+  const auto age = std::filesystem::file_time_type::clock::now() - std::filesystem::last_write_time(path, ec);
+  const bool old = !ec && age > std::chrono::hours(1);
+  if (dash2 == std::string::npos) return old;  // not our naming: only when old
+  const std::string host = rest.substr(0, dash1);
+  const std::string pid_text = rest.substr(dash1 + 1, dash2 - dash1 - 1);
+  if (host != host_name()) return old;
+  try {
+    const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+    return ::kill(pid, 0) != 0 && errno == ESRCH;
+  } catch (const std::exception&) {
+    return old;
+  }
+}
+
 void write_atomically(const std::filesystem::path& path, std::string_view bytes) {
   const std::filesystem::path folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create folder '{}': {}", folder.string(), ec.message()));
-  std::string temp = (folder / (std::string(k_temp_prefix) + path.filename().string() + ".XXXXXX")).string();
+  static const std::string k_owner = host_name() + "-" + std::to_string(::getpid()) + "-";
+  std::string temp = (folder / (std::string(k_temp_prefix) + k_owner + path.filename().string() + ".XXXXXX")).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) throw std::runtime_error(fmt::format("cannot write in '{}': {}", folder.string(), std::strerror(errno)));
   auto fail = [&](const char* what) {

@@ -10,7 +10,13 @@ namespace prerender::output {
 // Throws std::runtime_error naming the path and the reason; the temporary file is removed on failure.
 void write_atomically(const std::filesystem::path& path, std::string_view bytes);
 
-// The prefix of temporary files, so that a later run can remove what a killed one left.
+// The prefix of temporary files, so that a later run can remove what a killed one left. The full name
+// is ".prerender-tmp-<host>-<pid>-<file>.<random>".
 inline constexpr std::string_view k_temp_prefix = ".prerender-tmp-";
+
+// Whether `path` is a temporary file left by a process that is gone: one of this host whose pid no
+// longer runs, or one of another host older than an hour. Temporaries of live processes (another shard
+// writing into the same folders) are never stale.
+bool is_stale_temporary(const std::filesystem::path& path);
 
 }  // namespace prerender::output
