@@ -63,15 +63,15 @@ int run(int argc, char** argv) {
   util::limit_malloc_arenas(2);
   try {
     // libvips warnings explain failures already reported with their reason; they are shown with -v.
-    auto verbose = std::make_shared<bool>(false);
-    render::VipsRuntime runtime(context.argv0, [verbose](std::string_view domain, std::string_view message) {
-      if (*verbose) fmt::print(stderr, "prerender: {}: {}\n", domain, message);
+    render::VipsRuntime runtime(context.argv0, [&context](std::string_view domain, std::string_view message) {
+      if (context.verbose) fmt::print(stderr, "prerender: {}: {}\n", domain, message);
     });
     CLI::App app{"prerender: pre-renders image renditions in batch for CDNs, from a YAML manifest.", "prerender"};
     app.footer(k_exit_codes);
     app.require_subcommand(0, 1);
     bool version = false;
-    app.add_flag("-v,--verbose", *verbose, "Also show libvips warnings");
+    app.add_flag("-v,--verbose", context.verbose, "Show every rendition and libvips' own warnings");
+    app.fallthrough();  // global options may also follow the command
     app.add_flag("--version", version, "Print the renderer and libvips versions and the formats this build writes");
     add_validate(app, context);
     add_presets(app, context);

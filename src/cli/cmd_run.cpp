@@ -10,6 +10,11 @@
 #include "render/runtime.hpp"
 #include "util/system.hpp"
 #include "util/units.hpp"
+#include "util/version.hpp"
+#include "report/event_log.hpp"
+#include "report/metrics.hpp"
+#include "report/progress.hpp"
+#include <memory>
 
 namespace prerender::cli {
 namespace {
@@ -70,6 +75,10 @@ void add_run(CLI::App& app, Context& context) {
     std::string deadline;
     bool force = false;
     bool quiet = false;
+    std::string log_format = "text";
+    std::string log_file;
+    std::string progress = "auto";
+    std::string metrics_file;
   };
   auto o = std::make_shared<Options>();
   command->add_option("MANIFEST", o->file, "The manifest (YAML)")->required();
@@ -79,7 +88,15 @@ void add_run(CLI::App& app, Context& context) {
   command->add_option("--memory", o->memory, "Memory budget for admitted work, e.g. 2GiB (default: half of the cgroup limit or available RAM)");
   command->add_option("--deadline", o->deadline, "Stop admitting new assets after this long, e.g. 45m");
   command->add_flag("--force", o->force, "Re-render renditions that are up to date");
-  command->add_flag("-q,--quiet", o->quiet, "No summary");
+  command->add_flag("-q,--quiet", o->quiet, "Only failures: no progress, no summary");
+  command->add_option("--log-format", o->log_format, "text, or json: one object per event for ELK/Loki")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  command->add_option("--log-file", o->log_file, "Write the log here instead of stderr (appended)");
+  command->add_option("--progress", o->progress, "auto (a live line on a terminal, a line every 10 s otherwise), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  command->add_option("--metrics-file", o->metrics_file, "Write Prometheus text metrics here (node_exporter textfile collector)");
   command->callback([&context, o] {
     engine::RunOptions options;
     options.jobs = o->jobs > 0 ? o->jobs : util::available_cpus();
@@ -104,11 +121,51 @@ void add_run(CLI::App& app, Context& context) {
       return;
     }
     render::allow_untrusted_loaders(manifest.limits.allow_untrusted);
+
+    std::FILE* log_stream = stderr;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_file(nullptr, &std::fclose);
+    if (!o->log_file.empty()) {
+      log_file.reset(std::fopen(o->log_file.c_str(), "a"));
+      if (!log_file) throw CLI::ValidationError("--log-file", fmt::format("cannot open '{}'", o->log_file));
+      log_stream = log_file.get();
+    }
+    const report::Verbosity verbosity = o->quiet ? report::Verbosity::quiet
+                                        : context.verbose ? report::Verbosity::verbose
+                                                          : report::Verbosity::normal;
+    report::EventLog log(log_stream, o->log_format == "json" ? report::LogFormat::json : report::LogFormat::text, verbosity);
+    report::Progress progress(o->progress == "always"  ? report::ProgressMode::always
+                              : o->progress == "never" ? report::ProgressMode::never
+                                                       : report::ProgressMode::auto_detect,
+                              log, stderr);
+    options.on_start = [&](std::size_t total) {
+      log.run_start({{"manifest", o->file},
+                     {"renderer_version", util::k_version},
+                     {"libvips_version", render::libvips_version()},
+                     {"jobs", options.jobs},
+                     {"memory_budget_bytes", options.memory_budget},
+                     {"renditions", total}});
+      progress.start(total);
+    };
+    options.on_rendition = [&](const output::RenditionRecord& record, std::size_t done, std::size_t failed) {
+      if (log.stream() == stderr) progress.clear_line();
+      log.rendition(record);
+      progress.update(done, failed);
+    };
+
     g_signal.store(0);
     SignalScope signals;
     options.signal = &g_signal;
     const engine::RunResult result = engine::run_plan(manifest, plan, options);
-    if (!o->quiet) std::fprintf(stderr, "%s", result.summary.c_str());
+    progress.finish();
+    log.run_end(result.summary_json, result.summary);
+    const bool success = result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0;
+    if (!o->metrics_file.empty()) {
+      try {
+        report::write_metrics_file(o->metrics_file, result.summary_json, success);
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "prerender: cannot write the metrics file: {}\n", e.what());
+      }
+    }
     if (result.signal == SIGINT) context.exit_code = ExitCode::interrupted;
     else if (result.signal == SIGTERM) context.exit_code = ExitCode::terminated;
     else if (result.failed > 0 || result.renditions_not_started > 0) context.exit_code = ExitCode::failures;

@@ -13,6 +13,7 @@ namespace prerender::cli {
 struct Context {
   const char* argv0 = "prerender";
   ExitCode exit_code = ExitCode::ok;
+  bool verbose = false;  // -v: every rendition, libvips warnings
 };
 
 // --top, --only and --shard, shared by the commands that select assets.

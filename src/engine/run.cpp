@@ -90,6 +90,7 @@ class Runner {
     m_state.emplace(m_manifest, m_journal->records());
     remove_stale_temporaries();
 
+    if (m_options.on_start) m_options.on_start(m_plan.rendition_count());
     GraphWork<Outcome> work;
     std::size_t next_index = 0;
     work.next = [&]() -> std::optional<Job> {
@@ -123,7 +124,8 @@ class Runner {
     m_result.wall_seconds = seconds_since(start);
     m_result.peak_rss_bytes = util::peak_rss_bytes();
     m_result.journal = m_files.journal;
-    report::write_run_json(m_files.summary, m_result_view());
+    m_result.summary_json = report::run_json(m_result_view());
+    output::write_atomically(m_files.summary, m_result.summary_json.dump(2) + "\n");
     m_result.summary = report::summary_text(m_result_view());
     return m_result;
   }
@@ -277,6 +279,7 @@ class Runner {
       r.seconds.read = p.read_seconds;
       r.seconds.decode = decode_seconds;
       r.asset_metadata = metadata;
+      const auto rendition_start = std::chrono::steady_clock::now();
       try {
         const render::Rendered rendered = render::render_rendition(*master, requests[k], focus);
         r.seconds.transform = rendered.transform_seconds;
@@ -297,6 +300,7 @@ class Runner {
         r.status = Status::failed;
         r.error = e.what();
       }
+      r.seconds.total = seconds_since(rendition_start);
       r.finished_at = utc_now();
       out.records.push_back(std::move(r));
     }
@@ -314,12 +318,10 @@ class Runner {
       switch (r.status) {
         case Status::rendered: ++m_result.rendered; break;
         case Status::up_to_date: ++m_result.up_to_date; break;
-        case Status::failed:
-          ++m_result.failed;
-          std::fprintf(stderr, "prerender: failed: %s %s %s %gx: %s\n", r.asset.c_str(), r.preset.c_str(), r.format.c_str(),
-                       r.dpr, r.error.c_str());
-          break;
+        case Status::failed: ++m_result.failed; break;
       }
+      if (m_options.on_rendition)
+        m_options.on_rendition(r, m_result.rendered + m_result.up_to_date + m_result.failed, m_result.failed);
       if (r.changed) {
         ++m_result.changed;
         m_changed_urls.push_back(r.url);

@@ -10,6 +10,9 @@
 #include "engine/graph.hpp"
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
+#include "output/journal.hpp"
+#include <functional>
+#include <nlohmann/json.hpp>
 
 namespace prerender::engine {
 
@@ -20,6 +23,9 @@ struct RunOptions {
   std::optional<double> deadline_seconds;   // stop admitting new assets after this long
   const std::atomic<int>* signal = nullptr; // set to the signal number by a handler: stop admitting
   std::optional<Shard> shard;               // names the journal and lists of this shard
+  // Called from the one recording thread: before the first rendition, and after each is recorded.
+  std::function<void(std::size_t total)> on_start;
+  std::function<void(const output::RenditionRecord&, std::size_t done, std::size_t failed)> on_rendition;
 };
 
 struct RunResult {
@@ -32,7 +38,8 @@ struct RunResult {
   std::uint64_t peak_rss_bytes = 0;
   GraphStats graph;
   std::filesystem::path journal;
-  std::string summary;  // the end-of-run summary for people
+  std::string summary;        // the end-of-run summary for people
+  nlohmann::json summary_json;  // run.json
 };
 
 // The file names of a run's outputs under output.root; a shard's carry "-K-of-N".

@@ -62,7 +62,8 @@ nlohmann::json to_json(const RenditionRecord& r) {
                      {"decode", r.seconds.decode},
                      {"transform", r.seconds.transform},
                      {"encode", r.seconds.encode},
-                     {"write", r.seconds.write}}},
+                     {"write", r.seconds.write},
+                     {"total", r.seconds.total}}},
                    {"asset_metadata", r.asset_metadata},
                    {"finished_at", r.finished_at}};
   if (!r.error.empty()) j["error"] = r.error;
@@ -96,8 +97,8 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   r.changed = j.at("changed").get<bool>();
   r.requests = j.value("requests", std::uint64_t{0});
   const auto& s = j.at("seconds");
-  r.seconds = {s.at("read").get<double>(), s.at("decode").get<double>(), s.at("transform").get<double>(),
-               s.at("encode").get<double>(), s.at("write").get<double>()};
+  r.seconds = {s.at("read").get<double>(),   s.at("decode").get<double>(), s.at("transform").get<double>(),
+               s.at("encode").get<double>(), s.at("write").get<double>(),  s.value("total", 0.0)};
   r.asset_metadata = j.value("asset_metadata", nlohmann::json());
   r.finished_at = j.value("finished_at", std::string());
   r.error = j.value("error", std::string());

@@ -17,6 +17,7 @@ std::string_view name(Status status);
 // they are recorded on each of its renditions and flagged as shared in the README's field list.
 struct StageTimes {
   double read = 0, decode = 0, transform = 0, encode = 0, write = 0;
+  double total = 0;  // the rendition's own wall time, measured around transform, encode, hash and write
 };
 
 // One line of renditions.jsonl: what was written (or why not), and the state that decides whether the

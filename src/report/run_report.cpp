@@ -56,7 +56,7 @@ StageSeries series(const std::vector<RenditionRecord>& records, const std::strin
     s.transform.push_back(r.seconds.transform);
     s.encode.push_back(r.seconds.encode);
     s.write.push_back(r.seconds.write);
-    s.total.push_back(r.seconds.transform + r.seconds.encode + r.seconds.write);
+    s.total.push_back(r.seconds.total);
   }
   return s;
 }
@@ -95,15 +95,19 @@ nlohmann::json run_json(const RunSummary& s) {
   for (const RenditionRecord& r : records)
     if (r.status == Status::rendered) slowest.push_back(&r);
   std::sort(slowest.begin(), slowest.end(), [](const RenditionRecord* a, const RenditionRecord* b) {
-    return a->seconds.transform + a->seconds.encode + a->seconds.write > b->seconds.transform + b->seconds.encode + b->seconds.write;
+    return a->seconds.total > b->seconds.total;
   });
   nlohmann::json slow = nlohmann::json::array();
   for (std::size_t i = 0; i < slowest.size() && i < 5; ++i) {
     const RenditionRecord& r = *slowest[i];
     slow.push_back({{"asset", r.asset}, {"preset", r.preset}, {"format", r.format}, {"dpr", r.dpr},
-                    {"seconds", std::round((r.seconds.transform + r.seconds.encode + r.seconds.write) * 1e4) / 1e4}});
+                    {"seconds", std::round(r.seconds.total * 1e4) / 1e4}});
   }
   out["slowest"] = slow;
+  nlohmann::json by_format = nlohmann::json::object();
+  for (const RenditionRecord& r : records)
+    if (r.status == Status::rendered && r.changed) by_format[r.format] = by_format.value(r.format, std::uint64_t{0}) + r.bytes;
+  out["bytes_written_by_format"] = by_format;
   return out;
 }
 
@@ -132,6 +136,13 @@ std::string summary_text(const RunSummary& s) {
                          st["total"].get<double>(), st["p50"].get<double>() * 1000, st["p95"].get<double>() * 1000,
                          st["max"].get<double>() * 1000);
     }
+  }
+  if (!j["slowest"].empty()) {
+    out += "slowest:";
+    for (const auto& slow : j["slowest"])
+      out += fmt::format(" {} {} {} {}x ({:.0f} ms);", slow["asset"].get<std::string>(), slow["preset"].get<std::string>(),
+                         slow["format"].get<std::string>(), slow["dpr"].get<double>(), slow["seconds"].get<double>() * 1000);
+    out.back() = '\n';
   }
   if (s.deadline_reached) out += fmt::format("deadline reached: {} assets not started\n", s.assets_not_started);
   if (s.signal) out += fmt::format("interrupted by signal {}: {} assets not started\n", s.signal, s.assets_not_started);

@@ -1,0 +1,90 @@
+#include "report/event_log.hpp"
+
+#include <ctime>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace prerender::report {
+
+double rendition_seconds(const output::RenditionRecord& r) { return r.seconds.total; }
+
+void EventLog::emit(nlohmann::json event) {
+  event["time"] = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+  const std::string line = event.dump() + "\n";
+  std::fwrite(line.data(), 1, line.size(), m_out);
+  std::fflush(m_out);
+}
+
+void EventLog::run_start(const nlohmann::json& fields) {
+  if (m_format == LogFormat::json) {
+    nlohmann::json event = fields;
+    event["event"] = "run_start";
+    emit(std::move(event));
+  } else if (m_verbosity == Verbosity::verbose) {
+    fmt::print(m_out, "prerender {}: {} renditions, {} jobs, memory budget {} bytes\n", fields.value("manifest", ""),
+               fields.value("renditions", 0), fields.value("jobs", 0), fields.value("memory_budget_bytes", 0ull));
+  }
+}
+
+void EventLog::rendition(const output::RenditionRecord& r) {
+  const bool failed = r.status == output::Status::failed;
+  if (m_format == LogFormat::json) {
+    if (m_verbosity == Verbosity::quiet && !failed) return;
+    nlohmann::json event{{"event", "rendition"},
+                         {"asset", r.asset},
+                         {"preset", r.preset},
+                         {"format", r.format},
+                         {"dpr", r.dpr},
+                         {"status", output::name(r.status)},
+                         {"path", r.path},
+                         {"url", r.url},
+                         {"bytes", r.bytes},
+                         {"width", r.width},
+                         {"height", r.height},
+                         {"quality", r.quality},
+                         {"seconds",
+                          {{"read", r.seconds.read},
+                           {"decode", r.seconds.decode},
+                           {"transform", r.seconds.transform},
+                           {"encode", r.seconds.encode},
+                           {"write", r.seconds.write},
+                           {"total", r.seconds.total}}},
+                         {"total_seconds", rendition_seconds(r)}};
+    if (failed) event["error"] = r.error;
+    emit(std::move(event));
+    return;
+  }
+  if (failed) {
+    fmt::print(m_out, "prerender: failed: {} {} {} {}x: {}\n", r.asset, r.preset, r.format, r.dpr, r.error);
+  } else if (m_verbosity == Verbosity::verbose) {
+    fmt::print(m_out, "{:<10} {} {} {}x  {}x{}  {} bytes  {:.0f} ms\n", output::name(r.status), r.path, r.format, r.dpr,
+               r.width, r.height, r.bytes, rendition_seconds(r) * 1000);
+  }
+}
+
+void EventLog::progress(const nlohmann::json& fields, const std::string& text) {
+  if (m_format == LogFormat::json) {
+    nlohmann::json event = fields;
+    event["event"] = "progress";
+    emit(std::move(event));
+  } else if (m_verbosity != Verbosity::quiet) {
+    fmt::print(m_out, "{}\n", text);
+  }
+}
+
+void EventLog::run_end(const nlohmann::json& summary, const std::string& text) {
+  if (m_format == LogFormat::json) {
+    nlohmann::json event = summary;
+    event["event"] = "run_end";
+    emit(std::move(event));
+  } else if (m_verbosity != Verbosity::quiet) {
+    fmt::print(m_out, "{}", text);
+  }
+}
+
+void EventLog::message(std::string_view text) {
+  if (m_format == LogFormat::json) emit({{"event", "message"}, {"message", text}});
+  else fmt::print(m_out, "{}\n", text);
+}
+
+}  // namespace prerender::report

@@ -1,0 +1,71 @@
+#include "report/metrics.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <fstream>
+
+#include "output/atomic_write.hpp"
+
+namespace prerender::report {
+namespace {
+
+void gauge(std::string& out, std::string_view name, std::string_view help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
+}
+
+std::optional<double> previous_last_success(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  constexpr std::string_view k_name = "prerender_last_success_timestamp_seconds ";
+  while (std::getline(in, line))
+    if (line.rfind(k_name, 0) == 0) {
+      try {
+        return std::stod(line.substr(k_name.size()));
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+    }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string prometheus_text(const nlohmann::json& s, bool success, double now_seconds, std::optional<double> last_success) {
+  std::string out;
+  gauge(out, "prerender_renditions", "Renditions of the last run, by status.");
+  const auto& r = s.at("renditions");
+  for (const char* status : {"rendered", "up_to_date", "failed", "not_started"})
+    out += fmt::format("prerender_renditions{{status=\"{}\"}} {}\n", status, r.value(status, 0));
+  gauge(out, "prerender_changed_renditions", "Renditions whose bytes changed in the last run.");
+  out += fmt::format("prerender_changed_renditions {}\n", r.value("changed", 0));
+  gauge(out, "prerender_stage_seconds", "Seconds spent per stage in the last run (read and decode once per asset).");
+  for (const auto& [stage, stats] : s.at("stages_seconds").items())
+    if (stage != "rendition") out += fmt::format("prerender_stage_seconds{{stage=\"{}\"}} {}\n", stage, stats.at("total").get<double>());
+  gauge(out, "prerender_written_bytes", "Bytes written by the last run, by format.");
+  const auto by_format = s.find("bytes_written_by_format");
+  if (by_format != s.end())
+    for (const auto& [format, bytes] : by_format->items())
+    out += fmt::format("prerender_written_bytes{{format=\"{}\"}} {}\n", format, bytes.get<std::uint64_t>());
+  gauge(out, "prerender_run_duration_seconds", "Wall time of the last run.");
+  out += fmt::format("prerender_run_duration_seconds {}\n", s.at("wall_seconds").get<double>());
+  gauge(out, "prerender_peak_rss_bytes", "Peak resident memory of the last run.");
+  out += fmt::format("prerender_peak_rss_bytes {}\n", s.at("peak_rss_bytes").get<std::uint64_t>());
+  gauge(out, "prerender_run_timestamp_seconds", "When the last run ended, in Unix time.");
+  out += fmt::format("prerender_run_timestamp_seconds {:.3f}\n", now_seconds);
+  gauge(out, "prerender_run_success", "1 when the last run left every requested rendition present and up to date.");
+  out += fmt::format("prerender_run_success {}\n", success ? 1 : 0);
+  const std::optional<double> last = success ? std::optional<double>(now_seconds) : last_success;
+  if (last) {
+    gauge(out, "prerender_last_success_timestamp_seconds", "When a run last succeeded, in Unix time.");
+    out += fmt::format("prerender_last_success_timestamp_seconds {:.3f}\n", *last);
+  }
+  return out;
+}
+
+void write_metrics_file(const std::filesystem::path& path, const nlohmann::json& summary, bool success) {
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  output::write_atomically(path, prometheus_text(summary, success, now, previous_last_success(path)));
+}
+
+}  // namespace prerender::report
