@@ -62,7 +62,11 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
         break;
       }
     }
-    if (s.source_hash.empty()) {
+    // Hash only when a journal line could still match: with none (a new asset, or --force) the hash can
+    // wait for the renderer, off this thread.
+    bool comparable = false;
+    for (const output::RenditionRecord* prev : s.previous) comparable = comparable || (prev && prev->status != output::Status::failed);
+    if (s.source_hash.empty() && comparable && !force) {
       try {
         s.source_hash = util::file_hash(source);
       } catch (const std::exception& e) {

@@ -13,7 +13,7 @@ namespace prerender::engine {
 
 // What the journal says about one asset's renditions now.
 struct AssetState {
-  std::string source_hash;
+  std::string source_hash;  // empty when nothing needed it yet (no journal line to compare with)
   std::uint64_t source_size = 0;
   std::int64_t source_mtime_ns = 0;
   std::string error;                               // the source cannot be read: its renditions fail

@@ -246,11 +246,21 @@ class Runner {
   }
 
   // On a worker: decode once, derive every rendition to do, write each atomically.
-  Outcome render_asset(std::size_t index) const {
+  Outcome render_asset(std::size_t index) {
     const PlannedAsset& asset = m_plan.assets[index];
     const Prepared& p = m_prepared[index];
     if (p.todo.empty()) return Outcome{p.up_to_date};
     if (!p.state.error.empty()) return fail_all(index, p.state.error);
+    Prepared& mine = m_prepared[index];  // this worker's own entry from here on
+    if (mine.state.source_hash.empty()) {
+      const auto hash_start = std::chrono::steady_clock::now();
+      try {
+        mine.state.source_hash = util::file_hash(asset.asset->source_path);
+      } catch (const std::exception& e) {
+        return fail_all(index, e.what());
+      }
+      mine.read_seconds += seconds_since(hash_start);
+    }
     const std::vector<render::RenditionRequest> requests = requests_of(asset, p);
     const auto decode_start = std::chrono::steady_clock::now();
     std::optional<render::Master> master;
@@ -350,7 +360,7 @@ class Runner {
   RunFiles m_files;
   std::optional<output::Journal> m_journal;
   std::optional<IncrementalState> m_state;  // read-only once the graph runs
-  std::vector<Prepared> m_prepared;
+  std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
   std::vector<RenditionRecord> m_this_run;
   std::vector<std::string> m_changed_urls;
   RunResult m_result;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <memory>
 
+#include "render/avif.hpp"
 #include "render/source.hpp"
 #include "render/vips_util.hpp"
 
@@ -74,6 +75,8 @@ std::string encode(const vips::VImage& input, const presets::EncodeSettings& s, 
                                                    ->set("smart_subsample", false)
                                                    ->set("strip", strip)));
       case Format::avif:
+        if (avif_direct_supported(s, keep)) return encode_avif(image, s, keep);
+        [[fallthrough]];
       case Format::heic:
         return to_string(image.heifsave_buffer(
             vips::VImage::option()

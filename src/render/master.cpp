@@ -48,11 +48,12 @@ int frames_needed(const SourceInfo& info, const std::vector<RenditionRequest>& r
 
 namespace {
 
-// Shrink-on-load leaves the final lanczos3 reduce at least a factor of two, as libvips' thumbnail does:
-// a JPEG DCT shrink or a WebP scaled decode alone would leave the result blocky or aliased.
+// JPEG shrink-on-load (a scaled IDCT) by 2 is a clean low-pass, so it is used whenever the decode stays
+// at or above the size needed; by 4 and 8 it approaches block averaging, so those leave the final lanczos3
+// reduce at least a factor of two, as libvips' thumbnail does.
 int jpeg_shrink(double scale) {
   const double factor = 1.0 / scale;
-  return factor >= 16 ? 8 : factor >= 8 ? 4 : factor >= 4 ? 2 : 1;
+  return factor >= 16 ? 8 : factor >= 8 ? 4 : factor >= 2 ? 2 : 1;
 }
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
