@@ -5,6 +5,7 @@
 
 #include "cli/context.hpp"
 #include "manifest/diagnostics.hpp"
+#include "render/isolated.hpp"
 #include "render/runtime.hpp"
 #include "util/error.hpp"
 #include "util/system.hpp"
@@ -66,6 +67,8 @@ int run(int argc, char** argv) {
     render::VipsRuntime runtime(context.argv0, [&context](std::string_view domain, std::string_view message) {
       if (context.verbose) fmt::print(stderr, "prerender: {}: {}\n", domain, message);
     });
+    // The isolated decoder (render/isolated.hpp): not a user command, so not in --help.
+    if (argc >= 2 && std::string_view(argv[1]) == "__child") return render::child_main({argv + 2, argv + argc});
     CLI::App app{"prerender: pre-renders image renditions in batch for CDNs, from a YAML manifest.", "prerender"};
     app.footer(k_exit_codes);
     app.require_subcommand(0, 1);

@@ -80,10 +80,10 @@ bool render_source(const fs::path& source, const presets::Preset& preset, const 
     for (presets::Format format : preset.formats)
       for (double dpr : preset.dpr) requests.push_back({&preset, format, dpr});
     const render::Master master =
-        render::decode_master(source, info, render::master_scale(info, requests), render::frames_needed(info, requests));
+        render::decode_master(source, info, render::master_scale(info, requests), render::frames_needed(info, requests), limits);
     const double decode_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     for (const render::RenditionRequest& request : requests) {
-      const render::Rendered r = render::render_rendition(master, request, std::nullopt);
+      const render::Rendered r = render::render_rendition(master, request, std::nullopt, limits.max_seconds);
       const fs::path path = single_file ? fs::path(o.out)
                                         : fs::path(o.out) / fmt::format("{}-{}{}.{}", source.stem().string(), preset.name,
                                                                         output::dpr_suffix(request.dpr),

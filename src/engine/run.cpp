@@ -267,7 +267,7 @@ class Runner {
     nlohmann::json metadata;
     try {
       master.emplace(render::decode_master(asset.asset->source_path, *p.info, render::master_scale(*p.info, requests),
-                                           render::frames_needed(*p.info, requests)));
+                                           render::frames_needed(*p.info, requests), m_manifest.limits));
       const render::AssetMetadata m = render::asset_metadata(*master);
       metadata = {{"width", m.width},
                   {"height", m.height},
@@ -291,7 +291,7 @@ class Runner {
       r.asset_metadata = metadata;
       const auto rendition_start = std::chrono::steady_clock::now();
       try {
-        const render::Rendered rendered = render::render_rendition(*master, requests[k], focus);
+        const render::Rendered rendered = render::render_rendition(*master, requests[k], focus, m_manifest.limits.max_seconds);
         r.seconds.transform = rendered.transform_seconds;
         r.seconds.encode = rendered.encode_seconds;
         r.width = rendered.width;

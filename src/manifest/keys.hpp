@@ -12,8 +12,11 @@ inline constexpr std::array<std::string_view, 7> k_manifest_keys{"version", "inc
 inline constexpr std::array<std::string_view, 3> k_library_keys{"version", "include", "presets"};
 inline constexpr std::array<std::string_view, 1> k_sources_keys{"root"};
 inline constexpr std::array<std::string_view, 3> k_output_keys{"root", "path", "base_url"};
-inline constexpr std::array<std::string_view, 5> k_limits_keys{"max_pixels", "max_file_bytes", "max_frames",
-                                                               "max_seconds", "allow_untrusted"};
+inline constexpr std::array<std::string_view, 6> k_limits_keys{"max_pixels", "max_file_bytes", "max_frames",
+                                                               "max_seconds", "allow_untrusted", "formats"};
+// Source format families limits.formats may name (told from the bytes, see render/sniff.hpp).
+inline constexpr std::array<std::string_view, 11> k_source_formats{"jpeg", "png", "webp", "gif", "heif", "tiff",
+                                                                   "jxl", "svg", "jp2k", "pdf", "unknown"};
 inline constexpr std::array<std::string_view, 27> k_preset_keys{
     "extends",  "resize",    "crop",        "trim",      "pad",       "background",  "rotate",
     "flip",     "flop",      "sharpen",     "blur",      "grayscale", "overlay",     "keep",

@@ -221,6 +221,12 @@ void read_limits(const YamlNode& node, const Reader& reader, Limits& out) {
       if (auto v = reader.duration(*value, "'limits.max_seconds'")) out.max_seconds = *v;
     } else if (k == "allow_untrusted") {
       if (auto v = reader.boolean(*value, "'limits.allow_untrusted'")) out.allow_untrusted = *v;
+    } else if (k == "formats") {
+      std::vector<std::string> formats;
+      for (const YamlNode* item : value->as_list())
+        if (auto index = reader.choice(*item, "a format in 'limits.formats'", k_source_formats))
+          formats.emplace_back(k_source_formats[*index]);
+      out.formats = std::move(formats);
     }
   }
 }

@@ -28,8 +28,11 @@ struct Limits {
   std::uint64_t max_pixels = 100'000'000;
   std::uint64_t max_file_bytes = 64ull << 20;
   int max_frames = 1000;
-  double max_seconds = 120;
+  double max_seconds = 120;          // per decode and per rendition; 0: none
   bool allow_untrusted = false;
+  // Source formats accepted (told from the bytes). Families beyond jpeg, png, webp, gif, heif and tiff are
+  // decoded in a child process with this time limit, so a codec that hangs or aborts fails one asset.
+  std::vector<std::string> formats{"jpeg", "png", "webp", "gif", "heif", "tiff", "jxl"};
 };
 
 struct Focus {

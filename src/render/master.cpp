@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "presets/format_defaults.hpp"
+#include "render/isolated.hpp"
+#include "render/sniff.hpp"
 #include "render/vips_util.hpp"
 
 namespace prerender::render {
@@ -91,7 +93,10 @@ vips::VImage to_srgb(vips::VImage image) {
 
 }  // namespace
 
-Master decode_master(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames) {
+Master decode_master(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames,
+                     const manifest::Limits& limits, Isolation isolation) {
+  if (!is_core_format(info.format) && isolation == Isolation::automatic)
+    return decode_in_child(path, info, scale, frames, limits);
   Master master;
   master.info = info;
   master.frames = std::max(1, frames);
@@ -122,6 +127,7 @@ Master decode_master(const std::filesystem::path& path, const SourceInfo& info, 
       page_height = image.height() / master.frames;
     }
     // Materialise once (every rendition of the asset reads these pixels), then turn upright in memory.
+    stop_after(image, limits.max_seconds);
     image = image.copy_memory();
     if (image.get_typeof(VIPS_META_ORIENTATION) != 0 && image.get_int(VIPS_META_ORIENTATION) > 1) {
       image = image.autorot().copy_memory();
@@ -133,7 +139,7 @@ Master decode_master(const std::filesystem::path& path, const SourceInfo& info, 
     master.image = image;
     master.page_height = page_height;
   } catch (const vips::VError& e) {
-    throw RenderError("cannot decode the source: " + first_line(e));
+    throw RenderError("cannot decode the source: " + killed_or(first_line(e), limits.max_seconds));
   }
   master.scale = static_cast<double>(master.image.width()) / info.width;
   return master;

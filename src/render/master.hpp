@@ -42,7 +42,10 @@ int frames_needed(const SourceInfo& info, const std::vector<RenditionRequest>& r
 // Decodes the source once with shrink-on-load (libvips thumbnail: it leaves the final resize kernel room
 // to keep quality), EXIF orientation applied, embedded ICC profiles (CMYK with a fallback profile) to
 // sRGB. Throws RenderError naming the reason.
-Master decode_master(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames);
+// Formats beyond the core ones are decoded in a child process (render/isolated.hpp); the decode is
+// stopped after limits.max_seconds either way.
+Master decode_master(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames,
+                     const manifest::Limits& limits = {}, Isolation isolation = Isolation::automatic);
 
 // The source size a preset's geometry starts from, after its pre-crop and rotation.
 Size effective_source(Size upright, const presets::Preset& preset, std::optional<std::pair<double, double>> focus);

@@ -171,7 +171,7 @@ vips::VImage transform(vips::VImage image, const Frame& f) {
 }  // namespace
 
 Rendered render_rendition(const Master& master, const RenditionRequest& request,
-                          std::optional<std::pair<double, double>> focus) {
+                          std::optional<std::pair<double, double>> focus, double max_seconds) {
   const presets::Preset& preset = *request.preset;
   Rendered out;
   const auto start = std::chrono::steady_clock::now();
@@ -213,15 +213,17 @@ Rendered render_rendition(const Master& master, const RenditionRequest& request,
     }
     // Materialise the transformed pixels once, so that a budget's repeated encodes do not redo them
     // and the transform is timed on its own.
+    stop_after(image, max_seconds);
     image = image.copy_memory();
     out.transform_seconds = seconds_since(start);
     const auto encode_start = std::chrono::steady_clock::now();
+    stop_after(image, max_seconds);
     Budgeted encoded = encode_within(image, settings, preset.keep, preset.max_bytes);
     out.encode_seconds = seconds_since(encode_start);
     out.bytes = std::move(encoded.bytes);
     out.quality = encoded.quality;
   } catch (const vips::VError& e) {
-    throw RenderError(first_line(e));
+    throw RenderError(killed_or(first_line(e), max_seconds));
   }
   return out;
 }

@@ -20,7 +20,8 @@ struct Rendered {
 // preset's fit and gravity (focus = the asset's focal point, fractions of the upright source), letterbox
 // or pad by embedding the resized image (never a full-size canvas), sharpen/blur/grayscale, overlay,
 // alpha flattened on the background for formats without alpha, then encoded. Throws RenderError.
+// The transform and each encode are stopped after `max_seconds` (0: no limit).
 Rendered render_rendition(const Master& master, const RenditionRequest& request,
-                          std::optional<std::pair<double, double>> focus);
+                          std::optional<std::pair<double, double>> focus, double max_seconds = 0);
 
 }  // namespace prerender::render

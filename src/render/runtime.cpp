@@ -90,6 +90,15 @@ void VipsRuntime::set_warning_sink(WarningSink sink) {
 
 void release_thread() { vips_thread_shutdown(); }
 
+void allow_formats(const std::vector<std::string>& families) {
+  for (const std::string& family : families) {
+    if (family == "jxl") vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+    else if (family == "svg") vips_operation_block_set("VipsForeignLoadSvg", FALSE);
+    else if (family == "jp2k") vips_operation_block_set("VipsForeignLoadJp2k", FALSE);
+    else if (family == "pdf") vips_operation_block_set("VipsForeignLoadPdf", FALSE);
+  }
+}
+
 std::string libvips_version() {
   return std::to_string(vips_version(0)) + "." + std::to_string(vips_version(1)) + "." + std::to_string(vips_version(2));
 }

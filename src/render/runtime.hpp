@@ -42,6 +42,10 @@ class VipsRuntime {
 // limits.allow_untrusted; process-wide.
 void allow_untrusted_loaders(bool allow);
 
+// Unblocks the libvips loaders of the opt-in families listed (jxl, svg, jp2k, pdf); they are only ever
+// used in a child process (render/isolated.hpp).
+void allow_formats(const std::vector<std::string>& families);
+
 // Frees libvips' per-thread state; for worker threads as they leave.
 void release_thread();
 

@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 #include <vips/vips8>
 
+#include "render/isolated.hpp"
+#include "render/sniff.hpp"
 #include "render/vips_util.hpp"
+#include <algorithm>
 #include "util/units.hpp"
 
 namespace prerender::render {
 
-SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits) {
+SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits, Isolation isolation) {
   SourceInfo info;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw RenderError("source does not exist or is not a file");
@@ -19,6 +22,12 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
     throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})",
                                   util::format_size(info.file_bytes), info.file_bytes,
                                   util::format_size(limits.max_file_bytes)));
+  info.format = sniff_file(path);
+  if (std::find(limits.formats.begin(), limits.formats.end(), info.format) == limits.formats.end()) {
+    if (info.format == "unknown") throw RenderError("not an image format prerender accepts (limits.formats)");
+    throw RenderError(fmt::format("format '{}' is not allowed; list it in limits.formats to opt in", info.format));
+  }
+  if (!is_core_format(info.format) && isolation == Isolation::automatic) return probe_in_child(path, limits);
   try {
     vips::VSource source = vips::VSource::new_from_file(path.c_str());
     vips::VImage header = vips::VImage::new_from_source(

@@ -24,11 +24,17 @@ struct SourceInfo {
   bool has_alpha = false;
   bool progressive = false;      // an interlaced JPEG: decoding holds the whole image's coefficients
   bool full_chroma = false;      // a JPEG without chroma subsampling (4:4:4)
+  std::string format;            // the family told from the bytes (render/sniff.hpp)
 };
+
+// Where a source is probed and decoded: `automatic` puts formats beyond the core ones in a child process.
+enum class Isolation { automatic, in_process };
 
 // Reads only the header and refuses, before decoding, what the limits do not allow: a file over
 // max_file_bytes, more than max_pixels (all frames counted), more than max_frames, an empty or
 // unrecognised file. Throws RenderError with the reason.
-SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits);
+// The format, told from the first bytes, must be in limits.formats ("format 'svg' is not allowed ...").
+SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits,
+                        Isolation isolation = Isolation::automatic);
 
 }  // namespace prerender::render

@@ -8,7 +8,7 @@ run_prerender run "$WORK/site/site.yaml" --jobs 2
 expect_status 1
 expect_err "48 rendered, 0 up to date, 12 failed"
 expect_err "failed: broken small webp 1x: cannot decode the source: VipsJpeg: Premature end of input file"
-expect_err "failed: not-an-image small webp 1x: cannot read the image header"
+expect_err "failed: not-an-image small webp 1x: not an image format prerender accepts (limits.formats)"
 check_outputs "$WORK/site/public"
 [[ ! -e "$WORK/site/public/broken" ]] || fail "a failed asset left outputs"
 grep -q '"status":"failed"' "$WORK/site/public/renditions.jsonl" || fail "failures are not in the journal"

@@ -1,4 +1,5 @@
 #define DOCTEST_CONFIG_IMPLEMENT
+#include <cstdlib>
 #include <doctest/doctest.h>
 
 #include "render/runtime.hpp"
@@ -14,6 +15,8 @@ std::vector<std::string>& unexpected_warnings() {
 }  // namespace prerender::test
 
 int main(int argc, char** argv) {
+  // Sources decoded in a child process need the prerender binary, not this one.
+  setenv("PRERENDER_CHILD", PRERENDER_BINARY, 0);
   // Any libvips warning fails the run: a misspelt option name is only a warning in libvips.
   prerender::render::VipsRuntime runtime(argv[0], [](std::string_view domain, std::string_view message) {
     prerender::test::unexpected_warnings().push_back(std::string(domain) + ": " + std::string(message));

@@ -74,7 +74,7 @@ TEST_CASE("peak concurrent work never exceeds --jobs") {
   }
 }
 
-TEST_CASE("admitted memory never exceeds the budget; a job larger than the budget runs alone") {
+TEST_CASE("admitted memory never exceeds the budget and a job larger than the budget runs alone") {
   Tracker t;
   std::vector<std::uint64_t> estimates;
   for (int i = 0; i < 30; ++i) estimates.push_back(i % 7 == 3 ? 150 : 40 + (i % 3) * 10);

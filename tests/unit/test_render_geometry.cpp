@@ -21,7 +21,7 @@ TEST_CASE("contain fits inside the box and letterboxes by embedding") {
   CHECK(p.embed->left == 200);
 }
 
-TEST_CASE("fill stretches to the box; inside and outside keep the aspect ratio") {
+TEST_CASE("fill stretches to the box while inside and outside keep the aspect ratio") {
   CHECK(plan_resize({4000, 3000}, 1600, 900, Fit::fill, false).output == Size{1600, 900});
   CHECK(plan_resize({4000, 3000}, 1600, 900, Fit::inside, false).output == Size{1200, 900});
   CHECK(plan_resize({4000, 3000}, 1600, 900, Fit::outside, false).output == Size{1600, 1200});

@@ -27,13 +27,15 @@ TEST_CASE("every fit mode gives exact output dimensions on a real photo") {
   }
 }
 
-TEST_CASE("enlarge false never upscales a small source; a 1x1 and a 40:1 strip render") {
+TEST_CASE("enlarge false never upscales a small source and 1x1 and 40:1 sources render") {
   const auto small = render_file(fixture("images/landscape-1.jpg"), {{"resize.width", "1600"}, {"resize.height", "900"}, {"format", "jpeg"}});
   CHECK(small.width == 600);
   CHECK(small.height == 338);
   const auto tiny = render_file(fixture("images/tiny-1x1-prophoto.png"), {{"resize.width", "100"}, {"format", "png"}});
   CHECK(tiny.width == 1);
   CHECK(tiny.height == 1);
+  // libpng warns about this file's ProPhoto profile (its PCS illuminant is not D50); nothing else may warn.
+  for (const std::string& warning : test::take_warnings()) CHECK(warning.find("PCS illuminant is not D50") != std::string::npos);
   const auto strip = render_file(fixture("images/wide-798x20.png"), {{"resize.width", "30"}, {"format", "webp"}});
   CHECK(strip.width == 30);
   CHECK(strip.height == 1);
@@ -186,6 +188,31 @@ TEST_CASE("every broken source fails with a reason, and none crashes") {
     CHECK_THROWS_AS(render_file(entry.path(), {{"resize.width", "100"}, {"format", "jpeg"}}), render::RenderError);
   }
   test::take_warnings();  // broken files warn by design
+}
+
+TEST_CASE("formats outside limits.formats are refused by name, before any decoder sees them") {
+  CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/svgz-logo.svgz"), manifest::Limits{}),
+                       "format 'svg' is not allowed; list it in limits.formats to opt in", render::RenderError);
+  CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/bad/crash-openjpeg.jp2"), manifest::Limits{}),
+                       "format 'jp2k' is not allowed; list it in limits.formats to opt in", render::RenderError);
+}
+
+TEST_CASE("an opted-in codec that aborts or hangs fails its asset in a child process, not the caller") {
+  manifest::Limits limits;
+  limits.formats = {"jpeg", "svg", "jp2k"};
+  limits.max_seconds = 3;
+  const auto crash = fixture("images/bad/crash-openjpeg.jp2");
+  const render::SourceInfo info = render::probe_source(crash, limits);  // the header is fine
+  CHECK_THROWS_WITH_AS(render::decode_master(crash, info, 1.0, 1, limits), doctest::Contains("the decoder crashed"),
+                       render::RenderError);
+  CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/bad/hang-truncated.svgz"), limits),
+                       doctest::Contains("longer than limits.max_seconds"), render::RenderError);
+  // A good opted-in source decodes through the child and renders.
+  const auto logo = fixture("images/svgz-logo.svgz");
+  const render::SourceInfo svg = render::probe_source(logo, limits);
+  const render::Master master = render::decode_master(logo, svg, 0.5, 1, limits);
+  CHECK(master.image.width() == 368);
+  CHECK(master.image.bands() == 4);
 }
 
 TEST_CASE("a decompression bomb is refused from its header") {

@@ -1,0 +1,205 @@
+#include "render/isolated.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <memory>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "render/runtime.hpp"
+#include "render/vips_util.hpp"
+
+extern char** environ;
+
+namespace prerender::render {
+namespace fs = std::filesystem;
+namespace {
+
+std::string child_binary() {
+  if (const char* env = std::getenv("PRERENDER_CHILD")) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("prerender") : exe.string();
+}
+
+nlohmann::json limits_json(const manifest::Limits& l) {
+  return {{"max_pixels", l.max_pixels}, {"max_file_bytes", l.max_file_bytes}, {"max_frames", l.max_frames},
+          {"allow_untrusted", l.allow_untrusted}, {"formats", l.formats}, {"max_seconds", l.max_seconds}};
+}
+
+manifest::Limits limits_from(const nlohmann::json& j) {
+  manifest::Limits l;
+  l.max_pixels = j.at("max_pixels").get<std::uint64_t>();
+  l.max_file_bytes = j.at("max_file_bytes").get<std::uint64_t>();
+  l.max_frames = j.at("max_frames").get<int>();
+  l.allow_untrusted = j.at("allow_untrusted").get<bool>();
+  l.formats = j.at("formats").get<std::vector<std::string>>();
+  l.max_seconds = j.at("max_seconds").get<double>();
+  return l;
+}
+
+nlohmann::json info_json(const SourceInfo& i) {
+  return {{"loader", i.loader},     {"width", i.width},           {"height", i.height},
+          {"frames", i.frames},     {"file_bytes", i.file_bytes}, {"has_alpha", i.has_alpha},
+          {"progressive", i.progressive}, {"full_chroma", i.full_chroma}, {"format", i.format}};
+}
+
+SourceInfo info_from(const nlohmann::json& j) {
+  SourceInfo i;
+  i.loader = j.at("loader").get<std::string>();
+  i.width = j.at("width").get<int>();
+  i.height = j.at("height").get<int>();
+  i.frames = j.at("frames").get<int>();
+  i.file_bytes = j.at("file_bytes").get<std::uint64_t>();
+  i.has_alpha = j.at("has_alpha").get<bool>();
+  i.progressive = j.at("progressive").get<bool>();
+  i.full_chroma = j.at("full_chroma").get<bool>();
+  i.format = j.at("format").get<std::string>();
+  return i;
+}
+
+// Runs the child and returns its stdout; throws RenderError on a crash, a timeout or a reported error.
+nlohmann::json run_child(const std::vector<std::string>& args, double max_seconds, const fs::path& source) {
+  int out[2];
+  if (::pipe(out) != 0) throw RenderError(fmt::format("cannot start a decoder process: {}", std::strerror(errno)));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  // A crashing codec's own complaints ("free(): invalid next size") would only confuse the log: the
+  // failure is reported with its signal instead.
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> argv_storage{child_binary(), "__child"};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  if (spawned != 0) {
+    ::close(out[0]);
+    throw RenderError(fmt::format("cannot start a decoder process ({}): {}", argv[0], std::strerror(spawned)));
+  }
+  std::string text;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(max_seconds > 0 ? max_seconds : 3600);
+  bool timed_out = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd fd{out[0], POLLIN, 0};
+    const int ready = ::poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;
+    char buffer[4096];
+    const ssize_t n = ::read(out[0], buffer, sizeof(buffer));
+    if (n <= 0) break;  // the child closed its end: finished or died
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out)
+    throw RenderError(fmt::format("decoding took longer than limits.max_seconds ({:g} s) and was stopped", max_seconds));
+  if (WIFSIGNALED(status))
+    throw RenderError(fmt::format("the decoder crashed on this file (signal {}: {})", WTERMSIG(status), strsignal(WTERMSIG(status))));
+  nlohmann::json answer;
+  try {
+    answer = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    throw RenderError(fmt::format("the decoder process failed on {} (exit {})", source.filename().string(),
+                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1));
+  }
+  if (answer.contains("error")) throw RenderError(answer["error"].get<std::string>());
+  return answer;
+}
+
+}  // namespace
+
+SourceInfo probe_in_child(const fs::path& path, const manifest::Limits& limits) {
+  return info_from(run_child({"probe", path.string(), limits_json(limits).dump()}, limits.max_seconds, path));
+}
+
+Master decode_in_child(const fs::path& path, const SourceInfo& info, double scale, int frames, const manifest::Limits& limits) {
+  char pattern[] = "/tmp/prerender-decode-XXXXXX";
+  const int fd = ::mkstemp(pattern);
+  if (fd < 0) throw RenderError(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
+  ::close(fd);
+  const std::string raw = pattern;
+  struct Remove {
+    std::string path;
+    ~Remove() { ::unlink(path.c_str()); }
+  } remove{raw};
+  const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), info_json(info).dump(),
+                                           fmt::format("{:.17g}", scale), std::to_string(frames), raw},
+                                          limits.max_seconds, path);
+  Master master;
+  master.info = info;
+  // Raw 8-bit pixels: nothing of the child's output is parsed as an image format.
+  const int width = answer.at("width").get<int>(), height = answer.at("height").get<int>(), bands = answer.at("bands").get<int>();
+  std::string pixels;
+  {
+    std::ifstream in(raw, std::ios::binary);
+    pixels.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  if (pixels.size() != static_cast<std::size_t>(width) * height * bands)
+    throw RenderError("the decoder process returned a short image");
+  try {
+    master.image = vips::VImage::new_from_memory(pixels.data(), pixels.size(), width, height, bands, VIPS_FORMAT_UCHAR)
+                       .copy(vips::VImage::option()->set("interpretation", bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB))
+                       .copy_memory();  // owns its pixels before `pixels` goes
+  } catch (const vips::VError& e) {
+    throw RenderError("cannot take the decoder's output: " + first_line(e));
+  }
+  master.frames = answer.at("frames").get<int>();
+  master.page_height = answer.at("page_height").get<int>();
+  master.scale = answer.at("scale").get<double>();
+  return master;
+}
+
+int child_main(const std::vector<std::string>& args) {
+  nlohmann::json answer;
+  try {
+    if (args.size() < 3) throw RenderError("usage: __child probe|decode SOURCE LIMITS ...");
+    const manifest::Limits limits = limits_from(nlohmann::json::parse(args[2]));
+    allow_untrusted_loaders(limits.allow_untrusted);
+    allow_formats(limits.formats);
+    if (args[0] == "probe") {
+      answer = info_json(probe_source(args[1], limits, Isolation::in_process));
+    } else if (args[0] == "decode" && args.size() == 7) {
+      const SourceInfo info = info_from(nlohmann::json::parse(args[3]));
+      const Master master = decode_master(args[1], info, std::stod(args[4]), std::stoi(args[5]), limits,
+                                          Isolation::in_process);
+      std::size_t size = 0;
+      std::unique_ptr<void, decltype(&g_free)> pixels(master.image.write_to_memory(&size), &g_free);
+      std::ofstream out(args[6], std::ios::binary);
+      out.write(static_cast<const char*>(pixels.get()), static_cast<std::streamsize>(size));
+      if (!out) throw RenderError("cannot write the decoded pixels");
+      answer = {{"frames", master.frames}, {"page_height", master.page_height}, {"scale", master.scale},
+                {"width", master.image.width()}, {"height", master.image.height()}, {"bands", master.image.bands()}};
+    } else {
+      throw RenderError("unknown child request");
+    }
+  } catch (const std::exception& e) {
+    answer = {{"error", e.what()}};
+  }
+  const std::string text = answer.dump();
+  return ::write(STDOUT_FILENO, text.data(), text.size()) == static_cast<ssize_t>(text.size()) ? 0 : 1;
+}
+
+}  // namespace prerender::render

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "manifest/manifest.hpp"
+#include "render/master.hpp"
+#include "render/source.hpp"
+
+namespace prerender::render {
+
+// Runs the prerender binary as a child ("prerender __child ...") to probe or decode a source whose codec
+// may hang or abort, killing it after `max_seconds`. A crash, a hang or a refusal fails that one asset
+// with the reason. The binary is PRERENDER_CHILD from the environment (tests set it), else this process's
+// own executable. Throws RenderError.
+SourceInfo probe_in_child(const std::filesystem::path& path, const manifest::Limits& limits);
+Master decode_in_child(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames,
+                       const manifest::Limits& limits);
+
+// The child's side: `args` after "__child". Writes its answer (JSON) to stdout; returns the exit code.
+int child_main(const std::vector<std::string>& args);
+
+}  // namespace prerender::render

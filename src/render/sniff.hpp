@@ -1,0 +1,19 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace prerender::render {
+
+// A source's format family, told from its first bytes, never from its name and never by asking libvips:
+// some loaders hang or crash while merely sniffing a hostile file (a truncated .svgz spins forever).
+// "heif" covers AVIF and HEIC; "unknown" is anything else.
+std::string sniff_format(std::string_view head);
+std::string sniff_file(const std::filesystem::path& path);
+
+// The families decoded in-process by default; any other one must be listed in limits.formats and is
+// decoded in a child process (its codec may hang or abort: svg, jp2k, pdf, jxl, unknown).
+bool is_core_format(std::string_view family);
+
+}  // namespace prerender::render
