@@ -1,0 +1,54 @@
+// libFuzzer target: arbitrary bytes as a source image, through format sniffing, the header probe with its
+// limits, and (for core formats, decoded in-process) a small decode. Opt-in formats go to a child process
+// in real runs and are only sniffed here.
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+#include <vips/vips8>
+
+#include "render/master.hpp"
+#include "render/sniff.hpp"
+#include "render/source.hpp"
+
+namespace {
+
+std::filesystem::path scratch() {
+  static const std::filesystem::path dir = [] {
+    std::string pattern = (std::filesystem::temp_directory_path() / "prerender-fuzz-XXXXXX").string();
+    return std::filesystem::path(::mkdtemp(pattern.data()));
+  }();
+  return dir;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char*** argv) {
+  VIPS_INIT((*argv)[0]);
+  vips_concurrency_set(1);
+  vips_cache_set_max(0);
+  vips_block_untrusted_set(TRUE);
+  g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::filesystem::path file = scratch() / "source";
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  prerender::manifest::Limits limits;
+  limits.max_pixels = 4'000'000;  // keep each decode small: the fuzzer wants many executions
+  limits.max_seconds = 2;
+  if (!prerender::render::is_core_format(prerender::render::sniff_file(file))) return 0;
+  try {
+    const prerender::render::SourceInfo info = prerender::render::probe_source(file, limits, prerender::render::Isolation::in_process);
+    prerender::render::decode_master(file, info, 64.0 / std::max(info.width, info.height) < 1 ? 64.0 / std::max(info.width, info.height) : 1.0,
+                                     1, limits, prerender::render::Isolation::in_process);
+  } catch (const prerender::render::RenderError&) {
+  }
+  vips_error_clear();
+  return 0;
+}
