@@ -54,7 +54,8 @@ void add_urls(CLI::App& app, Context& context) {
       const engine::Plan plan = engine::build_plan(manifest, {}, diagnostics, false);
       diagnostics.throw_if_any();
       const auto journal = manifest.output.root / "renditions.jsonl";
-      if (!std::filesystem::exists(journal)) {
+      std::error_code journal_error;
+      if (!std::filesystem::exists(journal, journal_error)) {
         fmt::print(stderr, "prerender: no {} yet: run (or merge) first\n", journal.string());
         context.exit_code = ExitCode::usage;
         return;

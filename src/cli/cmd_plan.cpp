@@ -43,7 +43,8 @@ void add_plan(CLI::App& app, Context& context) {
       diagnostics.throw_if_any();
       // What a run would skip: the journal of this output root (or of this shard).
       const auto journal = engine::RunFiles::of(manifest.output.root, options->selection.selection().shard).journal;
-      const engine::IncrementalState state(manifest, std::filesystem::exists(journal) ? output::Journal::read(journal)
+      std::error_code journal_error;
+      const engine::IncrementalState state(manifest, std::filesystem::exists(journal, journal_error) ? output::Journal::read(journal)
                                                                                       : std::vector<output::RenditionRecord>{});
       std::string out;
       out.reserve(plan.rendition_count() * 96);

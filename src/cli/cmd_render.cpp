@@ -145,8 +145,9 @@ void add_render(CLI::App& app, Context& context) {
       context.exit_code = report_manifest_error(e, o->manifest.empty() ? "the command line" : o->manifest);
       return;
     }
+    std::error_code out_error;
     const bool single_file = o->sources.size() == 1 && preset.formats.size() * preset.dpr.size() == 1 &&
-                             fs::path(o->out).has_extension() && !fs::is_directory(o->out);
+                             fs::path(o->out).has_extension() && !fs::is_directory(o->out, out_error);
     // Limits come from the manifest when one is given, defaults otherwise.
     manifest::Limits limits;
     if (!o->manifest.empty()) limits = manifest::load_manifest(o->manifest).limits;

@@ -68,7 +68,8 @@ class Loader {
       return nullptr;
     }
     if (!m_seen.insert(canonical).second) return nullptr;  // included twice through different paths
-    if (included_from && !fs::is_regular_file(file)) {
+    std::error_code exists_error;
+    if (included_from && !fs::is_regular_file(file, exists_error)) {
       m_diagnostics.error(included_from->file, included_from->mark,
                           fmt::format("included file '{}' does not exist", file.string()));
       return nullptr;
@@ -85,7 +86,9 @@ class Loader {
 
   // Handles `include` and `presets` of a file (the manifest or a library), recursively.
   void presets_of(const YamlNode& root, const fs::path& file, const Reader& reader) {
-    m_stack.push_back(fs::weakly_canonical(file));
+    std::error_code canonical_error;
+    fs::path canonical = fs::weakly_canonical(file, canonical_error);
+    m_stack.push_back(canonical_error ? file : canonical);
     const fs::path folder = file.parent_path();
     if (const YamlNode* include = root.find("include")) {
       for (const YamlNode* item : include->as_list()) {
@@ -161,7 +164,8 @@ class Loader {
       for (presets::Format format : preset.formats)
         for (const std::string& problem : presets::format_problems(preset, format))
           m_diagnostics.error(s.at.file, s.at.mark, fmt::format("preset '{}': {}", name, problem));
-      if (preset.overlay && !fs::is_regular_file(preset.overlay->image))
+      std::error_code overlay_error;
+      if (preset.overlay && !fs::is_regular_file(preset.overlay->image, overlay_error))
         m_diagnostics.error(s.at.file, s.at.mark,
                             fmt::format("preset '{}': overlay image '{}' does not exist", name, preset.overlay->image));
       out.emplace(name, std::move(preset));

@@ -67,7 +67,7 @@ rm "$public/photo-3"
 # Assets that together need twice the budget: the run completes with peak RSS inside the budget plus the
 # process's own ~40 MiB (and the one largest asset, which may run alone).
 rm -rf "$public"
-budget_mib=40
+budget_mib=60
 run_prerender run "$WORK/site/site.yaml" --jobs 2 --memory ${budget_mib}MiB
 expect_status 0
 "$PYTHON" - "$public/run.json" "$budget_mib" <<'PY'

@@ -174,3 +174,12 @@ TEST_CASE("per-format defaults fill what a preset leaves unset") {
   presets::Preset plain;
   CHECK(presets::encode_settings(plain, presets::Format::webp).quality == 75);
 }
+
+TEST_CASE("inputs the fuzzer found end in diagnostics and never in another exception") {
+  for (const auto& entry : std::filesystem::directory_iterator(test::fixture("manifests/fuzz"))) {
+    CAPTURE(entry.path().filename().string());
+    manifest::Diagnostics diagnostics;
+    CHECK_NOTHROW(manifest::load_manifest(entry.path(), diagnostics));
+    CHECK_FALSE(diagnostics.empty());
+  }
+}
