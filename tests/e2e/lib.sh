@@ -8,6 +8,10 @@ trap 'echo "FAILED at ${BASH_SOURCE[0]}:${LINENO}: ${BASH_COMMAND}" >&2' ERR
 PYTHON=/usr/bin/python3
 [[ -x "$PYTHON" ]] || PYTHON=python3
 FIXTURES="$PRERENDER_SOURCE_DIR/tests/fixtures"
+# A binary built with AddressSanitizer: memory figures include its shadow memory, and malloc is replaced
+# (some codec heap corruption then no longer aborts).
+SANITIZED=0
+if ldd "$PRERENDER" 2>/dev/null | grep -q libasan; then SANITIZED=1; fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/prerender-e2e-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 

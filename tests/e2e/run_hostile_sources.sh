@@ -40,7 +40,9 @@ start=$(date +%s)
 run_prerender run "$WORK/site/site.yaml" --jobs 2
 expect_status 1
 (( $(date +%s) - start < 60 )) || fail "a hostile source held the run"
-expect_err "failed: bad/crash-openjpeg_jp2 small webp 1x: the decoder crashed on this file (signal 6: Aborted)"
+if [[ $SANITIZED == 0 ]]; then
+  expect_err "failed: bad/crash-openjpeg_jp2 small webp 1x: the decoder crashed on this file (signal 6: Aborted)"
+fi
 expect_err "failed: bad/hang-truncated_svgz small webp 1x: decoding took longer than limits.max_seconds (4 s) and was stopped"
 vipsheader "$WORK/site/public/svgz-logo/small.webp" | grep -q "160x120" || fail "the opted-in SVG did not render"
 check_outputs "$WORK/site/public"

@@ -203,8 +203,17 @@ TEST_CASE("an opted-in codec that aborts or hangs fails its asset in a child pro
   limits.max_seconds = 3;
   const auto crash = fixture("images/bad/crash-openjpeg.jp2");
   const render::SourceInfo info = render::probe_source(crash, limits);  // the header is fine
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer (child included) malloc is replaced and openjpeg's heap corruption no longer
+  // aborts: the decode may succeed or fail, and this process must survive either way.
+  try {
+    render::decode_master(crash, info, 1.0, 1, limits);
+  } catch (const render::RenderError&) {
+  }
+#else
   CHECK_THROWS_WITH_AS(render::decode_master(crash, info, 1.0, 1, limits), doctest::Contains("the decoder crashed"),
                        render::RenderError);
+#endif
   CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/bad/hang-truncated.svgz"), limits),
                        doctest::Contains("longer than limits.max_seconds"), render::RenderError);
   // A good opted-in source decodes through the child and renders.
