@@ -32,6 +32,11 @@ Status status_from(const std::string& text) {
 
 std::string RenditionRecord::key() const { return fmt::format("{}\t{}\t{}\t{}", asset, preset, format, dpr); }
 
+nlohmann::json to_json(const StageTimes& s) {
+  return {{"read", s.read}, {"decode", s.decode}, {"transform", s.transform},
+          {"encode", s.encode}, {"write", s.write},   {"total", s.total}};
+}
+
 nlohmann::json to_json(const RenditionRecord& r) {
   nlohmann::json j{{"asset", r.asset},
                    {"preset", r.preset},
@@ -57,13 +62,7 @@ nlohmann::json to_json(const RenditionRecord& r) {
                    {"status", name(r.status)},
                    {"changed", r.changed},
                    {"requests", r.requests},
-                   {"seconds",
-                    {{"read", r.seconds.read},
-                     {"decode", r.seconds.decode},
-                     {"transform", r.seconds.transform},
-                     {"encode", r.seconds.encode},
-                     {"write", r.seconds.write},
-                     {"total", r.seconds.total}}},
+                   {"seconds", to_json(r.seconds)},
                    {"asset_metadata", r.asset_metadata},
                    {"finished_at", r.finished_at}};
   if (!r.error.empty()) j["error"] = r.error;

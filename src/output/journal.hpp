@@ -47,6 +47,7 @@ struct RenditionRecord {
   std::string key() const;
 };
 
+nlohmann::json to_json(const StageTimes& seconds);
 nlohmann::json to_json(const RenditionRecord& record);
 // Throws nlohmann::json::exception when a field is missing or of the wrong type.
 RenditionRecord record_from_json(const nlohmann::json& json);

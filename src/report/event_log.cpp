@@ -42,13 +42,7 @@ void EventLog::rendition(const output::RenditionRecord& r) {
                          {"width", r.width},
                          {"height", r.height},
                          {"quality", r.quality},
-                         {"seconds",
-                          {{"read", r.seconds.read},
-                           {"decode", r.seconds.decode},
-                           {"transform", r.seconds.transform},
-                           {"encode", r.seconds.encode},
-                           {"write", r.seconds.write},
-                           {"total", r.seconds.total}}},
+                         {"seconds", output::to_json(r.seconds)},
                          {"total_seconds", rendition_seconds(r)}};
     if (failed) event["error"] = r.error;
     emit(std::move(event));

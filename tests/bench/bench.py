@@ -56,8 +56,11 @@ def fetch_workload(cache: Path, photos):
     for package in sorted({p["package"] for p in photos}):
         if not list(debs.glob(f"{package}_*.deb")):
             log(f"bench: downloading {package}")
-            subprocess.run(["apt-get", "download", package], cwd=debs, check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            download = ["apt-get", "download", package]
+            if subprocess.run(download, cwd=debs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+                # A machine whose package lists were never fetched: fetch them once, then try again.
+                subprocess.run(["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(download, cwd=debs, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         tree = cache / "tree" / package
         if not tree.exists():
             tree.mkdir(parents=True)
