@@ -14,11 +14,8 @@ void add_merge(CLI::App& app, Context& context) {
   command->add_option("MANIFEST", *file, "The manifest (YAML)")->required();
   command->callback([&context, file] {
     try {
-      manifest::Diagnostics diagnostics;
-      const manifest::Manifest manifest = manifest::load_manifest(*file, diagnostics);
-      const engine::Plan plan = engine::build_plan(manifest, {}, diagnostics, false);
-      diagnostics.throw_if_any();
-      const engine::MergeResult result = engine::merge_shards(manifest, plan);
+      const engine::PlannedManifest planned = engine::load_and_plan(*file, {}, false);
+      const engine::MergeResult result = engine::merge_shards(planned.manifest, planned.plan);
       fmt::print("merged {} shard journals: {} renditions, {} changed\n", result.shards, result.records, result.changed);
       context.exit_code = ExitCode::ok;
     } catch (const manifest::ManifestError& e) {
@@ -49,10 +46,9 @@ void add_urls(CLI::App& app, Context& context) {
   command->add_flag("--failed", o->failed, "The renditions that failed instead of those present");
   command->callback([&context, o] {
     try {
-      manifest::Diagnostics diagnostics;
-      const manifest::Manifest manifest = manifest::load_manifest(o->file, diagnostics);
-      const engine::Plan plan = engine::build_plan(manifest, {}, diagnostics, false);
-      diagnostics.throw_if_any();
+      const engine::PlannedManifest planned = engine::load_and_plan(o->file, {}, false);
+      const manifest::Manifest& manifest = planned.manifest;
+      const engine::Plan& plan = planned.plan;
       const auto journal = manifest.output.root / "renditions.jsonl";
       std::error_code journal_error;
       if (!std::filesystem::exists(journal, journal_error)) {

@@ -37,10 +37,9 @@ void add_plan(CLI::App& app, Context& context) {
   options->selection.add_to(*command);
   command->callback([&context, options] {
     try {
-      manifest::Diagnostics diagnostics;
-      const manifest::Manifest manifest = manifest::load_manifest(options->file, diagnostics);
-      const engine::Plan plan = engine::build_plan(manifest, options->selection.selection(), diagnostics, false);
-      diagnostics.throw_if_any();
+      const engine::PlannedManifest planned = engine::load_and_plan(options->file, options->selection.selection(), false);
+      const manifest::Manifest& manifest = planned.manifest;
+      const engine::Plan& plan = planned.plan;
       // What a run would skip: the journal of this output root (or of this shard).
       const auto journal = engine::RunFiles::of(manifest.output.root, options->selection.selection().shard).journal;
       std::error_code journal_error;

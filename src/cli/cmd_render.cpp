@@ -46,12 +46,12 @@ std::vector<fs::path> bundled_presets(const char* argv0) {
 
 // The preset the flags describe: the named one (from -m or the bundled library) with the inline
 // settings over it. Throws ManifestError.
-presets::Preset build_preset(const RenderOptions& o, const char* argv0) {
+presets::Preset build_preset(const RenderOptions& o, const manifest::Manifest* from, const char* argv0) {
   presets::PresetSpec base;
   std::string name = "custom";
   if (!o.preset.empty()) {
     std::map<std::string, presets::Preset> library =
-        o.manifest.empty() ? manifest::load_preset_library(bundled_presets(argv0)) : manifest::load_manifest(o.manifest).presets;
+        from ? from->presets : manifest::load_preset_library(bundled_presets(argv0));
     auto found = library.find(o.preset);
     if (found == library.end()) {
       std::vector<std::string_view> names;
@@ -138,9 +138,12 @@ void add_render(CLI::App& app, Context& context) {
              "Any preset option as KEY=VALUE (dotted for nested: resize.enlarge=true)")
       ->allow_extra_args(false);
   command->callback([&context, o] {
+    // The manifest, when given, is read once: for its presets and for its limits (defaults otherwise).
+    std::optional<manifest::Manifest> from;
     presets::Preset preset;
     try {
-      preset = build_preset(*o, context.argv0);
+      if (!o->manifest.empty()) from = manifest::load_manifest(o->manifest);
+      preset = build_preset(*o, from ? &*from : nullptr, context.argv0);
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, o->manifest.empty() ? "the command line" : o->manifest);
       return;
@@ -148,9 +151,7 @@ void add_render(CLI::App& app, Context& context) {
     std::error_code out_error;
     const bool single_file = o->sources.size() == 1 && preset.formats.size() * preset.dpr.size() == 1 &&
                              fs::path(o->out).has_extension() && !fs::is_directory(o->out, out_error);
-    // Limits come from the manifest when one is given, defaults otherwise.
-    manifest::Limits limits;
-    if (!o->manifest.empty()) limits = manifest::load_manifest(o->manifest).limits;
+    const manifest::Limits limits = from ? from->limits : manifest::Limits{};
     render::allow_untrusted_loaders(limits.allow_untrusted);
     bool all_ok = true;
     for (const std::string& source : o->sources) all_ok = render_source(source, preset, *o, single_file, limits) && all_ok;

@@ -113,13 +113,15 @@ void add_run(CLI::App& app, Context& context) {
     options.force = o->force;
     const engine::Selection selection = o->selection.selection();
     options.shard = selection.shard;
-    manifest::Diagnostics diagnostics;
-    const manifest::Manifest manifest = manifest::load_manifest(o->file, diagnostics);
-    const engine::Plan plan = engine::build_plan(manifest, selection, diagnostics, false);
-    if (!diagnostics.empty()) {
-      context.exit_code = report_manifest_error(manifest::ManifestError(diagnostics.items()), o->file);
+    std::optional<engine::PlannedManifest> planned;
+    try {
+      planned.emplace(engine::load_and_plan(o->file, selection, false));
+    } catch (const manifest::ManifestError& e) {
+      context.exit_code = report_manifest_error(e, o->file);
       return;
     }
+    const manifest::Manifest& manifest = planned->manifest;
+    const engine::Plan& plan = planned->plan;
     render::allow_untrusted_loaders(manifest.limits.allow_untrusted);
 
     std::FILE* log_stream = stderr;

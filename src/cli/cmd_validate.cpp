@@ -14,10 +14,9 @@ void add_validate(CLI::App& app, Context& context) {
   command->add_option("MANIFEST", *file, "The manifest (YAML)")->required();
   command->callback([&context, file] {
     try {
-      manifest::Diagnostics diagnostics;
-      const manifest::Manifest manifest = manifest::load_manifest(*file, diagnostics);
-      const engine::Plan plan = engine::build_plan(manifest, {}, diagnostics, true);
-      diagnostics.throw_if_any();
+      const engine::PlannedManifest planned = engine::load_and_plan(*file, {}, true);
+      const manifest::Manifest& manifest = planned.manifest;
+      const engine::Plan& plan = planned.plan;
       fmt::print("{}: valid: {} assets, {} presets, {} renditions\n", *file, manifest.assets.size(),
                  manifest.presets.size(), plan.rendition_count());
       context.exit_code = ExitCode::ok;

@@ -145,4 +145,13 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
   return plan;
 }
 
+PlannedManifest load_and_plan(const std::filesystem::path& file, const Selection& selection, bool report_missing_sources) {
+  PlannedManifest out;
+  manifest::Diagnostics diagnostics;
+  out.manifest = manifest::load_manifest(file, diagnostics);
+  out.plan = build_plan(out.manifest, selection, diagnostics, report_missing_sources);
+  diagnostics.throw_if_any();
+  return out;
+}
+
 }  // namespace prerender::engine

@@ -58,4 +58,15 @@ bool in_shard(std::string_view asset_id, Shard shard);
 Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, manifest::Diagnostics& diagnostics,
                 bool report_missing_sources);
 
+// A manifest and its plan. The plan points into the manifest (assets, presets), so they travel together;
+// moving one keeps those pointers valid (vector and map storage moves with them).
+struct PlannedManifest {
+  manifest::Manifest manifest;
+  Plan plan;
+};
+
+// Loads and validates a manifest and plans it, collecting the problems of both (output paths included)
+// before stopping once. Throws ManifestError with every problem.
+PlannedManifest load_and_plan(const std::filesystem::path& file, const Selection& selection, bool report_missing_sources);
+
 }  // namespace prerender::engine
