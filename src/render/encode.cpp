@@ -33,14 +33,6 @@ vips::VImage with_kept_metadata(const vips::VImage& image, const presets::Keep& 
   return out;
 }
 
-std::string to_string(VipsBlob* blob) {
-  auto unref = [](VipsBlob* b) { vips_area_unref(VIPS_AREA(b)); };
-  std::unique_ptr<VipsBlob, decltype(unref)> owned(blob, unref);
-  std::size_t size = 0;
-  const void* data = vips_blob_get(blob, &size);
-  return std::string(static_cast<const char*>(data), size);
-}
-
 }  // namespace
 
 std::string encode(const vips::VImage& input, const presets::EncodeSettings& s, const presets::Keep& keep) {

@@ -46,3 +46,20 @@ fi
 expect_err "failed: bad/hang-truncated_svgz small webp 1x: decoding took longer than limits.max_seconds (4 s) and was stopped"
 vipsheader "$WORK/site/public/svgz-logo/small.webp" | grep -q "160x120" || fail "the opted-in SVG did not render"
 check_outputs "$WORK/site/public"
+
+# One at a time, every failure names its own reason: the libvips error buffer is shared and only emptied
+# by hand, so a reason left from an earlier failure must not stand in for the next one's.
+run_prerender run "$WORK/site/site.yaml" --jobs 1 --force
+"$PYTHON" - "$WORK/site/public/renditions.jsonl" <<'PY'
+import json, sys
+latest = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    latest[(r["asset"], r["format"])] = r
+def error(asset):
+    return latest[(asset, "jpeg")]["error"]
+for asset, word in [("bad/corrupt-header_jpg", "jpeg"), ("bad/truncated_gif", "gif"), ("bad/broken-data-stream_png", "png"),
+                    ("bad/unsupported-ycbcr-subsampled_tif", "tiff"), ("bad/wide-16x17000_avif", "wide-16x17000")]:
+    assert word in error(asset).lower(), (asset, error(asset))
+assert len({error(a) for a in ["bad/corrupt-header_jpg", "bad/truncated_gif", "bad/crc-mismatch_png"]}) == 3
+PY
