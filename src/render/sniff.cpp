@@ -35,12 +35,27 @@ std::string sniff_format(std::string_view h) {
   return "unknown";
 }
 
-std::string sniff_file(const std::filesystem::path& path) {
+std::string sniff_output_format(std::string_view head) {
+  std::string family = sniff_format(head);
+  if (family != "heif") return family;
+  using namespace std::literals;
+  return starts(head, "avif"sv, 8) || starts(head, "avis"sv, 8) ? "avif" : "heic";
+}
+
+namespace {
+
+std::string read_head(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::array<char, 64> buffer{};
   in.read(buffer.data(), buffer.size());
-  return sniff_format(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  return std::string(buffer.data(), static_cast<std::size_t>(in.gcount()));
 }
+
+}  // namespace
+
+std::string sniff_file(const std::filesystem::path& path) { return sniff_format(read_head(path)); }
+
+std::string sniff_output_format_of(const std::filesystem::path& path) { return sniff_output_format(read_head(path)); }
 
 bool is_core_format(std::string_view family) {
   for (std::string_view core : {"jpeg", "png", "webp", "gif", "heif", "tiff"})

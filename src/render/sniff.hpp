@@ -12,6 +12,11 @@ namespace prerender::render {
 std::string sniff_format(std::string_view head);
 std::string sniff_file(const std::filesystem::path& path);
 
+// The output format a file holds, named as in presets ("jpeg", "png", "webp", "gif", "avif", "heic",
+// "jxl"; AVIF and HEIC told apart by the brand), else its family ("tiff", "unknown", ...).
+std::string sniff_output_format(std::string_view head);
+std::string sniff_output_format_of(const std::filesystem::path& path);
+
 // The families decoded in-process by default; any other one must be listed in limits.formats and is
 // decoded in a child process (its codec may hang or abort: svg, jp2k, pdf, jxl, unknown).
 bool is_core_format(std::string_view family);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "util/files.hpp"
+
 namespace prerender::test {
 
 // Warnings libvips emitted during the run; main() fails the run when any is left.
@@ -19,22 +21,9 @@ inline std::filesystem::path source_dir() {
 inline std::filesystem::path fixture(const std::string& name) { return source_dir() / "tests" / "fixtures" / name; }
 
 // A fresh temporary folder, removed when the object goes.
-class TempDir {
+class TempDir : public util::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "prerender-test-XXXXXX").string();
-    m_path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-
- private:
-  std::filesystem::path m_path;
+  TempDir() : util::TempDir("prerender-test-") {}
 };
 
 }  // namespace prerender::test
