@@ -26,7 +26,7 @@ inline constexpr std::array<std::string_view, 5> k_resize_keys{"width", "height"
 inline constexpr std::array<std::string_view, 4> k_region_keys{"left", "top", "width", "height"};
 inline constexpr std::array<std::string_view, 4> k_pad_keys{"top", "right", "bottom", "left"};
 inline constexpr std::array<std::string_view, 5> k_overlay_keys{"image", "gravity", "offset", "width", "opacity"};
-inline constexpr std::array<std::string_view, 1> k_check_keys{"max_difference"};
+inline constexpr std::array<std::string_view, 2> k_check_keys{"max_difference", "max_bytes_change"};
 inline constexpr std::array<std::string_view, 5> k_asset_keys{"id", "source", "presets", "requests", "focus"};
 
 }  // namespace prerender::manifest

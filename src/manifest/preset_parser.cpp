@@ -293,6 +293,7 @@ presets::PresetSpec parse_preset(const YamlNode& node, const std::string& name, 
     else if (k == "check") {
       if (reader.check_map(v, k_check_keys, fmt::format("'check' of preset '{}'", name))) {
         if (const YamlNode* d = v.find("max_difference")) out.max_difference = reader.number(*d, p.what("check.max_difference"), 0, 1);
+        if (const YamlNode* d = v.find("max_bytes_change")) out.max_bytes_change = reader.number(*d, p.what("check.max_bytes_change"), 0, 100);
       }
     }
   }

@@ -66,6 +66,7 @@ PresetSpec merge(const PresetSpec& parent, const PresetSpec& child) {
   take(out.max_frames, parent.max_frames, child.max_frames);
   take(out.dpr, parent.dpr, child.dpr);
   take(out.max_difference, parent.max_difference, child.max_difference);
+  take(out.max_bytes_change, parent.max_bytes_change, child.max_bytes_change);
   return out;
 }
 
@@ -102,6 +103,7 @@ Preset resolve(std::string name, const PresetSpec& spec) {
   out.max_frames = spec.max_frames.value_or(out.max_frames);
   out.dpr = spec.dpr.value_or(out.dpr);
   out.max_difference = spec.max_difference.value_or(out.max_difference);
+  out.max_bytes_change = spec.max_bytes_change.value_or(out.max_bytes_change);
   return out;
 }
 
@@ -137,6 +139,7 @@ PresetSpec to_spec(const Preset& p) {
   s.max_frames = p.max_frames;
   s.dpr = p.dpr;
   s.max_difference = p.max_difference;
+  s.max_bytes_change = p.max_bytes_change;
   return s;
 }
 

@@ -111,6 +111,7 @@ struct PresetSpec {
   std::optional<int> max_frames;
   std::optional<std::vector<double>> dpr;
   std::optional<double> max_difference;
+  std::optional<double> max_bytes_change;
 };
 
 // `child` with every field it leaves unset taken from `parent` (resize key by key).
@@ -147,7 +148,10 @@ struct Preset {
   Animation animation = Animation::first;
   int max_frames = 100;
   std::vector<double> dpr{1.0};
+  // prerender check: the largest perceptual difference (1 - mean SSIM) and relative size change
+  // against the reference that still pass.
   double max_difference = 0.01;
+  double max_bytes_change = 0.1;
   bool operator==(const Preset&) const = default;
 };
 

@@ -55,7 +55,7 @@ nlohmann::json to_json(const Preset& p) {
   out["animation"] = name(p.animation);
   out["max_frames"] = p.max_frames;
   out["dpr"] = p.dpr;
-  out["check"] = {{"max_difference", p.max_difference}};
+  out["check"] = {{"max_difference", p.max_difference}, {"max_bytes_change", p.max_bytes_change}};
   return out;
 }
 
