@@ -10,6 +10,7 @@
 #include "render/runtime.hpp"
 #include "util/error.hpp"
 #include "util/system.hpp"
+#include "util/units.hpp"
 #include "util/version.hpp"
 
 namespace prerender::cli {
@@ -27,6 +28,37 @@ engine::Selection SelectionOptions::selection() const {
     if (!out.shard) throw CLI::ValidationError("--shard", "must be K/N with 0 <= K < N, e.g. 0/4");
   }
   return out;
+}
+
+void ResourceOptions::add_to(CLI::App& command) {
+  command.add_option("--jobs", jobs, "Assets rendered at once (default: CPUs available, affinity and cgroup aware)")
+      ->check(CLI::Range(1, 1024));
+  command.add_option("--memory", memory, "Memory budget for admitted work, e.g. 2GiB (default: half of the cgroup limit or available RAM)");
+}
+
+void ResourceOptions::apply(engine::RunOptions& options) const {
+  options.jobs = jobs > 0 ? jobs : util::available_cpus();
+  // Half of what the process may use (cgroup limit or available RAM): the rest is for libvips' and the
+  // allocator's own overheads, the page cache and whatever else the machine runs.
+  const auto available = util::available_memory();
+  options.memory_budget = available ? *available / 2 : (1ull << 30);
+  if (!memory.empty()) {
+    const auto bytes = util::parse_size(memory);
+    if (!bytes || *bytes == 0) throw CLI::ValidationError("--memory", "must be a size such as 2GiB or 512MB");
+    options.memory_budget = *bytes;
+  }
+}
+
+void add_progress_option(CLI::App& command, std::string& value) {
+  command.add_option("--progress", value, "auto (a live line on a terminal, a line every 10 s otherwise), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+}
+
+report::ProgressMode progress_mode(const std::string& value) {
+  return value == "always" ? report::ProgressMode::always
+         : value == "never" ? report::ProgressMode::never
+                            : report::ProgressMode::auto_detect;
 }
 
 ExitCode report_manifest_error(const std::exception& error, const std::string& file) {
@@ -85,6 +117,8 @@ int run(int argc, char** argv) {
     add_plan(app, context);
     add_render(app, context);
     add_run(app, context);
+    add_check(app, context);
+    add_preview(app, context);
     add_merge(app, context);
     add_urls(app, context);
     try {

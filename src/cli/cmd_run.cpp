@@ -1,62 +1,20 @@
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <fmt/format.h>
-#include <unistd.h>
+#include <memory>
 
 #include "cli/context.hpp"
+#include "cli/signals.hpp"
 #include "engine/run.hpp"
 #include "manifest/manifest.hpp"
 #include "render/runtime.hpp"
-#include "util/system.hpp"
-#include "util/units.hpp"
-#include "util/version.hpp"
 #include "report/event_log.hpp"
 #include "report/metrics.hpp"
 #include "report/progress.hpp"
-#include <memory>
+#include "util/units.hpp"
+#include "util/version.hpp"
 
 namespace prerender::cli {
-namespace {
-
-// The one process-wide state a signal handler can reach: the first SIGINT/SIGTERM asks the run to stop
-// admitting; a second one exits at once (every output is renamed into place whole, so no partial file is
-// left at an output path, only temporaries the next run removes).
-std::atomic<int> g_signal{0};
-
-extern "C" void on_signal(int number) {
-  int expected = 0;
-  if (!g_signal.compare_exchange_strong(expected, number)) ::_exit(128 + number);
-  static const char k_message[] = "\nprerender: stopping: finishing renditions in flight (signal again to exit now)\n";
-  [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, k_message, sizeof(k_message) - 1);
-}
-
-class SignalScope {
- public:
-  SignalScope() {
-    struct sigaction action {};
-    action.sa_handler = on_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &m_old_int);
-    sigaction(SIGTERM, &action, &m_old_term);
-  }
-  ~SignalScope() {
-    sigaction(SIGINT, &m_old_int, nullptr);
-    sigaction(SIGTERM, &m_old_term, nullptr);
-  }
-
- private:
-  struct sigaction m_old_int {}, m_old_term {};
-};
-
-}  // namespace
-
-std::uint64_t default_memory_budget() {
-  // Half of what the process may use (cgroup limit or available RAM): the rest is for libvips' and the
-  // allocator's own overheads, the page cache and whatever else the machine runs.
-  const auto available = util::available_memory();
-  return available ? *available / 2 : (1ull << 30);
-}
 
 void add_run(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("run", "Render everything the manifest asks for; skip what is already up to date");
@@ -70,8 +28,7 @@ void add_run(CLI::App& app, Context& context) {
   struct Options {
     std::string file;
     SelectionOptions selection;
-    int jobs = 0;
-    std::string memory;
+    ResourceOptions resources;
     std::string deadline;
     bool force = false;
     bool quiet = false;
@@ -83,9 +40,7 @@ void add_run(CLI::App& app, Context& context) {
   auto o = std::make_shared<Options>();
   command->add_option("MANIFEST", o->file, "The manifest (YAML)")->required();
   o->selection.add_to(*command);
-  command->add_option("--jobs", o->jobs, "Assets rendered at once (default: CPUs available, affinity and cgroup aware)")
-      ->check(CLI::Range(1, 1024));
-  command->add_option("--memory", o->memory, "Memory budget for admitted work, e.g. 2GiB (default: half of the cgroup limit or available RAM)");
+  o->resources.add_to(*command);
   command->add_option("--deadline", o->deadline, "Stop admitting new assets after this long, e.g. 45m");
   command->add_flag("--force", o->force, "Re-render renditions that are up to date");
   command->add_flag("-q,--quiet", o->quiet, "Only failures: no progress, no summary");
@@ -93,19 +48,11 @@ void add_run(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   command->add_option("--log-file", o->log_file, "Write the log here instead of stderr (appended)");
-  command->add_option("--progress", o->progress, "auto (a live line on a terminal, a line every 10 s otherwise), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
+  add_progress_option(*command, o->progress);
   command->add_option("--metrics-file", o->metrics_file, "Write Prometheus text metrics here (node_exporter textfile collector)");
   command->callback([&context, o] {
     engine::RunOptions options;
-    options.jobs = o->jobs > 0 ? o->jobs : util::available_cpus();
-    options.memory_budget = default_memory_budget();
-    if (!o->memory.empty()) {
-      auto bytes = util::parse_size(o->memory);
-      if (!bytes || *bytes == 0) throw CLI::ValidationError("--memory", "must be a size such as 2GiB or 512MB");
-      options.memory_budget = *bytes;
-    }
+    o->resources.apply(options);
     if (!o->deadline.empty()) {
       options.deadline_seconds = util::parse_duration(o->deadline);
       if (!options.deadline_seconds) throw CLI::ValidationError("--deadline", "must be a duration such as 45m or 2h");
@@ -135,10 +82,7 @@ void add_run(CLI::App& app, Context& context) {
                                         : context.verbose ? report::Verbosity::verbose
                                                           : report::Verbosity::normal;
     report::EventLog log(log_stream, o->log_format == "json" ? report::LogFormat::json : report::LogFormat::text, verbosity);
-    report::Progress progress(o->progress == "always"  ? report::ProgressMode::always
-                              : o->progress == "never" ? report::ProgressMode::never
-                                                       : report::ProgressMode::auto_detect,
-                              log, stderr);
+    report::Progress progress(progress_mode(o->progress), log, stderr);
     options.on_start = [&](std::size_t total) {
       log.run_start({{"manifest", o->file},
                      {"renderer_version", util::k_version},
@@ -154,9 +98,8 @@ void add_run(CLI::App& app, Context& context) {
       progress.update(done, failed);
     };
 
-    g_signal.store(0);
     SignalScope signals;
-    options.signal = &g_signal;
+    options.signal = signals.signal();
     const engine::RunResult result = engine::run_plan(manifest, plan, options);
     progress.finish();
     log.run_end(result.summary_json, result.summary);

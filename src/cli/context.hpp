@@ -6,6 +6,8 @@
 
 #include "cli/exit_code.hpp"
 #include "engine/plan.hpp"
+#include "engine/run.hpp"
+#include "report/progress.hpp"
 
 namespace prerender::cli {
 
@@ -27,6 +29,20 @@ struct SelectionOptions {
   engine::Selection selection() const;
 };
 
+// --jobs and --memory, shared by the commands that render.
+struct ResourceOptions {
+  int jobs = 0;
+  std::string memory;
+
+  void add_to(CLI::App& command);
+  // Jobs and memory budget, defaults from the machine. Throws CLI::ValidationError on a bad --memory.
+  void apply(engine::RunOptions& options) const;
+};
+
+// --progress auto|always|never, and what it asks for.
+void add_progress_option(CLI::App& command, std::string& value);
+report::ProgressMode progress_mode(const std::string& value);
+
 // Prints every manifest problem to stderr and a count line; returns ExitCode::usage.
 ExitCode report_manifest_error(const std::exception& error, const std::string& file);
 
@@ -35,6 +51,8 @@ void add_presets(CLI::App& app, Context& context);
 void add_plan(CLI::App& app, Context& context);
 void add_render(CLI::App& app, Context& context);
 void add_run(CLI::App& app, Context& context);
+void add_check(CLI::App& app, Context& context);
+void add_preview(CLI::App& app, Context& context);
 void add_merge(CLI::App& app, Context& context);
 void add_urls(CLI::App& app, Context& context);
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_scheduler_observer.h>
 
@@ -65,6 +66,17 @@ class WorkerExitObserver : public tbb::task_scheduler_observer {
 };
 
 }  // namespace detail
+
+// Calls `work(i)` for every i below `count`, at most `jobs` at once, on a oneTBB arena of its own;
+// `on_worker_exit` runs on each worker thread as it leaves. `work` must not throw.
+template <typename Work>
+void for_each_parallel(int jobs, std::size_t count, Work&& work, std::function<void()> on_worker_exit) {
+  tbb::task_arena arena(std::max(1, jobs));
+  detail::WorkerExitObserver observer(arena, std::move(on_worker_exit));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) { work(i); }, tbb::simple_partitioner());
+  });
+}
 
 // Runs every job `next` gives through `render` on a oneTBB flow graph, at most `jobs` at once and at
 // most `memory_budget` bytes of estimates admitted at once, and hands each outcome to `record`, one at a

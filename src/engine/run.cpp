@@ -373,4 +373,20 @@ RunResult run_plan(const manifest::Manifest& manifest, const Plan& plan, const R
   return runner.run();
 }
 
+ScratchRun render_into(const PlannedManifest& planned, const std::filesystem::path& root, const RunOptions& options) {
+  ScratchRun out;
+  manifest::Manifest manifest = planned.manifest;
+  manifest.output.root = root;
+  RunOptions run = options;
+  run.force = true;
+  run.deadline_seconds.reset();
+  run.shard.reset();
+  run.on_rendition = [&](const output::RenditionRecord& record, std::size_t done, std::size_t failed) {
+    out.records[record.path] = record;
+    if (options.on_rendition) options.on_rendition(record, done, failed);
+  };
+  out.result = run_plan(manifest, planned.plan, run);
+  return out;
+}
+
 }  // namespace prerender::engine

@@ -12,6 +12,7 @@
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace prerender::engine {
@@ -53,6 +54,14 @@ struct RunFiles {
 // it finishes, then the journal compacted and urls.txt, changed.txt and run.json written. Failures are
 // recorded and counted, never thrown. Throws util::FatalError when the output root cannot be written.
 RunResult run_plan(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options);
+
+// Renders every planned rendition (none skipped) into `root` in place of the manifest's output root, for
+// check and preview; the records are kept by output path. Throws as run_plan does.
+struct ScratchRun {
+  RunResult result;
+  std::map<std::string, output::RenditionRecord> records;
+};
+ScratchRun render_into(const PlannedManifest& planned, const std::filesystem::path& root, const RunOptions& options);
 
 // The recipe hash of one rendition: the canonical resolved preset, format, dpr, the asset's focal point,
 // the overlay image's content, and the renderer and libvips versions.

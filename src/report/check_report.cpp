@@ -1,0 +1,230 @@
+#include "report/check_report.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+
+#include "report/html.hpp"
+#include "util/units.hpp"
+
+namespace prerender::report {
+namespace {
+
+// The finding a rendition is filed under: the most serious it has (enum order).
+Finding primary(const RenditionCheck& c) {
+  Finding out = c.problems.front().finding;
+  for (const Problem& p : c.problems) out = std::min(out, p.finding);
+  return out;
+}
+
+std::string_view tag(Finding finding) {
+  switch (finding) {
+    case Finding::render_error: return "ERROR";
+    case Finding::missing_reference: return "MISSING";
+    case Finding::unreadable_reference: return "UNREADABLE";
+    case Finding::format: return "FORMAT";
+    case Finding::dimensions: return "SIZE";
+    case Finding::difference: return "DIFF";
+    case Finding::bytes: return "BYTES";
+    case Finding::extra_reference: return "EXTRA";
+  }
+  return "FAIL";
+}
+
+std::string problems_text(const RenditionCheck& c) {
+  std::string out;
+  for (const Problem& p : c.problems) out += (out.empty() ? "" : "; ") + p.message;
+  return out;
+}
+
+// Failing renditions, most serious first; among differences, the largest first.
+std::vector<const RenditionCheck*> failures(const CheckResult& result) {
+  std::vector<const RenditionCheck*> out;
+  for (const RenditionCheck& c : result.renditions)
+    if (!c.passed()) out.push_back(&c);
+  std::stable_sort(out.begin(), out.end(), [](const RenditionCheck* a, const RenditionCheck* b) {
+    if (primary(*a) != primary(*b)) return primary(*a) < primary(*b);
+    return a->difference.value_or(0) > b->difference.value_or(0);
+  });
+  return out;
+}
+
+std::string counts_text(const CheckResult& r) {
+  const std::size_t differ = r.count_failed() - r.count(Finding::missing_reference) - r.count(Finding::extra_reference) -
+                             r.count(Finding::render_error);
+  return fmt::format("{} match, {} differ, {} without a reference, {} extra reference{}, {} failed to render", r.count_passed(),
+                     differ, r.count(Finding::missing_reference), r.count(Finding::extra_reference),
+                     r.count(Finding::extra_reference) == 1 ? "" : "s", r.count(Finding::render_error));
+}
+
+std::string score(const RenditionCheck& c) {
+  return c.difference ? fmt::format("{:.4f}", *c.difference) : std::string("-");
+}
+
+}  // namespace
+
+std::string check_text(const CheckResult& r) {
+  std::string out;
+  if (r.update) {
+    for (const std::string& path : r.update->added) out += fmt::format("added    {}\n", path);
+    for (const RenditionCheck* c : r.update->changed)
+      out += fmt::format("changed  {}  difference {}, {} -> {}\n", c->path, score(*c), util::format_size(c->reference_bytes),
+                         util::format_size(c->bytes));
+    for (const std::string& path : r.update->removed) out += fmt::format("removed  {}\n", path);
+    for (const RenditionCheck& c : r.renditions)
+      if (c.has(Finding::render_error)) out += fmt::format("ERROR    {}  {}  (its reference is kept)\n", c.path, problems_text(c));
+    out += fmt::format("prerender check --update: {} added, {} changed, {} removed, {} unchanged, {} failed to render in {} ({:.1f} s)\n",
+                       r.update->added.size(), r.update->changed.size(), r.update->removed.size(), r.update->unchanged,
+                       r.count(Finding::render_error), r.golden, r.seconds);
+    return out;
+  }
+  for (const RenditionCheck* c : failures(r)) out += fmt::format("{:<10} {}  {}\n", tag(primary(*c)), c->path, problems_text(*c));
+  out += fmt::format("prerender check: {} rendition{} against {}: {} ({:.1f} s)\n", r.renditions.size(),
+                     r.renditions.size() == 1 ? "" : "s", r.golden, counts_text(r), r.seconds);
+  return out;
+}
+
+std::string junit_xml(const CheckResult& r) {
+  using html::escape;
+  // Suites in plan order of their first rendition.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const RenditionCheck*>> suites;
+  for (const RenditionCheck& c : r.renditions) {
+    const std::string suite = c.preset.empty() ? std::string("extra references") : "preset " + c.preset;
+    if (suites.find(suite) == suites.end()) order.push_back(suite);
+    suites[suite].push_back(&c);
+  }
+  auto counts = [](const std::vector<const RenditionCheck*>& cases) {
+    std::size_t failures = 0, errors = 0;
+    double seconds = 0;
+    for (const RenditionCheck* c : cases) {
+      if (c->has(Finding::render_error)) ++errors;
+      else if (!c->passed()) ++failures;
+      seconds += c->seconds;
+    }
+    return std::tuple{failures, errors, seconds};
+  };
+  std::size_t all_failures = 0, all_errors = 0;
+  std::string body;
+  for (const std::string& suite : order) {
+    const auto& cases = suites[suite];
+    const auto [failures, errors, seconds] = counts(cases);
+    all_failures += failures, all_errors += errors;
+    body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.3f}\">\n",
+                        escape(suite), cases.size(), failures, errors, seconds);
+    for (const RenditionCheck* c : cases) {
+      const std::string classname = c->preset.empty() ? std::string("prerender.extra") : "prerender." + c->preset;
+      body += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", escape(classname), escape(c->path), c->seconds);
+      if (c->passed()) {
+        body += "/>\n";
+        continue;
+      }
+      const char* element = c->has(Finding::render_error) ? "error" : "failure";
+      std::string details = fmt::format("asset: {}\npreset: {}\nformat: {}\n", c->asset, c->preset, c->format);
+      if (c->rendered) details += fmt::format("new: {}x{}, {} bytes, {}\n", c->width, c->height, c->bytes, c->format);
+      if (c->has_reference)
+        details += fmt::format("reference: {}x{}, {} bytes, {}\n", c->reference_width, c->reference_height, c->reference_bytes,
+                               c->reference_format);
+      if (c->difference) details += fmt::format("difference: {:.4f} (tolerance {})\n", *c->difference, c->max_difference);
+      for (const Problem& p : c->problems) details += fmt::format("{}: {}\n", name(p.finding), p.message);
+      body += fmt::format(">\n      <{} type=\"{}\" message=\"{}\">{}</{}>\n    </testcase>\n", element, name(primary(*c)),
+                          escape(problems_text(*c)), escape(details), element);
+    }
+    body += "  </testsuite>\n";
+  }
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<testsuites name=\"prerender check\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n{}</testsuites>\n",
+      r.renditions.size(), all_failures, all_errors, r.seconds, body);
+}
+
+namespace {
+
+bool shows_quality(std::string_view format) { return format != "png" && format != "gif"; }
+
+std::string figure(const std::optional<ShownImage>& image, int width, std::string_view label, std::string caption,
+                   std::string_view absent, std::string_view format = "") {
+  if (image && image->mime == "image/png" && !format.empty() && format != "png") caption += " · shown as PNG";
+  const std::string picture = image ? html::img(*image, width, label)
+                                    : fmt::format("<div class=\"missing\">{}</div>", html::escape(absent));
+  return fmt::format("<figure>{}<figcaption><b>{}</b> {}</figcaption></figure>\n", picture, html::escape(label), caption);
+}
+
+std::string failure_section(const RenditionCheck& c, std::size_t index) {
+  using html::escape;
+  std::string tags;
+  for (const Problem& p : c.problems)
+    if (tags.find(std::string(name(p.finding))) == std::string::npos)
+      tags += fmt::format("<span class=\"tag {}\">{}</span>", name(p.finding), escape(std::string(name(p.finding))));
+  std::string problems;
+  for (const Problem& p : c.problems) problems += fmt::format("<li>{}</li>", escape(p.message));
+  const std::string meta = c.preset.empty()
+                               ? std::string("a reference no rendition of the manifest writes")
+                               : fmt::format("asset <code>{}</code> · preset <code>{}</code> · {} · dpr {}", escape(c.asset),
+                                             escape(c.preset), escape(c.format), c.dpr);
+  const std::string reference_caption =
+      c.has_reference ? fmt::format("{}x{} · {} · {}", c.reference_width, c.reference_height, util::format_size(c.reference_bytes),
+                                    escape(c.reference_format))
+                      : std::string();
+  const std::string new_caption =
+      c.rendered ? fmt::format("{}x{} · {} · {}{}", c.width, c.height, util::format_size(c.bytes), escape(c.format),
+                               shows_quality(c.format) ? fmt::format(" · quality {}", c.quality) : "")
+                 : std::string();
+  std::string images = figure(c.reference_image, c.reference_width, "Reference", reference_caption,
+                              c.has_reference ? "cannot be shown" : "no reference", c.reference_format);
+  if (!c.preset.empty()) images += figure(c.new_image, c.width, "New", new_caption, c.rendered ? "cannot be shown" : "not rendered", c.format);
+  if (c.heat_map)
+    images += figure(c.heat_map, c.width, "Difference",
+                     fmt::format("{:.4f}, tolerance {} · <span class=\"legend\"></span> unchanged → changed", c.difference.value_or(0),
+                                 c.max_difference),
+                     "");
+  return fmt::format(
+      "<section class=\"case\" id=\"case-{}\">\n<h2><code>{}</code>{}</h2>\n<p class=\"meta\">{}</p>\n<ul class=\"problems\">{}</ul>\n"
+      "<div class=\"images\">\n{}</div>\n</section>\n",
+      index, escape(c.path), tags, meta, problems, images);
+}
+
+}  // namespace
+
+std::string check_html(const CheckResult& r) {
+  using html::escape;
+  const std::vector<const RenditionCheck*> failing = failures(r);
+  std::string body;
+  const std::string headline =
+      failing.empty() ? fmt::format("All {} renditions match their references", r.renditions.size())
+                      : fmt::format("{} of {} renditions do not match their references", failing.size(), r.renditions.size());
+  body += fmt::format(
+      "<header class=\"{}\">\n<h1>{}</h1>\n<p>manifest <code>{}</code> · references <code>{}</code></p>\n"
+      "<p>prerender {} · libvips {} · {:.1f} s</p>\n</header>\n<main>\n",
+      failing.empty() ? "pass" : "fail", escape(headline), escape(r.manifest), escape(r.golden), escape(r.renderer_version),
+      escape(r.libvips_version), r.seconds);
+
+  const std::size_t differ = r.count_failed() - r.count(Finding::missing_reference) - r.count(Finding::extra_reference) -
+                             r.count(Finding::render_error);
+  auto chip = [](std::size_t n, std::string_view what, bool bad) {
+    return fmt::format("<li{}><b>{}</b>{}</li>", bad && n > 0 ? " class=\"bad\"" : "", n, what);
+  };
+  body += "<ul class=\"counts\">" + chip(r.count_passed(), "match", false) + chip(differ, "differ", true) +
+          chip(r.count(Finding::missing_reference), "without a reference", true) +
+          chip(r.count(Finding::extra_reference), "extra references", true) + chip(r.count(Finding::render_error), "failed to render", true) +
+          "</ul>\n";
+
+  for (std::size_t i = 0; i < failing.size(); ++i) body += failure_section(*failing[i], i + 1);
+
+  std::string rows;
+  for (const RenditionCheck& c : r.renditions) {
+    if (!c.passed()) continue;
+    rows += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}x{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", escape(c.path),
+                        escape(c.preset), c.width, c.height, util::format_size(c.bytes), c.identical ? "identical" : score(c),
+                        c.max_difference);
+  }
+  if (!rows.empty())
+    body += fmt::format(
+        "<details{}><summary>{} renditions match</summary>\n<table>\n<tr><th>path</th><th>preset</th><th>size</th><th>bytes</th>"
+        "<th>difference</th><th>tolerance</th></tr>\n{}</table>\n</details>\n",
+        failing.empty() ? " open" : "", r.count_passed(), rows);
+  body += "</main>\n";
+  return html::page(failing.empty() ? "prerender check: all match" : fmt::format("prerender check: {} failing", failing.size()), body);
+}
+
+}  // namespace prerender::report

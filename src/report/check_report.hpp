@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+#include "report/check_result.hpp"
+
+namespace prerender::report {
+
+// For people, on stdout: one line per rendition that does not match (or, after --update, per reference
+// added, changed or removed), then the counts.
+std::string check_text(const CheckResult& result);
+
+// JUnit XML as CI systems read it: one <testsuite> per preset (and one for extra references), one
+// <testcase> per rendition; <failure> for a mismatch, <error> for a rendition that could not be rendered.
+std::string junit_xml(const CheckResult& result);
+
+// One self-contained HTML page (images inline): a summary on top, then every failing rendition with the
+// reference, the new output and the difference heat map side by side, with dimensions, bytes and score;
+// the renditions that match in a table at the end.
+std::string check_html(const CheckResult& result);
+
+}  // namespace prerender::report
