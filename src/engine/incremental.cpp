@@ -26,6 +26,24 @@ IncrementalState::IncrementalState(const manifest::Manifest& manifest, const std
       m_overlay_hash[name] = "unreadable";
     }
   }
+  // Every recipe without a focal point, once: a catalogue of 100k assets shares a handful of them, and a
+  // recipe hash serialises the whole preset.
+  for (const auto& [name, preset] : manifest.presets)
+    for (presets::Format format : preset.formats)
+      for (double dpr : preset.dpr) m_recipes[{&preset, format, dpr}] = recipe_hash(preset, format, dpr, std::nullopt, overlay_hash(name));
+}
+
+std::string IncrementalState::overlay_hash(const std::string& preset) const {
+  const auto found = m_overlay_hash.find(preset);
+  return found == m_overlay_hash.end() ? std::string() : found->second;
+}
+
+std::string IncrementalState::recipe(const PlannedAsset& asset, const PlannedRendition& r) const {
+  if (!asset.asset->focus) {
+    const auto found = m_recipes.find({r.preset, r.format, r.dpr});
+    if (found != m_recipes.end()) return found->second;
+  }
+  return recipe_hash(*r.preset, r.format, r.dpr, asset.asset->focus, overlay_hash(r.preset->name));
 }
 
 const output::RenditionRecord* IncrementalState::previous(const std::string& key) const {
@@ -44,9 +62,7 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
   AssetState s;
   const std::string source = asset.asset->source_path.string();
   for (const PlannedRendition& r : asset.renditions) {
-    auto overlay = m_overlay_hash.find(r.preset->name);
-    s.recipes.push_back(recipe_hash(*r.preset, r.format, r.dpr, asset.asset->focus,
-                                    overlay == m_overlay_hash.end() ? "" : overlay->second));
+    s.recipes.push_back(recipe(asset, r));
     s.previous.push_back(previous(rendition_key(asset, r)));
   }
   struct stat st {};

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <tuple>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -37,7 +39,11 @@ class IncrementalState {
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
 
  private:
+  std::string overlay_hash(const std::string& preset) const;
+  std::string recipe(const PlannedAsset& asset, const PlannedRendition& rendition) const;
+
   const manifest::Manifest& m_manifest;
+  std::map<std::tuple<const presets::Preset*, presets::Format, double>, std::string> m_recipes;  // without a focus
   std::unordered_map<std::string, output::RenditionRecord> m_previous;
   std::unordered_map<std::string, std::string> m_overlay_hash;
 };
