@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <set>
 #include <sys/stat.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <unordered_map>
 
 #include "engine/incremental.hpp"
@@ -282,7 +283,10 @@ class Runner {
     Outcome out{p.up_to_date};
     std::optional<std::pair<double, double>> focus;
     if (asset.asset->focus) focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
-    for (std::size_t k = 0; k < p.todo.size(); ++k) {
+    // The renditions of one asset are independent once the master is decoded: a worker with nothing else
+    // to do (the end of a run, an asset admitted alone for its size) takes some of them.
+    std::vector<RenditionRecord> records(p.todo.size());
+    tbb::parallel_for(std::size_t{0}, p.todo.size(), [&](std::size_t k) {
       const std::size_t i = p.todo[k];
       const PlannedRendition& planned = asset.renditions[i];
       RenditionRecord r = base_record(asset, planned, p, i);
@@ -312,8 +316,9 @@ class Runner {
       }
       r.seconds.total = seconds_since(rendition_start);
       r.finished_at = utc_now();
-      out.records.push_back(std::move(r));
-    }
+      records[k] = std::move(r);
+    }, tbb::simple_partitioner());
+    for (RenditionRecord& r : records) out.records.push_back(std::move(r));
     return out;
   }
 

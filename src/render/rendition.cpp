@@ -211,6 +211,9 @@ Rendered render_rendition(const Master& master, const RenditionRequest& request,
       out.width = image.width();
       out.height = image.height();
     }
+    // Renditions of one master may run at once: a transform that changed nothing must not hang the time
+    // limit's handler on the shared master.
+    if (image.get_image() == master.image.get_image()) image = image.copy();
     // Materialise the transformed pixels once, so that a budget's repeated encodes do not redo them
     // and the transform is timed on its own.
     stop_after(image, max_seconds);
