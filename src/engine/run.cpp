@@ -1,5 +1,6 @@
 #include "engine/run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -283,43 +284,74 @@ class Runner {
     Outcome out{p.up_to_date};
     std::optional<std::pair<double, double>> focus;
     if (asset.asset->focus) focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
-    // The renditions of one asset are independent once the master is decoded: a worker with nothing else
-    // to do (the end of a run, an asset admitted alone for its size) takes some of them.
+    // Renditions that differ only in their encoding (one preset's formats, or presets with the same
+    // geometry) share one transform. The groups, and the encodes within a group, are independent once the
+    // master is decoded: a worker with nothing else to do (the end of a run, an asset admitted alone for
+    // its size) takes some of them.
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t k = 0; k < p.todo.size(); ++k) {
+      auto group = std::find_if(groups.begin(), groups.end(), [&](const std::vector<std::size_t>& g) {
+        return render::same_transform(*master, requests[g.front()], requests[k]);
+      });
+      if (group == groups.end()) groups.push_back({k});
+      else group->push_back(k);
+    }
     std::vector<RenditionRecord> records(p.todo.size());
-    tbb::parallel_for(std::size_t{0}, p.todo.size(), [&](std::size_t k) {
-      const std::size_t i = p.todo[k];
-      const PlannedRendition& planned = asset.renditions[i];
-      RenditionRecord r = base_record(asset, planned, p, i);
-      r.seconds.read = p.read_seconds;
-      r.seconds.decode = decode_seconds;
-      r.asset_metadata = metadata;
-      const auto rendition_start = std::chrono::steady_clock::now();
+    tbb::parallel_for(std::size_t{0}, groups.size(), [&](std::size_t g) {
+      const std::vector<std::size_t>& group = groups[g];
+      std::optional<render::Transformed> transformed;
+      std::string transform_error;
       try {
-        const render::Rendered rendered = render::render_rendition(*master, requests[k], focus, m_manifest.limits.max_seconds);
-        r.seconds.transform = rendered.transform_seconds;
-        r.seconds.encode = rendered.encode_seconds;
-        r.width = rendered.width;
-        r.height = rendered.height;
-        r.quality = rendered.quality;
-        r.bytes = rendered.bytes.size();
-        r.etag = util::content_hash(rendered.bytes);
-        const RenditionRecord* prev = p.state.previous[i];
-        const bool same_bytes = prev && prev->etag == r.etag && m_state->file_has_size(planned.path, r.bytes);
-        const auto write_start = std::chrono::steady_clock::now();
-        if (!same_bytes) output::write_atomically(m_manifest.output.root / planned.path, rendered.bytes);
-        r.seconds.write = seconds_since(write_start);
-        r.changed = !same_bytes;
-        r.status = Status::rendered;
+        transformed.emplace(render::transform_rendition(*master, requests[group.front()], focus, m_manifest.limits.max_seconds));
       } catch (const std::exception& e) {
-        r.status = Status::failed;
-        r.error = e.what();
+        transform_error = e.what();
       }
-      r.seconds.total = seconds_since(rendition_start);
-      r.finished_at = utc_now();
-      records[k] = std::move(r);
+      tbb::parallel_for(std::size_t{0}, group.size(), [&](std::size_t m) {
+        const std::size_t k = group[m];
+        records[k] = render_one(asset, p, k, requests[k], transformed ? &*transformed : nullptr, transform_error, m == 0, metadata, decode_seconds);
+      }, tbb::simple_partitioner());
     }, tbb::simple_partitioner());
     for (RenditionRecord& r : records) out.records.push_back(std::move(r));
     return out;
+  }
+
+  // Encodes and writes one rendition from its group's transform (the first of the group carries the
+  // transform's time). Never throws: a failure is the record's status.
+  RenditionRecord render_one(const PlannedAsset& asset, const Prepared& p, std::size_t k, const render::RenditionRequest& request,
+                             const render::Transformed* transformed,
+                             const std::string& transform_error, bool owns_transform, const nlohmann::json& metadata,
+                             double decode_seconds) const {
+    const std::size_t i = p.todo[k];
+    const PlannedRendition& planned = asset.renditions[i];
+    RenditionRecord r = base_record(asset, planned, p, i);
+    r.seconds.read = p.read_seconds;
+    r.seconds.decode = decode_seconds;
+    r.asset_metadata = metadata;
+    const auto rendition_start = std::chrono::steady_clock::now();
+    try {
+      if (!transformed) throw render::RenderError(transform_error);
+      const render::Rendered rendered = render::encode_rendition(*transformed, request, m_manifest.limits.max_seconds);
+      r.seconds.transform = owns_transform ? rendered.transform_seconds : 0;
+      r.seconds.encode = rendered.encode_seconds;
+      r.width = rendered.width;
+      r.height = rendered.height;
+      r.quality = rendered.quality;
+      r.bytes = rendered.bytes.size();
+      r.etag = util::content_hash(rendered.bytes);
+      const RenditionRecord* prev = p.state.previous[i];
+      const bool same_bytes = prev && prev->etag == r.etag && m_state->file_has_size(planned.path, r.bytes);
+      const auto write_start = std::chrono::steady_clock::now();
+      if (!same_bytes) output::write_atomically(m_manifest.output.root / planned.path, rendered.bytes);
+      r.seconds.write = seconds_since(write_start);
+      r.changed = !same_bytes;
+      r.status = Status::rendered;
+    } catch (const std::exception& e) {
+      r.status = Status::failed;
+      r.error = e.what();
+    }
+    r.seconds.total = seconds_since(rendition_start) + (owns_transform && transformed ? transformed->seconds : 0);
+    r.finished_at = utc_now();
+    return r;
   }
 
   // The one writer of the journal and the counts.

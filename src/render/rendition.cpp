@@ -170,18 +170,38 @@ vips::VImage transform(vips::VImage image, const Frame& f) {
 
 }  // namespace
 
-Rendered render_rendition(const Master& master, const RenditionRequest& request,
-                          std::optional<std::pair<double, double>> focus, double max_seconds) {
+namespace {
+
+bool animates(const Master& master, const RenditionRequest& request) {
+  return master.frames > 1 && request.preset->animation == presets::Animation::keep && presets::traits(request.format).can_animate;
+}
+
+}  // namespace
+
+bool same_transform(const Master& master, const RenditionRequest& a, const RenditionRequest& b) {
+  const presets::Preset& p = *a.preset;
+  const presets::Preset& q = *b.preset;
+  const bool a_animates = animates(master, a), b_animates = animates(master, b);
+  if (a.dpr != b.dpr || a_animates != b_animates) return false;
+  // Whether the output format keeps alpha only matters where there is alpha: in the master, in a
+  // transparent background, or in an overlay.
+  const bool alpha_matters = master.image.has_alpha() || p.background.a < 255 || p.overlay.has_value();
+  if (alpha_matters && presets::traits(a.format).has_alpha != presets::traits(b.format).has_alpha) return false;
+  if (a_animates && p.max_frames != q.max_frames) return false;
+  return p.resize == q.resize && p.crop == q.crop && p.trim == q.trim && p.pad == q.pad && p.background == q.background &&
+         p.rotate == q.rotate && p.flip == q.flip && p.flop == q.flop && p.sharpen == q.sharpen && p.blur == q.blur &&
+         p.grayscale == q.grayscale && p.overlay == q.overlay;
+}
+
+Transformed transform_rendition(const Master& master, const RenditionRequest& request,
+                                std::optional<std::pair<double, double>> focus, double max_seconds) {
   const presets::Preset& preset = *request.preset;
-  Rendered out;
+  Transformed out;
   const auto start = std::chrono::steady_clock::now();
-  const presets::EncodeSettings settings = presets::encode_settings(preset, request.format);
   try {
     const Frame frame{preset, request, focus, master.scale, {master.info.width, master.info.height}};
-    const bool animate = master.frames > 1 && preset.animation == presets::Animation::keep &&
-                         presets::traits(request.format).can_animate;
     vips::VImage image;
-    if (animate) {
+    if (animates(master, request)) {
       const int frames = std::min(master.frames, preset.max_frames);
       std::vector<vips::VImage> done;
       done.reserve(frames);
@@ -214,21 +234,42 @@ Rendered render_rendition(const Master& master, const RenditionRequest& request,
     // Renditions of one master may run at once: a transform that changed nothing must not hang the time
     // limit's handler on the shared master.
     if (image.get_image() == master.image.get_image()) image = image.copy();
-    // Materialise the transformed pixels once, so that a budget's repeated encodes do not redo them
-    // and the transform is timed on its own.
+    // Materialise the transformed pixels once: every encode of them (a budget's bisection, the other
+    // formats sharing this transform) reads these.
     stop_after(image, max_seconds);
-    image = image.copy_memory();
-    out.transform_seconds = seconds_since(start);
-    const auto encode_start = std::chrono::steady_clock::now();
+    out.image = image.copy_memory();
+  } catch (const vips::VError& e) {
+    throw RenderError(killed_or(first_line(e), max_seconds));
+  }
+  out.seconds = seconds_since(start);
+  return out;
+}
+
+Rendered encode_rendition(const Transformed& transformed, const RenditionRequest& request, double max_seconds) {
+  const presets::Preset& preset = *request.preset;
+  Rendered out;
+  out.width = transformed.width;
+  out.height = transformed.height;
+  out.frames = transformed.frames;
+  out.transform_seconds = transformed.seconds;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    // A copy of the header, so that the time limit's handler is this encode's own.
+    vips::VImage image = transformed.image.copy();
     stop_after(image, max_seconds);
-    Budgeted encoded = encode_within(image, settings, preset.keep, preset.max_bytes);
-    out.encode_seconds = seconds_since(encode_start);
+    Budgeted encoded = encode_within(image, presets::encode_settings(preset, request.format), preset.keep, preset.max_bytes);
     out.bytes = std::move(encoded.bytes);
     out.quality = encoded.quality;
   } catch (const vips::VError& e) {
     throw RenderError(killed_or(first_line(e), max_seconds));
   }
+  out.encode_seconds = seconds_since(start);
   return out;
+}
+
+Rendered render_rendition(const Master& master, const RenditionRequest& request,
+                          std::optional<std::pair<double, double>> focus, double max_seconds) {
+  return encode_rendition(transform_rendition(master, request, focus, max_seconds), request, max_seconds);
 }
 
 }  // namespace prerender::render

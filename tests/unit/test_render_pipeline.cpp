@@ -228,3 +228,27 @@ TEST_CASE("a decompression bomb is refused from its header") {
   CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/bad/bomb-65536x65536.png"), manifest::Limits{}),
                        doctest::Contains("over limits.max_pixels"), render::RenderError);
 }
+
+TEST_CASE("renditions differing only in their encoding share one transform, others do not") {
+  using namespace prerender;
+  const presets::Preset card = test::preset_of({{"resize.width", "160"}, {"format", "jpeg,webp,avif"}});
+  const presets::Preset wider = test::preset_of({{"resize.width", "200"}, {"format", "jpeg"}});
+  auto master_of = [](const char* name) {
+    const render::SourceInfo info = render::probe_source(test::fixture(name), manifest::Limits{});
+    return render::decode_master(test::fixture(name), info, 0.5, 1);
+  };
+  const render::Master photo = master_of("images/landscape-1.jpg");
+  const render::RenditionRequest jpeg{&card, presets::Format::jpeg, 1}, webp{&card, presets::Format::webp, 1},
+      avif{&card, presets::Format::avif, 1}, jpeg_2x{&card, presets::Format::jpeg, 2}, other{&wider, presets::Format::jpeg, 1};
+  CHECK(render::same_transform(photo, jpeg, webp));
+  CHECK(render::same_transform(photo, webp, avif));
+  CHECK_FALSE(render::same_transform(photo, jpeg, jpeg_2x));
+  CHECK_FALSE(render::same_transform(photo, jpeg, other));
+  // With alpha, JPEG flattens and WebP keeps it: different pixels.
+  const render::Master logo = master_of("images/webp-alpha.webp");
+  CHECK_FALSE(render::same_transform(logo, jpeg, webp));
+  CHECK(render::same_transform(logo, webp, avif));
+  // Sharing gives the very bytes rendering alone gives.
+  const render::Transformed shared = render::transform_rendition(photo, jpeg, std::nullopt);
+  CHECK(render::encode_rendition(shared, webp).bytes == render::render_rendition(photo, webp, std::nullopt).bytes);
+}
