@@ -50,10 +50,8 @@ std::vector<const RenditionCheck*> failures(const CheckResult& result) {
 }
 
 std::string counts_text(const CheckResult& r) {
-  const std::size_t differ = r.count_failed() - r.count(Finding::missing_reference) - r.count(Finding::extra_reference) -
-                             r.count(Finding::render_error);
   return fmt::format("{} match, {} differ, {} without a reference, {} extra reference{}, {} failed to render", r.count_passed(),
-                     differ, r.count(Finding::missing_reference), r.count(Finding::extra_reference),
+                     r.count_differing(), r.count(Finding::missing_reference), r.count(Finding::extra_reference),
                      r.count(Finding::extra_reference) == 1 ? "" : "s", r.count(Finding::render_error));
 }
 
@@ -199,12 +197,10 @@ std::string check_html(const CheckResult& r) {
       failing.empty() ? "pass" : "fail", escape(headline), escape(r.manifest), escape(r.golden), escape(r.renderer_version),
       escape(r.libvips_version), r.seconds);
 
-  const std::size_t differ = r.count_failed() - r.count(Finding::missing_reference) - r.count(Finding::extra_reference) -
-                             r.count(Finding::render_error);
   auto chip = [](std::size_t n, std::string_view what, bool bad) {
     return fmt::format("<li{}><b>{}</b>{}</li>", bad && n > 0 ? " class=\"bad\"" : "", n, what);
   };
-  body += "<ul class=\"counts\">" + chip(r.count_passed(), "match", false) + chip(differ, "differ", true) +
+  body += "<ul class=\"counts\">" + chip(r.count_passed(), "match", false) + chip(r.count_differing(), "differ", true) +
           chip(r.count(Finding::missing_reference), "without a reference", true) +
           chip(r.count(Finding::extra_reference), "extra references", true) + chip(r.count(Finding::render_error), "failed to render", true) +
           "</ul>\n";

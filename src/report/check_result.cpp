@@ -33,4 +33,10 @@ std::size_t CheckResult::count(Finding finding) const {
 
 std::size_t CheckResult::count_failed() const { return renditions.size() - count_passed(); }
 
+std::size_t CheckResult::count_differing() const {
+  return static_cast<std::size_t>(std::count_if(renditions.begin(), renditions.end(), [](const RenditionCheck& c) {
+    return !c.passed() && !c.has(Finding::missing_reference) && !c.has(Finding::extra_reference) && !c.has(Finding::render_error);
+  }));
+}
+
 }  // namespace prerender::report

@@ -79,6 +79,8 @@ struct CheckResult {
   std::size_t count_passed() const;
   std::size_t count(Finding finding) const;  // renditions with that finding
   std::size_t count_failed() const;           // renditions with any finding
+  // Renditions that rendered and have a reference but do not match it (format, size, difference, bytes).
+  std::size_t count_differing() const;
 };
 
 }  // namespace prerender::report
