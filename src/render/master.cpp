@@ -6,6 +6,7 @@
 
 #include "presets/format_defaults.hpp"
 #include "render/isolated.hpp"
+#include "render/resample.hpp"
 #include "render/sniff.hpp"
 #include "render/vips_util.hpp"
 
@@ -117,13 +118,8 @@ Master decode_master(const std::filesystem::path& path, const SourceInfo& info, 
     const int target_width = swapped ? upright_page : upright_width;
     const int target_page = swapped ? upright_width : upright_page;
     if (target_width < image.width()) {
-      const bool alpha = image.has_alpha();
-      vips::VImage in = alpha ? image.premultiply() : image;
-      in = in.resize(static_cast<double>(target_width) / image.width(),
-                     vips::VImage::option()
-                         ->set("vscale", static_cast<double>(target_page) / page_height)
-                         ->set("kernel", VIPS_KERNEL_LANCZOS3));
-      image = (alpha ? in.unpremultiply() : in).cast(VIPS_FORMAT_UCHAR);
+      image = lanczos_resize(image, static_cast<double>(target_width) / image.width(),
+                             static_cast<double>(target_page) / page_height, limits.max_seconds);
       page_height = image.height() / master.frames;
     }
     // Materialise once (every rendition of the asset reads these pixels), then turn upright in memory.

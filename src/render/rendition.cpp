@@ -6,6 +6,7 @@
 
 #include "presets/format_defaults.hpp"
 #include "render/encode.hpp"
+#include "render/resample.hpp"
 #include "render/vips_util.hpp"
 
 namespace prerender::render {
@@ -41,22 +42,13 @@ vips::VImage exact(const vips::VImage& image, Size size) {
   return out;
 }
 
-vips::VImage resize(const vips::VImage& image, double scale_x, double scale_y) {
-  if (std::abs(scale_x - 1) < 1e-9 && std::abs(scale_y - 1) < 1e-9) return image;
-  // Resize premultiplied, so that transparent pixels' colours do not bleed into their neighbours.
-  const bool alpha = image.has_alpha();
-  vips::VImage in = alpha ? image.premultiply() : image;
-  vips::VImage out = in.resize(scale_x, vips::VImage::option()->set("vscale", scale_y)->set("kernel", VIPS_KERNEL_LANCZOS3));
-  if (alpha) out = out.unpremultiply();
-  return out.cast(VIPS_FORMAT_UCHAR);
-}
-
 struct Frame {
   const presets::Preset& preset;
   const RenditionRequest& request;
   std::optional<std::pair<double, double>> focus;  // fractions of the upright source
   double master_scale;
   Size source;  // the upright source, one frame
+  double max_seconds;
 };
 
 // One frame through the preset's geometry and look, at output size.
@@ -107,8 +99,8 @@ vips::VImage transform(vips::VImage image, const Frame& f) {
                                        std::max(1, static_cast<int>(std::lround(here.height / f.master_scale)))}
                                 : effective_source(f.source, p, f.focus);
   const ResizePlan plan = plan_resize(in_source, device(p.resize.width), device(p.resize.height), p.resize.fit, p.resize.enlarge);
-  image = exact(resize(image, static_cast<double>(plan.scaled.width) / here.width,
-                       static_cast<double>(plan.scaled.height) / here.height),
+  image = exact(lanczos_resize(image, static_cast<double>(plan.scaled.width) / here.width,
+                               static_cast<double>(plan.scaled.height) / here.height, f.max_seconds),
                 plan.scaled);
   if (plan.crop) {
     const Gravity g = p.resize.gravity;
@@ -199,7 +191,7 @@ Transformed transform_rendition(const Master& master, const RenditionRequest& re
   Transformed out;
   const auto start = std::chrono::steady_clock::now();
   try {
-    const Frame frame{preset, request, focus, master.scale, {master.info.width, master.info.height}};
+    const Frame frame{preset, request, focus, master.scale, {master.info.width, master.info.height}, max_seconds};
     vips::VImage image;
     if (animates(master, request)) {
       const int frames = std::min(master.frames, preset.max_frames);

@@ -1,0 +1,155 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "render/resample.hpp"
+#include "render/vips_util.hpp"
+#include "render_support.hpp"
+
+namespace prerender {
+namespace {
+
+using test::fixture;
+
+vips::VImage photo() { return vips::VImage::new_from_file(fixture("images/landscape-1.jpg").c_str()).copy_memory(); }
+
+// The reduction computed directly from its definition, in double precision: output column x is centred
+// on source column (x + 0.5) * factor - 0.5, and weighs the source columns within 3 * factor of it by
+// lanczos3((i - centre) / factor), columns past the edges repeating the edge; clipped to 0..255.
+std::vector<double> exact_reduction(const vips::VImage& image, int width) {
+  const int in_width = image.width(), height = image.height(), bands = image.bands();
+  const auto* pixels = static_cast<const unsigned char*>(image.data());
+  auto lanczos3 = [](double x) {
+    x = std::abs(x);
+    if (x < 1e-9) return 1.0;
+    if (x >= 3) return 0.0;
+    const double px = std::numbers::pi * x;
+    return 3 * std::sin(px) * std::sin(px / 3) / (px * px);
+  };
+  const double factor = static_cast<double>(in_width) / width;
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(width) * height * bands);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      for (int b = 0; b < bands; ++b) {
+        const double centre = (x + 0.5) * factor - 0.5;
+        double sum = 0, weights = 0;
+        for (int i = static_cast<int>(std::floor(centre - 3 * factor)); i <= static_cast<int>(std::ceil(centre + 3 * factor)); ++i) {
+          const double w = lanczos3((i - centre) / factor);
+          sum += w * pixels[(static_cast<std::size_t>(y) * in_width + std::clamp(i, 0, in_width - 1)) * bands + b];
+          weights += w;
+        }
+        out.push_back(std::clamp(sum / weights, 0.0, 255.0));
+      }
+  return out;
+}
+
+double largest_error(const vips::VImage& image, const std::vector<double>& exact) {
+  const auto* samples = static_cast<const unsigned char*>(image.data());
+  double largest = 0;
+  for (std::size_t i = 0; i < exact.size(); ++i) largest = std::max(largest, std::abs(samples[i] - exact[i]));
+  return largest;
+}
+
+double largest_difference(const vips::VImage& a, const vips::VImage& b) {
+  return (a.cast(VIPS_FORMAT_FLOAT) - b.cast(VIPS_FORMAT_FLOAT)).abs().max();
+}
+
+}  // namespace
+
+TEST_CASE("reduce_width is the exact Lanczos-3 reduction rounded to 8 bits, at any width") {
+  const vips::VImage image = photo();
+  REQUIRE(image.width() == 600);
+  // Factors from barely over one to 150, widths with and without a remainder of four columns.
+  for (const int width : {599, 451, 400, 383, 200, 97, 30, 4, 1}) {
+    CAPTURE(width);
+    const vips::VImage ours = render::reduce_width(image, width, 0);
+    REQUIRE(ours.width() == width);
+    REQUIRE(ours.height() == image.height());
+    REQUIRE(ours.bands() == 3);
+    // Half a level of rounding, and a little for the 14-bit weights.
+    CHECK(largest_error(ours, exact_reduction(image, width)) < 0.55);
+  }
+}
+
+TEST_CASE("reduce_width stays within two levels of libvips' own 8-bit reduction") {
+  const vips::VImage image = photo();
+  for (const int width : {599, 400, 383, 97}) {
+    CAPTURE(width);
+    const vips::VImage theirs = image.reduceh(600.0 / width, vips::VImage::option()->set("kernel", VIPS_KERNEL_LANCZOS3));
+    CHECK(largest_difference(render::reduce_width(image, width, 0), theirs) <= 2);
+  }
+}
+
+TEST_CASE("reduce_width keeps grey, grey with alpha and four-band images band for band") {
+  const vips::VImage rgb = photo();
+  const vips::VImage grey = rgb.colourspace(VIPS_INTERPRETATION_B_W).copy_memory();
+  const vips::VImage grey_alpha = grey.bandjoin_const({128}).copy_memory();
+  const vips::VImage four = rgb.bandjoin(rgb.extract_band(1)).copy_memory();
+  for (const vips::VImage& image : {grey, grey_alpha, four}) {
+    CAPTURE(image.bands());
+    const vips::VImage ours = render::reduce_width(image, 233, 0);
+    CHECK(ours.bands() == image.bands());
+    CHECK(ours.interpretation() == image.interpretation());
+    CHECK(largest_error(ours, exact_reduction(image, 233)) < 0.55);
+  }
+}
+
+TEST_CASE("reduce_width leaves a flat image exactly flat, edges included") {
+  const vips::VImage flat = (vips::VImage::black(1000, 3, vips::VImage::option()->set("bands", 3)) + std::vector<double>{255, 7, 0})
+                                .cast(VIPS_FORMAT_UCHAR)
+                                .copy_memory();
+  for (const int width : {333, 1}) {
+    const vips::VImage out = render::reduce_width(flat, width, 0);
+    for (int band = 0; band < 3; ++band) {
+      CHECK(out.extract_band(band).min() == flat.extract_band(band).min());
+      CHECK(out.extract_band(band).max() == flat.extract_band(band).max());
+    }
+  }
+}
+
+TEST_CASE("reduce_width streams a sequential decode and keeps the source's metadata") {
+  const std::string path = fixture("images/icc-adobergb.jpg").string();
+  const vips::VImage in_memory = vips::VImage::new_from_file(path.c_str()).copy_memory();
+  const vips::VImage streamed =
+      render::reduce_width(vips::VImage::new_from_file(path.c_str(), vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)),
+                           in_memory.width() / 3, 0);
+  CHECK(largest_difference(streamed, render::reduce_width(in_memory, in_memory.width() / 3, 0)) == 0);
+  REQUIRE(streamed.get_typeof(VIPS_META_ICC_NAME) != 0);
+  CHECK(streamed.get_typeof(VIPS_META_ICC_NAME) == in_memory.get_typeof(VIPS_META_ICC_NAME));
+}
+
+TEST_CASE("reduce_width stops with libvips' killed error once its time is up") {
+  const vips::VImage image = photo();
+  std::string message;
+  try {
+    render::reduce_width(image, 300, 1e-9);
+  } catch (const vips::VError& e) {
+    message = render::first_line(e);
+  }
+  CHECK(message.find("killed") != std::string::npos);
+}
+
+TEST_CASE("lanczos_resize reduces 8-bit images itself and leaves enlarging and alpha to libvips") {
+  const vips::VImage image = photo();
+  const vips::VImage down = render::lanczos_resize(image, 0.5, 0.25, 0);
+  const vips::VImage reference = image.resize(0.5, vips::VImage::option()->set("vscale", 0.25)->set("kernel", VIPS_KERNEL_LANCZOS3));
+  CHECK(down.width() == 300);
+  CHECK(down.height() == reference.height());
+  CHECK(largest_difference(down, reference) <= 2);
+
+  const vips::VImage up = render::lanczos_resize(image, 1.5, 1.5, 0);
+  CHECK(up.width() == 900);
+  CHECK(up.format() == VIPS_FORMAT_UCHAR);
+
+  // With alpha: premultiplied, so a transparent pixel's colour does not bleed into its opaque neighbour.
+  const vips::VImage alpha = render::lanczos_resize(vips::VImage::new_from_file(fixture("images/webp-alpha.webp").c_str()), 0.5, 0.5, 0);
+  CHECK(alpha.bands() == 4);
+  CHECK(alpha.format() == VIPS_FORMAT_UCHAR);
+}
+
+}  // namespace prerender
