@@ -139,55 +139,122 @@ void reduce_row(const Kernel& k, const std::uint8_t* row, int in_width, std::uin
   merge(reduced, out_width, line, std::make_index_sequence<Bands>());
 }
 
+// One output row of a vertical reduction: out[i] = sum over t of weights[t] * rows[t][i], `samples` wide.
+// Rows go in pairs, so that one multiply-add takes two rows' samples with their two weights.
+void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights, int taps, std::uint8_t* out, int samples) {
+  int i = 0;
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 8 <= samples; i += 8) {
+    __m128i low = _mm_setzero_si128(), high = _mm_setzero_si128();
+    for (int t = 0; t < taps; t += 2) {
+      const __m128i a = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rows[t] + i));
+      const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rows[t + 1] + i));
+      const __m128i pairs = _mm_unpacklo_epi8(a, b);  // a0 b0 a1 b1 ... a7 b7
+      const __m128i w = _mm_set1_epi32(static_cast<int>((static_cast<std::uint32_t>(static_cast<std::uint16_t>(weights[t + 1])) << 16) |
+                                                         static_cast<std::uint16_t>(weights[t])));
+      low = _mm_add_epi32(low, _mm_madd_epi16(_mm_unpacklo_epi8(pairs, zero), w));
+      high = _mm_add_epi32(high, _mm_madd_epi16(_mm_unpackhi_epi8(pairs, zero), w));
+    }
+    const __m128i round = _mm_set1_epi32(1 << (k_shift - 1));
+    low = _mm_srai_epi32(_mm_add_epi32(low, round), k_shift);
+    high = _mm_srai_epi32(_mm_add_epi32(high, round), k_shift);
+    const __m128i words = _mm_packs_epi32(low, high);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(words, words));
+  }
+#endif
+  for (; i < samples; ++i) {
+    std::int32_t sum = 0;
+    for (int t = 0; t < taps; ++t) sum += static_cast<std::int32_t>(rows[t][i]) * weights[t];
+    out[i] = to_sample(sum);
+  }
+}
+
 struct RegionDeleter {
   void operator()(VipsRegion* region) const { g_object_unref(region); }
 };
 
 }  // namespace
 
-bool can_reduce_width(const vips::VImage& image) {
+bool can_lanczos_reduce(const vips::VImage& image) {
   return image.format() == VIPS_FORMAT_UCHAR && image.bands() >= 1 && image.bands() <= 4 &&
          image.coding() == VIPS_CODING_NONE;
 }
 
-vips::VImage reduce_width(const vips::VImage& image, int width, double max_seconds) {
-  const int in_width = image.width(), height = image.height(), bands = image.bands();
+vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, double max_seconds) {
+  const int in_width = image.width(), in_height = image.height(), bands = image.bands();
   width = std::clamp(width, 1, in_width);
-  const Kernel k = make_kernel(in_width, width);
+  height = std::clamp(height, 1, in_height);
+  const bool narrower = width < in_width, shorter = height < in_height;
+  const Kernel across = narrower ? make_kernel(in_width, width) : Kernel{};
+  const Kernel down = shorter ? make_kernel(in_height, height) : Kernel{};
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                               std::chrono::duration<double>(max_seconds));
 
-  // The output takes the input's header and metadata (profile, orientation, resolution), then its width.
+  // The output takes the input's header and metadata (profile, orientation, resolution), then its size.
   vips::VImage out(vips_image_new_memory());
   if (vips_image_pipelinev(out.get_image(), VIPS_DEMAND_STYLE_THINSTRIP, image.get_image(), nullptr) != 0) throw vips::VError();
   out.get_image()->Xsize = width;
+  out.get_image()->Ysize = height;
   if (vips_image_write_prepare(out.get_image()) != 0) throw vips::VError();
 
+  // Source rows are read once, in order, in strips (a sequential decode streams through), into a ring
+  // that holds every row the next output row weighs.
+  const std::size_t line = static_cast<std::size_t>(in_width) * bands;
+  const int ring_rows = (shorter ? down.taps : 1) + k_strip;
+  std::vector<std::uint8_t> ring(line * ring_rows);
   std::unique_ptr<VipsRegion, RegionDeleter> region(vips_region_new(image.get_image()));
-  const std::size_t plane_size = static_cast<std::size_t>(in_width) + 2 * k.margin + k.taps;
-  std::vector<std::int16_t> planes(plane_size * bands);
-  std::vector<std::uint8_t> reduced(static_cast<std::size_t>(width) * bands);
-  auto row_function = bands == 1 ? &reduce_row<1> : bands == 2 ? &reduce_row<2> : bands == 3 ? &reduce_row<3> : &reduce_row<4>;
-  for (int top = 0; top < height; top += k_strip) {
-    if (max_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
-      vips_error("reduce_width", "killed");  // worded as libvips words it, for killed_or()
-      throw vips::VError();
+  int loaded = 0;  // source rows [0, loaded) have been read
+  auto source_row = [&](int y) { return ring.data() + line * (y % ring_rows); };
+  auto load_through = [&](int last) {
+    while (loaded <= last) {
+      if (max_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
+        vips_error("lanczos_reduce", "killed");  // worded as libvips words it, for killed_or()
+        throw vips::VError();
+      }
+      VipsRect strip{0, loaded, in_width, std::min(k_strip, in_height - loaded)};
+      if (vips_region_prepare(region.get(), &strip) != 0) throw vips::VError();
+      for (int y = loaded; y < loaded + strip.height; ++y)
+        std::memcpy(source_row(y), VIPS_REGION_ADDR(region.get(), 0, y), line);
+      loaded += strip.height;
     }
-    VipsRect strip{0, top, in_width, std::min(k_strip, height - top)};
-    if (vips_region_prepare(region.get(), &strip) != 0) throw vips::VError();
-    for (int y = top; y < top + strip.height; ++y)
-      row_function(k, reinterpret_cast<const std::uint8_t*>(VIPS_REGION_ADDR(region.get(), 0, y)), in_width,
-                   reinterpret_cast<std::uint8_t*>(VIPS_IMAGE_ADDR(out.get_image(), 0, y)), width, planes.data(), plane_size,
-                   reduced.data());
+  };
+
+  const std::size_t plane_size = static_cast<std::size_t>(in_width) + 2 * across.margin + across.taps;
+  std::vector<std::int16_t> planes(narrower ? plane_size * bands : 0);
+  std::vector<std::uint8_t> reduced(narrower ? static_cast<std::size_t>(width) * bands : 0);
+  std::vector<std::uint8_t> column(narrower && shorter ? line : 0);
+  std::vector<const std::uint8_t*> rows(down.taps);
+  auto row_function = bands == 1 ? &reduce_row<1> : bands == 2 ? &reduce_row<2> : bands == 3 ? &reduce_row<3> : &reduce_row<4>;
+  for (int y = 0; y < height; ++y) {
+    auto* target = reinterpret_cast<std::uint8_t*>(VIPS_IMAGE_ADDR(out.get_image(), 0, y));
+    const std::uint8_t* tall;  // this output row at the source's width
+    if (shorter) {
+      const int first = down.start[y] - down.margin;
+      const std::int16_t* weights = &down.weights[static_cast<std::size_t>(y) * down.taps];
+      int taps = down.taps;
+      while (taps > 0 && weights[taps - 1] == 0) --taps;
+      taps += taps % 2;
+      load_through(std::min(in_height - 1, first + taps - 1));
+      for (int t = 0; t < taps; ++t) rows[t] = source_row(std::clamp(first + t, 0, in_height - 1));
+      std::uint8_t* into = narrower ? column.data() : target;
+      reduce_column(rows.data(), weights, taps, into, static_cast<int>(line));
+      tall = into;
+    } else {
+      load_through(y);
+      tall = source_row(y);
+    }
+    if (narrower) row_function(across, tall, in_width, target, width, planes.data(), plane_size, reduced.data());
+    else if (tall != target) std::memcpy(target, tall, line);
   }
   return out;
 }
 
 vips::VImage lanczos_resize(const vips::VImage& image, double scale_x, double scale_y, double max_seconds) {
-  if (scale_x < 1 && scale_y <= 1 && can_reduce_width(image) && !image.has_alpha()) {
-    const vips::VImage tall = scale_y < 1 ? image.resize(1.0, vips::VImage::option()->set("vscale", scale_y)->set("kernel", VIPS_KERNEL_LANCZOS3))
-                                          : image;
-    return reduce_width(tall, std::max(1, static_cast<int>(std::lround(image.width() * scale_x))), max_seconds);
+  if (std::abs(scale_x - 1) < 1e-9 && std::abs(scale_y - 1) < 1e-9) return image;
+  if (scale_x <= 1 && scale_y <= 1 && can_lanczos_reduce(image) && !image.has_alpha()) {
+    return lanczos_reduce(image, std::max(1, static_cast<int>(std::lround(image.width() * scale_x))),
+                          std::max(1, static_cast<int>(std::lround(image.height() * scale_y))), max_seconds);
   }
   // Premultiplied, so that transparent pixels' colours do not bleed into their neighbours.
   const bool alpha = image.has_alpha();

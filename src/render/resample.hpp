@@ -6,23 +6,23 @@ namespace prerender::render {
 
 // Lanczos-3 downsizing of 8-bit images without alpha, the resize nearly every rendition does.
 //
-// libvips 8.14 vectorises its vertical pass but reduces widths with a scalar loop, which was a fifth of
-// all CPU time on the real-photo workload. The width is reduced here instead: each row is split into
-// 16-bit planes with its edges extended, and every output sample is a fixed-point dot product of the
-// kernel's weights (14 bits, summing exactly to one) with the planes, eight multiply-adds an instruction
-// (SSE2; a plain loop computing the same integers elsewhere). The height stays with libvips.
+// libvips 8.14 reduces widths with a scalar loop (a fifth of all CPU time on the real-photo workload) and
+// heights with a vector path only up to a few taps. Both are done here instead, in one pass: each output
+// row is first the weighted sum of the source rows under the kernel, eight samples at a time; then split
+// into 16-bit planes and each output sample is a dot product of the kernel's weights with a plane, eight
+// multiply-adds an instruction (SSE2; plain loops computing the same integers elsewhere). Weights are
+// fixed point (14 bits, summing exactly to one); pixels past the edges repeat the edge.
 
-// Whether reduce_width takes `image`: 8-bit samples, 1 to 4 bands.
-bool can_reduce_width(const vips::VImage& image);
+// Whether lanczos_reduce takes `image`: 8-bit samples, 1 to 4 bands.
+bool can_lanczos_reduce(const vips::VImage& image);
 
-// `image` reduced to `width` columns (at most its own width) with a Lanczos-3 kernel, pixels past the
-// edges repeating the edge; read in strips of rows, so a sequential pipeline (a decode) streams through,
-// and returned in memory. `max_seconds` (0: none) stops it, and the pipeline it reads, with libvips'
-// "killed" error.
-vips::VImage reduce_width(const vips::VImage& image, int width, double max_seconds);
+// `image` reduced to `width` x `height` (each at most its own) with a Lanczos-3 kernel, returned in
+// memory. The source is read once, top to bottom in strips, so a sequential pipeline (a decode) streams
+// through. `max_seconds` (0: none) stops it with libvips' "killed" error.
+vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, double max_seconds);
 
-// `image` resized by the scales with a Lanczos-3 kernel, as vips_resize would: the fast path above when
-// both scales reduce an 8-bit image without alpha, libvips otherwise (premultiplied where there is alpha).
+// `image` resized by the scales with a Lanczos-3 kernel, as vips_resize would: lanczos_reduce when both
+// scales reduce an 8-bit image without alpha, libvips otherwise (premultiplied where there is alpha).
 vips::VImage lanczos_resize(const vips::VImage& image, double scale_x, double scale_y, double max_seconds);
 
 }  // namespace prerender::render
