@@ -144,23 +144,28 @@ void reduce_row(const Kernel& k, const std::uint8_t* row, int in_width, std::uin
 void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights, int taps, std::uint8_t* out, int samples) {
   int i = 0;
 #if defined(__SSE2__)
-  const __m128i zero = _mm_setzero_si128();
-  for (; i + 8 <= samples; i += 8) {
-    __m128i low = _mm_setzero_si128(), high = _mm_setzero_si128();
-    for (int t = 0; t < taps; t += 2) {
-      const __m128i a = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rows[t] + i));
-      const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rows[t + 1] + i));
-      const __m128i pairs = _mm_unpacklo_epi8(a, b);  // a0 b0 a1 b1 ... a7 b7
-      const __m128i w = _mm_set1_epi32(static_cast<int>((static_cast<std::uint32_t>(static_cast<std::uint16_t>(weights[t + 1])) << 16) |
-                                                         static_cast<std::uint16_t>(weights[t])));
-      low = _mm_add_epi32(low, _mm_madd_epi16(_mm_unpacklo_epi8(pairs, zero), w));
-      high = _mm_add_epi32(high, _mm_madd_epi16(_mm_unpackhi_epi8(pairs, zero), w));
+  // The pairs' weights, w0 and w1 side by side in 32 bits, made once for the row.
+  const int pairs = taps / 2;
+  std::vector<std::int32_t> paired(pairs);
+  for (int t = 0; t < pairs; ++t)
+    paired[t] = static_cast<std::int32_t>((static_cast<std::uint32_t>(static_cast<std::uint16_t>(weights[2 * t + 1])) << 16) |
+                                          static_cast<std::uint16_t>(weights[2 * t]));
+  const __m128i zero = _mm_setzero_si128(), round = _mm_set1_epi32(1 << (k_shift - 1));
+  for (; i + 16 <= samples; i += 16) {
+    __m128i acc[4] = {zero, zero, zero, zero};
+    for (int t = 0; t < pairs; ++t) {
+      const __m128i w = _mm_set1_epi32(paired[t]);
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2 * t] + i));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[2 * t + 1] + i));
+      const __m128i low = _mm_unpacklo_epi8(a, b), high = _mm_unpackhi_epi8(a, b);  // a0 b0 a1 b1 ...
+      acc[0] = _mm_add_epi32(acc[0], _mm_madd_epi16(_mm_unpacklo_epi8(low, zero), w));
+      acc[1] = _mm_add_epi32(acc[1], _mm_madd_epi16(_mm_unpackhi_epi8(low, zero), w));
+      acc[2] = _mm_add_epi32(acc[2], _mm_madd_epi16(_mm_unpacklo_epi8(high, zero), w));
+      acc[3] = _mm_add_epi32(acc[3], _mm_madd_epi16(_mm_unpackhi_epi8(high, zero), w));
     }
-    const __m128i round = _mm_set1_epi32(1 << (k_shift - 1));
-    low = _mm_srai_epi32(_mm_add_epi32(low, round), k_shift);
-    high = _mm_srai_epi32(_mm_add_epi32(high, round), k_shift);
-    const __m128i words = _mm_packs_epi32(low, high);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(words, words));
+    for (__m128i& sum : acc) sum = _mm_srai_epi32(_mm_add_epi32(sum, round), k_shift);
+    const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(acc[0], acc[1]), _mm_packs_epi32(acc[2], acc[3]));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), bytes);
   }
 #endif
   for (; i < samples; ++i) {
