@@ -30,26 +30,26 @@ double lanczos3(double x) {
   return k_lobes * std::sin(px) * std::sin(px / k_lobes) / (px * px);
 }
 
-// For every output column: where its taps start in the padded plane, and `taps` weights (a multiple of
-// eight, zeros past the kernel's end).
+// One direction's kernel. For every output column (or row): where its taps start, counted from `margin`
+// before source column 0, and `taps` weights (a multiple of eight, zeros past the kernel's end).
 struct Kernel {
-  int margin = 0;  // plane index of source column 0
+  int margin = 0;
   int taps = 0;
   std::vector<int> start;
   std::vector<std::int16_t> weights;  // taps per output column
 };
 
-Kernel make_kernel(int in_width, int out_width) {
-  const double factor = static_cast<double>(in_width) / out_width;
+Kernel make_kernel(int in_size, int out_size) {
+  const double factor = static_cast<double>(in_size) / out_size;
   const double support = k_lobes * factor;
   Kernel k;
   k.margin = static_cast<int>(std::ceil(support)) + 1;
   const int most = static_cast<int>(std::ceil(2 * support)) + 1;
   k.taps = (most + 7) / 8 * 8;
-  k.start.resize(out_width);
-  k.weights.assign(static_cast<std::size_t>(out_width) * k.taps, 0);
+  k.start.resize(out_size);
+  k.weights.assign(static_cast<std::size_t>(out_size) * k.taps, 0);
   std::vector<double> w(k.taps);
-  for (int x = 0; x < out_width; ++x) {
+  for (int x = 0; x < out_size; ++x) {
     const double centre = (x + 0.5) * factor - 0.5;
     const int first = static_cast<int>(std::floor(centre - support)) + 1;
     double sum = 0;
