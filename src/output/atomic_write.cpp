@@ -54,7 +54,7 @@ void write_atomically(const std::filesystem::path& path, std::string_view bytes)
   if (ec) throw std::runtime_error(fmt::format("cannot create folder '{}': {}", folder.string(), ec.message()));
   static const std::string k_owner = host_name() + "-" + std::to_string(::getpid()) + "-";
   std::string temp = (folder / (std::string(k_temp_prefix) + k_owner + path.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
+  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);  // not inherited by a decoder process spawned meanwhile
   if (fd < 0) throw std::runtime_error(fmt::format("cannot write in '{}': {}", folder.string(), std::strerror(errno)));
   auto fail = [&](const char* what) {
     const int saved = errno;

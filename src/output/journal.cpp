@@ -136,7 +136,7 @@ Journal::Journal(std::filesystem::path path) : m_path(std::move(path)) {
     if (keep != text.size()) std::filesystem::resize_file(m_path, keep, ec);
     for (RenditionRecord& record : read(m_path, &m_unreadable)) remember(std::move(record));
   }
-  m_file = std::fopen(m_path.c_str(), "ab");
+  m_file = std::fopen(m_path.c_str(), "abe");
   if (!m_file) throw std::runtime_error(fmt::format("cannot open '{}': {}", m_path.string(), std::strerror(errno)));
 }
 
@@ -168,7 +168,7 @@ void Journal::compact() {
   for (const RenditionRecord& record : m_records) text += to_json(record).dump() + "\n";
   write_atomically(m_path, text);
   std::fclose(m_file);
-  m_file = std::fopen(m_path.c_str(), "ab");
+  m_file = std::fopen(m_path.c_str(), "abe");
   if (!m_file) throw std::runtime_error(fmt::format("cannot reopen '{}': {}", m_path.string(), std::strerror(errno)));
 }
 

@@ -70,7 +70,10 @@ SourceInfo info_from(const nlohmann::json& j) {
 // Runs the child and returns its stdout; throws RenderError on a crash, a timeout or a reported error.
 nlohmann::json run_child(const std::vector<std::string>& args, double max_seconds, const fs::path& source) {
   int out[2];
-  if (::pipe(out) != 0) throw RenderError(fmt::format("cannot start a decoder process: {}", std::strerror(errno)));
+  // Close-on-exec: a child another worker spawns meanwhile must not inherit this pipe's write end, or
+  // this child's death would not end the read below until that other child exits (a crash reported as
+  // a timeout when a slow source ran beside it).
+  if (::pipe2(out, O_CLOEXEC) != 0) throw RenderError(fmt::format("cannot start a decoder process: {}", std::strerror(errno)));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -137,7 +140,7 @@ SourceInfo probe_in_child(const fs::path& path, const manifest::Limits& limits) 
 
 Master decode_in_child(const fs::path& path, const SourceInfo& info, double scale, int frames, const manifest::Limits& limits) {
   char pattern[] = "/tmp/prerender-decode-XXXXXX";
-  const int fd = ::mkstemp(pattern);
+  const int fd = ::mkostemp(pattern, O_CLOEXEC);
   if (fd < 0) throw RenderError(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
   ::close(fd);
   const std::string raw = pattern;
