@@ -10,8 +10,9 @@ PYTHON=/usr/bin/python3
 FIXTURES="$PRERENDER_SOURCE_DIR/tests/fixtures"
 # A binary built with AddressSanitizer: memory figures include its shadow memory, and malloc is replaced
 # (some codec heap corruption then no longer aborts).
+# (Not `ldd | grep -q`: grep leaves at the first match, ldd may die of SIGPIPE, and pipefail reads that as no.)
 SANITIZED=0
-if ldd "$PRERENDER" 2>/dev/null | grep -q libasan; then SANITIZED=1; fi
+if [[ $(ldd "$PRERENDER" 2>/dev/null) == *libasan* ]]; then SANITIZED=1; fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/prerender-e2e-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
@@ -67,7 +68,7 @@ for name in os.listdir(root):
         for n, line in enumerate(open(os.path.join(root, name)), 1):
             json.loads(line)  # raises on a torn or corrupt line
 PY
-  if find "$root" -name '.prerender-tmp-*' | grep -q .; then fail "temporary files left in $root"; fi
+  if [[ -n $(find "$root" -name '.prerender-tmp-*') ]]; then fail "temporary files left in $root"; fi
   local f
   while IFS= read -r f; do
     vipsheader "$f" >/dev/null 2>&1 || fail "output does not decode: $f"
