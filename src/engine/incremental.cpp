@@ -61,9 +61,12 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
   const auto start = std::chrono::steady_clock::now();
   AssetState s;
   const std::string source = asset.asset->source_path.string();
+  s.recipes.reserve(asset.renditions.size());
+  s.previous.reserve(asset.renditions.size());
+  s.up_to_date.reserve(asset.renditions.size());
   for (const PlannedRendition& r : asset.renditions) {
     s.recipes.push_back(recipe(asset, r));
-    s.previous.push_back(previous(rendition_key(asset, r)));
+    s.previous.push_back(m_previous.empty() ? nullptr : previous(rendition_key(asset, r)));  // a first run: no keys to build
   }
   struct stat st {};
   if (::stat(source.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {

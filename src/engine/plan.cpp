@@ -76,10 +76,9 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
 
   Plan plan;
   plan.assets.reserve(order.size());
-  std::unordered_map<std::string, std::pair<const manifest::Asset*, const PlannedRendition*>> owners;
   std::size_t path_errors = 0;
   for (const manifest::Asset* asset : order) {
-    PlannedAsset planned{asset, {}, false};
+    PlannedAsset planned{asset, {}};
     for (const std::string& preset_name : asset->presets) {
       const presets::Preset& preset = manifest.presets.at(preset_name);
       if (preset.formats.size() > 1 && !distinguishes_formats && path_errors++ < 20) {
@@ -106,7 +105,9 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
     }
     plan.assets.push_back(std::move(planned));
   }
-  // Collisions, once every path is known (pointers into plan.assets are stable from here on).
+  // Collisions, once every path is known (pointers into plan.assets, and so the keys, are stable from here on).
+  std::unordered_map<std::string_view, std::pair<const manifest::Asset*, const PlannedRendition*>> owners;
+  owners.reserve(plan.rendition_count());
   for (const PlannedAsset& planned : plan.assets) {
     for (const PlannedRendition& r : planned.renditions) {
       auto [it, inserted] = owners.try_emplace(r.path, planned.asset, &r);
@@ -133,10 +134,10 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
   if (selection.shard) {
     std::erase_if(selected, [&](const PlannedAsset& a) { return !in_shard(a.asset->id, *selection.shard); });
   }
-  for (PlannedAsset& planned : selected) {
+  for (const PlannedAsset& planned : selected) {
+    if (!report_missing_sources) break;
     std::error_code ec;
-    planned.source_missing = !std::filesystem::is_regular_file(planned.asset->source_path, ec);
-    if (planned.source_missing && report_missing_sources)
+    if (!std::filesystem::is_regular_file(planned.asset->source_path, ec))
       diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
                         fmt::format("asset '{}': source '{}' does not exist", planned.asset->id,
                                     planned.asset->source_path.string()));

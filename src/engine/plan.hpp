@@ -23,7 +23,6 @@ struct PlannedRendition {
 struct PlannedAsset {
   const manifest::Asset* asset = nullptr;
   std::vector<PlannedRendition> renditions;
-  bool source_missing = false;
 };
 
 struct Shard {
@@ -53,8 +52,9 @@ bool in_shard(std::string_view asset_id, Shard shard);
 
 // Expands every asset x preset x format x dpr into an output path and checks them all: the template,
 // paths escaping the output root, and two renditions on one path (across the whole manifest, whatever
-// the selection). Problems go to `diagnostics` with the position of the template or asset. Assets whose
-// source does not exist are marked (and reported when `report_missing_sources`).
+// the selection). Problems go to `diagnostics` with the position of the template or asset; with
+// `report_missing_sources`, also every selected asset whose source is not a file (without it, sources are
+// looked at only when an asset is decided or rendered: `plan` reports them as "fail").
 Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, manifest::Diagnostics& diagnostics,
                 bool report_missing_sources);
 
