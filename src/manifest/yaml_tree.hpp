@@ -13,14 +13,15 @@ namespace prerender::manifest {
 
 enum class NodeKind { null, scalar, sequence, map };
 
-// An immutable YAML node with its position. Aliases share the anchored node.
+// An immutable YAML node with its position. Aliases share the anchored node. Nodes live as long as the
+// document's root (YamlNodePtr) that owns them all.
 struct YamlNode {
   NodeKind kind = NodeKind::null;
   Mark mark;
   std::string scalar;   // the text of a scalar
   bool quoted = false;  // a quoted scalar is always a string ("true" is not a boolean)
-  std::vector<std::shared_ptr<const YamlNode>> items;  // a sequence's items
-  std::vector<std::pair<std::shared_ptr<const YamlNode>, std::shared_ptr<const YamlNode>>> entries;  // a map's
+  std::vector<const YamlNode*> items;                                   // a sequence's items
+  std::vector<std::pair<const YamlNode*, const YamlNode*>> entries;     // a map's
 
   bool is_map() const { return kind == NodeKind::map; }
   bool is_sequence() const { return kind == NodeKind::sequence; }
@@ -31,6 +32,7 @@ struct YamlNode {
   std::vector<const YamlNode*> as_list() const;
 };
 
+// A document's root node; it keeps every node of the document alive.
 using YamlNodePtr = std::shared_ptr<const YamlNode>;
 
 struct YamlLimits {
