@@ -1,8 +1,10 @@
 #include "render/master.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fmt/format.h>
+#include <vector>
 
 #include "presets/format_defaults.hpp"
 #include "render/isolated.hpp"
@@ -118,8 +120,23 @@ Master decode_master(const std::filesystem::path& path, const SourceInfo& info, 
     const int target_width = swapped ? upright_page : upright_width;
     const int target_page = swapped ? upright_width : upright_page;
     if (target_width < image.width()) {
-      image = lanczos_resize(image, static_cast<double>(target_width) / image.width(),
-                             static_cast<double>(target_page) / page_height, limits.max_seconds);
+      const double scale_x = static_cast<double>(target_width) / image.width();
+      const double scale_y = static_cast<double>(target_page) / page_height;
+      if (master.frames == 1) {
+        image = lanczos_resize(image, scale_x, scale_y, limits.max_seconds);
+      } else {
+        // Frame by frame: across a frame boundary the kernel would blend each frame's first and last
+        // rows with its neighbour's. One time limit for them all.
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<vips::VImage> shrunk;
+        shrunk.reserve(static_cast<std::size_t>(master.frames));
+        for (int i = 0; i < master.frames; ++i) {
+          const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          const double left = limits.max_seconds > 0 ? std::max(1e-3, limits.max_seconds - spent) : 0;
+          shrunk.push_back(lanczos_resize(image.extract_area(0, i * page_height, image.width(), page_height), scale_x, scale_y, left));
+        }
+        image = vips::VImage::arrayjoin(shrunk, vips::VImage::option()->set("across", 1));
+      }
       page_height = image.height() / master.frames;
     }
     // Materialise once (every rendition of the asset reads these pixels), then turn upright in memory.

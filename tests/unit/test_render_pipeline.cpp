@@ -114,6 +114,32 @@ TEST_CASE("an animated GIF to WebP keeps its frame count with animation: keep") 
   CHECK(jpeg.frames == 1);
 }
 
+TEST_CASE("frames of an animation are downsized each on its own, without their neighbours' rows") {
+  // Two 200x200 frames, black then white; with alpha the resize is libvips' (premultiplied), without
+  // it ours. Either way the row either side of the boundary must keep its own frame's colour.
+  test::TempDir dir;
+  for (const bool alpha : {false, true}) {
+    CAPTURE(alpha);
+    vips::VImage tall = vips::VImage::black(200, 400, vips::VImage::option()->set("bands", 3)).cast(VIPS_FORMAT_UCHAR);
+    tall = tall.insert(vips::VImage::black(200, 200, vips::VImage::option()->set("bands", 3)).linear(1, 255).cast(VIPS_FORMAT_UCHAR), 0, 200);
+    if (alpha) {  // opaque but for a transparent corner, so that the GIF has an alpha band
+      vips::VImage a = vips::VImage::black(200, 400).linear(1, 255).cast(VIPS_FORMAT_UCHAR);
+      a = a.insert(vips::VImage::black(20, 20).cast(VIPS_FORMAT_UCHAR), 0, 0);
+      tall = tall.bandjoin(a);
+    }
+    const auto file = dir.path() / (alpha ? "alpha.gif" : "opaque.gif");
+    tall.gifsave(file.c_str(), vips::VImage::option()->set("page_height", 200));
+    const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
+    const render::Master master = render::decode_master(file, info, 0.25, 2);
+    REQUIRE(master.frames == 2);
+    REQUIRE(master.page_height == 50);
+    REQUIRE(master.image.height() == 100);
+    const std::vector<double> last_of_first = master.image.getpoint(25, 49), first_of_second = master.image.getpoint(25, 50);
+    CHECK(last_of_first[0] == 0);
+    CHECK(first_of_second[0] == 255);
+  }
+}
+
 TEST_CASE("an overlay lands where its gravity says") {
   test::TempDir dir;
   const auto badge = dir.path() / "badge.png";
