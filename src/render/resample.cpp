@@ -140,13 +140,14 @@ void reduce_row(const Kernel& k, const std::uint8_t* row, int in_width, std::uin
 }
 
 // One output row of a vertical reduction: out[i] = sum over t of weights[t] * rows[t][i], `samples` wide.
-// Rows go in pairs, so that one multiply-add takes two rows' samples with their two weights.
-void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights, int taps, std::uint8_t* out, int samples) {
+// Rows go in pairs, so that one multiply-add takes two rows' samples with their two weights; `paired`
+// holds at least taps / 2 of those pairs (scratch, kept by the caller across rows).
+void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights, int taps, std::uint8_t* out, int samples,
+                   std::int32_t* paired) {
   int i = 0;
 #if defined(__SSE2__)
   // The pairs' weights, w0 and w1 side by side in 32 bits, made once for the row.
   const int pairs = taps / 2;
-  std::vector<std::int32_t> paired(pairs);
   for (int t = 0; t < pairs; ++t)
     paired[t] = static_cast<std::int32_t>((static_cast<std::uint32_t>(static_cast<std::uint16_t>(weights[2 * t + 1])) << 16) |
                                           static_cast<std::uint16_t>(weights[2 * t]));
@@ -167,6 +168,8 @@ void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights,
     const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(acc[0], acc[1]), _mm_packs_epi32(acc[2], acc[3]));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), bytes);
   }
+#else
+  (void)paired;
 #endif
   for (; i < samples; ++i) {
     std::int32_t sum = 0;
@@ -230,6 +233,7 @@ vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, do
   std::vector<std::uint8_t> reduced(narrower ? static_cast<std::size_t>(width) * bands : 0);
   std::vector<std::uint8_t> column(narrower && shorter ? line : 0);
   std::vector<const std::uint8_t*> rows(down.taps);
+  std::vector<std::int32_t> paired(down.taps / 2);
   auto row_function = bands == 1 ? &reduce_row<1> : bands == 2 ? &reduce_row<2> : bands == 3 ? &reduce_row<3> : &reduce_row<4>;
   for (int y = 0; y < height; ++y) {
     auto* target = reinterpret_cast<std::uint8_t*>(VIPS_IMAGE_ADDR(out.get_image(), 0, y));
@@ -243,7 +247,7 @@ vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, do
       load_through(std::min(in_height - 1, first + taps - 1));
       for (int t = 0; t < taps; ++t) rows[t] = source_row(std::clamp(first + t, 0, in_height - 1));
       std::uint8_t* into = narrower ? column.data() : target;
-      reduce_column(rows.data(), weights, taps, into, static_cast<int>(line));
+      reduce_column(rows.data(), weights, taps, into, static_cast<int>(line), paired.data());
       tall = into;
     } else {
       load_through(y);
