@@ -1,4 +1,3 @@
-#include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -8,9 +7,8 @@
 #include "manifest/manifest.hpp"
 #include "output/atomic_write.hpp"
 #include "output/path_template.hpp"
-#include "render/master.hpp"
+#include "render/asset.hpp"
 #include "render/runtime.hpp"
-#include "render/rendition.hpp"
 #include "render/source.hpp"
 #include "util/suggest.hpp"
 
@@ -73,17 +71,21 @@ presets::Preset build_preset(const RenderOptions& o, const manifest::Manifest* f
 // Renders one source; returns false when it failed (reported on stderr).
 bool render_source(const fs::path& source, const presets::Preset& preset, const RenderOptions& o, bool single_file,
                    const manifest::Limits& limits) {
-  const auto start = std::chrono::steady_clock::now();
   try {
     const render::SourceInfo info = render::probe_source(source, limits);
     std::vector<render::RenditionRequest> requests;
     for (presets::Format format : preset.formats)
       for (double dpr : preset.dpr) requests.push_back({&preset, format, dpr});
-    const render::Master master =
-        render::decode_master(source, info, render::master_scale(info, requests), render::frames_needed(info, requests), limits);
-    const double decode_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    for (const render::RenditionRequest& request : requests) {
-      const render::Rendered r = render::render_rendition(master, request, std::nullopt, limits.max_seconds);
+    // The same per-asset work as `run`, so that a rendition here has the very bytes a run gives it.
+    const render::AssetJob job{source, info, requests, std::nullopt, limits};
+    std::string failure;
+    render::render_asset(job, render::Metadata::no, render::serial_for, [&](std::size_t k, render::RenditionResult&& result) {
+      if (!result.error.empty()) {
+        if (failure.empty()) failure = result.error;
+        return;
+      }
+      const render::RenditionRequest& request = requests[k];
+      const render::Rendered& r = result.rendered;
       const fs::path path = single_file ? fs::path(o.out)
                                         : fs::path(o.out) / fmt::format("{}-{}{}.{}", source.stem().string(), preset.name,
                                                                         output::dpr_suffix(request.dpr),
@@ -91,8 +93,9 @@ bool render_source(const fs::path& source, const presets::Preset& preset, const 
       output::write_atomically(path, r.bytes);
       fmt::print("{}  {}  {}x{}{}  {} bytes  {:.0f} ms\n", path.string(), presets::name(request.format), r.width, r.height,
                  r.frames > 1 ? fmt::format(" x{} frames", r.frames) : "", r.bytes.size(),
-                 (r.transform_seconds + r.encode_seconds) * 1000 + decode_ms / requests.size());
-    }
+                 (result.decode_seconds + r.transform_seconds + r.encode_seconds) * 1000);
+    });
+    if (!failure.empty()) throw render::RenderError(failure);
     return true;
   } catch (const std::exception& e) {
     std::fflush(stdout);

@@ -138,7 +138,7 @@ SourceInfo probe_in_child(const fs::path& path, const manifest::Limits& limits) 
   return info_from(run_child({"probe", path.string(), limits_json(limits).dump()}, limits.max_seconds, path));
 }
 
-Master decode_in_child(const fs::path& path, const SourceInfo& info, double scale, int frames, const manifest::Limits& limits) {
+Master decode_in_child(const fs::path& path, const SourceInfo& info, int level, int frames, const manifest::Limits& limits) {
   char pattern[] = "/tmp/prerender-decode-XXXXXX";
   const int fd = ::mkostemp(pattern, O_CLOEXEC);
   if (fd < 0) throw RenderError(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
@@ -149,7 +149,7 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, double scal
     ~Remove() { ::unlink(path.c_str()); }
   } remove{raw};
   const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), info_json(info).dump(),
-                                           fmt::format("{:.17g}", scale), std::to_string(frames), raw},
+                                           std::to_string(level), std::to_string(frames), raw},
                                           limits.max_seconds, path);
   Master master;
   master.info = info;
@@ -171,7 +171,8 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, double scal
   }
   master.frames = answer.at("frames").get<int>();
   master.page_height = answer.at("page_height").get<int>();
-  master.scale = answer.at("scale").get<double>();
+  master.level = level;
+  master.scale = static_cast<double>(width) / info.width;
   return master;
 }
 
@@ -186,14 +187,14 @@ int child_main(const std::vector<std::string>& args) {
       answer = info_json(probe_source(args[1], limits, Isolation::in_process));
     } else if (args[0] == "decode" && args.size() == 7) {
       const SourceInfo info = info_from(nlohmann::json::parse(args[3]));
-      const Master master = decode_master(args[1], info, std::stod(args[4]), std::stoi(args[5]), limits,
+      const Master master = decode_master(args[1], info, std::stoi(args[4]), std::stoi(args[5]), limits,
                                           Isolation::in_process);
       std::size_t size = 0;
       std::unique_ptr<void, decltype(&g_free)> pixels(master.image.write_to_memory(&size), &g_free);
       std::ofstream out(args[6], std::ios::binary);
       out.write(static_cast<const char*>(pixels.get()), static_cast<std::streamsize>(size));
       if (!out) throw RenderError("cannot write the decoded pixels");
-      answer = {{"frames", master.frames}, {"page_height", master.page_height}, {"scale", master.scale},
+      answer = {{"frames", master.frames}, {"page_height", master.page_height},
                 {"width", master.image.width()}, {"height", master.image.height()}, {"bands", master.image.bands()}};
     } else {
       throw RenderError("unknown child request");
