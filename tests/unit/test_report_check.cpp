@@ -105,6 +105,15 @@ TEST_CASE("the HTML report has a line per preset linking to its failures, groupe
   CHECK(error < diff);
   CHECK(diff < extra_section);
   CHECK(extra_section < gone);
+
+  // A preset name is shown escaped, in its line and its heading; the link is by number, not by name.
+  report::CheckResult odd = sample();
+  for (report::RenditionCheck& c : odd.renditions)
+    if (c.preset == "hero") c.preset = "<hero & co>";
+  const std::string escaped = report::check_html(odd);
+  CHECK(escaped.find("<a href=\"#preset-2\"><b>&lt;hero &amp; co&gt;</b>: 1 of 2 differ") != std::string::npos);
+  CHECK(escaped.find("<h2>preset &lt;hero &amp; co&gt; · 1 of 2 differ") != std::string::npos);
+  CHECK(escaped.find("<hero") == std::string::npos);
 }
 
 TEST_CASE("the HTML report shows images at their own width, small ones zoomed by a whole factor, with both qualities") {
