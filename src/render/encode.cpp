@@ -96,6 +96,7 @@ std::string as_kept(VipsBlob* blob, const vips::VImage& image) {
 }  // namespace
 
 std::string encode(const vips::VImage& input, const presets::EncodeSettings& s, const presets::Keep& keep) {
+  const VipsCall call({std::string(presets::name(s.format)), s.format == Format::avif || s.format == Format::heic ? "heif" : ""});
   try {
     const vips::VImage image = kept_metadata(input, keep);
     const VipsForeignSubsample subsample = s.chroma == presets::Chroma::s420 ? VIPS_FOREIGN_SUBSAMPLE_ON : VIPS_FOREIGN_SUBSAMPLE_OFF;

@@ -103,6 +103,7 @@ Master decode_master(const std::filesystem::path& path, const SourceInfo& info, 
   Master master;
   master.info = info;
   master.frames = std::max(1, frames);
+  const VipsCall call({path.filename().string(), info.format});
   try {
     vips::VImage image = load(path, info, scale, master.frames);
     int page_height = image.height() / master.frames;

@@ -55,6 +55,7 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
     throw RenderError(fmt::format("format '{}' is not allowed; list it in limits.formats to opt in", info.format));
   }
   if (!is_core_format(info.format) && isolation == Isolation::automatic) return probe_in_child(path, limits);
+  const VipsCall call({path.filename().string(), info.format});
   try {
     vips::VSource source = vips::VSource::new_from_file(path.c_str());
     vips::VImage header = vips::VImage::new_from_source(
@@ -76,7 +77,7 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
     if (header.get_typeof("jpeg-chroma-subsample") != 0)
       info.full_chroma = std::string_view(header.get_string("jpeg-chroma-subsample")) == "4:4:4";
   } catch (const vips::VError& e) {
-    throw RenderError(header_refusal(sniff_output_format(head), first_line(e)));
+    throw RenderError(header_refusal(sniff_output_format(head), call.reason(e)));
   }
   const auto pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
   if (pixels > limits.max_pixels)
