@@ -111,6 +111,7 @@ std::string describe_unknown(std::string_view h) {
   using namespace std::literals;
   if (h.empty()) return "not an image: the file is empty";
   // The right magic with what follows it broken: a damaged image, not another kind of file.
+  if (starts(h, "\xFF\xD8"sv) && h.size() < 3) return "corrupt JPEG: the file ends after its start-of-image marker";
   if (starts(h, "\xFF\xD8"sv))
     return fmt::format("corrupt JPEG: the start-of-image marker is followed by {} instead of another marker", hex(h.substr(2, 2)));
   if (starts(h, "\x89PNG"sv)) return "corrupt PNG: the signature is damaged (line endings converted in a text-mode transfer?)";

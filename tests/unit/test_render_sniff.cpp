@@ -28,6 +28,7 @@ TEST_CASE("a file that is not an image is told what it holds, not sent to limits
   using namespace std::literals;
   CHECK(describe_unknown("\xFF\xD8\x00\x10JFIF\0"sv) ==
         "corrupt JPEG: the start-of-image marker is followed by 00 10 instead of another marker");
+  CHECK(describe_unknown("\xFF\xD8"sv) == "corrupt JPEG: the file ends after its start-of-image marker");
   CHECK(describe_unknown("\x89PNG\n\n\x1A\n"sv) == "corrupt PNG: the signature is damaged (line endings converted in a text-mode transfer?)");
   CHECK(describe_unknown("GIF88a\x01\0"sv) == "corrupt GIF: unknown version 'GIF88a'");
   CHECK(describe_unknown("RIFF\x24\0\0\0WAVEfmt "sv) == "not an image: a RIFF file of type 'WAVE'");
