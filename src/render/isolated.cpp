@@ -162,6 +162,7 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, int level, 
   }
   if (pixels.size() != static_cast<std::size_t>(width) * height * bands)
     throw RenderError("the decoder process returned a short image");
+  const VipsCall call;
   try {
     master.image = vips::VImage::new_from_memory(pixels.data(), pixels.size(), width, height, bands, VIPS_FORMAT_UCHAR)
                        .copy(vips::VImage::option()->set("interpretation", bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB))

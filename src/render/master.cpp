@@ -200,6 +200,7 @@ std::vector<Master> decode_levels(const std::filesystem::path& path, const Sourc
     return out;
   }
   const auto start = std::chrono::steady_clock::now();
+  const VipsCall call({path.filename().string(), info.format});
   try {
     vips::VImage image = load(path, info, decode.base, std::max(1, decode.frames));
     int frames = std::max(1, decode.frames);

@@ -188,6 +188,7 @@ Transformed transform_rendition(const Master& master, const RenditionRequest& re
   const presets::Preset& preset = *request.preset;
   Transformed out;
   const auto start = std::chrono::steady_clock::now();
+  const VipsCall call;
   try {
     const Frame frame{preset, request, focus, master.scale, {master.info.width, master.info.height}, max_seconds};
     vips::VImage image;
@@ -243,6 +244,7 @@ Rendered encode_rendition(const Transformed& transformed, const RenditionRequest
   out.frames = transformed.frames;
   out.transform_seconds = transformed.seconds;
   const auto start = std::chrono::steady_clock::now();
+  const VipsCall call;
   try {
     // A copy of the header, so that the time limit's handler is this encode's own.
     vips::VImage image = transformed.image.copy();
