@@ -30,7 +30,12 @@ Size effective_source(Size upright, const presets::Preset& preset, std::optional
 
 namespace {
 
-constexpr int k_max_level = 16;
+// Levels stop at the half size. Halving again and again (a pyramid, each rendition resized by less than
+// two from the nearest level) was measured further from an exact resize than one resize from the half
+// size: mean absolute difference to a float Lanczos-3 of the full source 0.51 against 0.31 levels for
+// a 1280-wide rendition of a 5312-wide photo, 0.53 against 0.41 for a 640-wide one of a 6028-wide one;
+// and one Lanczos-3 pass over the half size costs a few milliseconds, little beside any encode.
+constexpr int k_max_level = 1;
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 

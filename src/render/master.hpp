@@ -31,14 +31,13 @@ struct Master {
   Size frame_size() const { return {image.width(), page_height}; }
 };
 
-// Decode levels: what a rendition's pixels are derived from. Level 0 is the source at full size;
-// level k >= 1 is the source halved k times, each side rounded up, by Lanczos-3 -- for a JPEG, from its
-// shrink-on-load by 2 (a scaled IDCT: a clean low-pass for little more than the cost of the entropy
-// decoding alone); for every other format, from the full-size decode, streamed. A rendition uses the
-// smallest level still at least as large as it needs, so its final resize reduces by less than two.
-// The level is a function of the rendition's own recipe and its source's header only, so its bytes never
-// depend on which other renditions are rendered with it; renditions whose levels come from one decode
-// share it.
+// Decode levels: what a rendition's pixels are derived from. Level 0 is the source at full size, level 1
+// at half size (each side rounded up): for a JPEG its shrink-on-load by 2 (a scaled IDCT, for little
+// more than the cost of the entropy decoding alone), for any other format a Lanczos-3 halving of the
+// full-size decode (streamed when level 0 is not wanted). A rendition needing at most half the size
+// uses level 1, any other level 0, and is then resized from it in one Lanczos-3 pass. The level is a
+// function of the rendition's own recipe and its source's header only, so its bytes never depend on
+// which other renditions are rendered with it; renditions of one level share its decode.
 int decode_level(const SourceInfo& info, const RenditionRequest& request);
 
 // How many frames one rendition needs: the animation's (up to the preset's max_frames) when it keeps
@@ -48,7 +47,7 @@ int frames_for(const SourceInfo& info, const RenditionRequest& request);
 // One decode of an asset's source and the levels made from it, for the renditions `requests` indexes
 // (into the vector given to plan_decodes).
 struct Decode {
-  int base = 0;                        // the level the decoder itself produces: 0, or 1 (JPEG shrink-on-load)
+  int base = 0;                        // the level the decoder itself gives: 0, or 1 (JPEG shrink-on-load)
   int frames = 1;
   std::vector<int> levels;             // ascending, each >= base
   std::vector<std::size_t> requests;
@@ -60,8 +59,8 @@ std::vector<Decode> plan_decodes(const SourceInfo& info, const std::vector<Rendi
 // The decode (base) a level comes from.
 int decode_base(const SourceInfo& info, int level);
 
-// The level the asset's metadata (dominant colour, placeholder) is computed from, for the same reason:
-// the smallest level at least 64 pixels on its longer side.
+// The level the asset's metadata (dominant colour, placeholder) is computed from, chosen the same way
+// (as for a rendition 64 pixels on its longer side), so that it too never depends on what else is made.
 int metadata_level(const SourceInfo& info);
 
 // The size of a level's image, upright, one frame.

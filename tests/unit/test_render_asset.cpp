@@ -31,13 +31,13 @@ TEST_CASE("a rendition's decode level follows from its own size alone") {
   const presets::Preset trim = test::preset_of({{"resize.width", "40"}, {"trim", "10"}, {"format", "png"}});
   CHECK(render::decode_level(info, {&large, presets::Format::jpeg, 1}) == 0);   // 400 of 600: less than half
   CHECK(render::decode_level(info, {&large, presets::Format::jpeg, 2}) == 0);   // enlarging is capped at full size
-  CHECK(render::decode_level(info, {&medium, presets::Format::jpeg, 1}) == 2);  // 150: 600 -> 300 -> 150 exactly
-  CHECK(render::decode_level(info, {&medium, presets::Format::jpeg, 2}) == 1);  // 300
-  CHECK(render::decode_level(info, {&thumb, presets::Format::png, 1}) == 3);    // covers 40x40: 53x40 from 75x57
+  CHECK(render::decode_level(info, {&medium, presets::Format::jpeg, 1}) == 1);  // 150 of 600: from the half size
+  CHECK(render::decode_level(info, {&medium, presets::Format::jpeg, 2}) == 1);  // 300: exactly the half size
+  CHECK(render::decode_level(info, {&thumb, presets::Format::png, 1}) == 1);
   CHECK(render::decode_level(info, {&trim, presets::Format::png, 1}) == 0);     // trim measures the full size
-  CHECK(render::level_size(info, 3) == render::Size{75, 57});
+  CHECK(render::level_size(info, 1) == render::Size{300, 225});
 
-  // A JPEG's levels above 0 share its shrink-on-load by 2; level 0 is a decode of its own.
+  // A JPEG's half size is its shrink-on-load by 2, a decode of its own beside the full size.
   const std::vector<render::RenditionRequest> requests{
       {&large, presets::Format::jpeg, 1}, {&medium, presets::Format::jpeg, 1}, {&thumb, presets::Format::png, 1}, {&medium, presets::Format::jpeg, 2}};
   const std::vector<render::Decode> decodes = render::plan_decodes(info, requests);
@@ -45,11 +45,13 @@ TEST_CASE("a rendition's decode level follows from its own size alone") {
   CHECK(decodes[0].base == 0);
   CHECK(decodes[0].levels == std::vector<int>{0});
   CHECK(decodes[1].base == 1);
-  CHECK(decodes[1].levels == std::vector<int>{1, 2, 3});
+  CHECK(decodes[1].levels == std::vector<int>{1});
   CHECK(decodes[1].requests == std::vector<std::size_t>{1, 2, 3});
-  // Any other format decodes once, whatever its levels.
+  // Any other format decodes once: its half size is a Lanczos-3 halving of the full-size decode.
   const render::SourceInfo png = render::probe_source(test::fixture("images/wide-798x20.png"), manifest::Limits{});
-  CHECK(render::plan_decodes(png, requests).size() == 1);
+  const std::vector<render::Decode> once = render::plan_decodes(png, requests);
+  REQUIRE(once.size() == 1);
+  CHECK(once[0].levels == std::vector<int>{0, 1});
 }
 
 TEST_CASE("a rendition has the same bytes whatever else is rendered with it") {
