@@ -68,6 +68,9 @@ void add_run(CLI::App& app, Context& context) {
       context.exit_code = report_manifest_error(e, o->file);
       return;
     }
+    // No isolated decoder may use more than the whole budget: a file that makes a codec allocate without
+    // bound then fails alone (render/isolated.hpp).
+    planned->manifest.limits.decoder_memory_bytes = options.memory_budget;
     const manifest::Manifest& manifest = planned->manifest;
     const engine::Plan& plan = planned->plan;
     render::allow_untrusted_loaders(manifest.limits.allow_untrusted);
