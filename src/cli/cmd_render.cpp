@@ -96,15 +96,21 @@ fs::path output_path(const fs::path& source, const presets::Preset& preset, cons
                                                      output::dpr_suffix(request.dpr), presets::extension(request.format));
 }
 
-// What the command line asks that cannot be done as asked, before anything is rendered: -o naming one
-// file for several renditions or for another format, and two sources whose outputs would share names
-// (the later would silently replace the earlier). Empty when fine.
-std::vector<std::string> output_problems(const RenderOptions& o, const presets::Preset& preset, bool& single_file) {
-  std::vector<std::string> out;
+struct OutputPlan {
+  bool single_file = false;            // -o names the one output file
+  std::vector<std::string> problems;   // empty when the outputs can be written as asked
+};
+
+// Where the outputs go, and what the command line asks that cannot be done as asked, before anything
+// is rendered: -o naming one file for several renditions or for another format, and two sources whose
+// outputs would share names (the later would silently replace the earlier).
+OutputPlan plan_outputs(const RenderOptions& o, const presets::Preset& preset) {
+  OutputPlan plan;
+  std::vector<std::string>& out = plan.problems;
   const std::size_t per_source = preset.formats.size() * preset.dpr.size();
   std::error_code ec;
   const std::optional<presets::Format> named = fs::is_directory(o.out, ec) ? std::nullopt : format_of_extension(o.out);
-  single_file = named.has_value();
+  plan.single_file = named.has_value();
   if (named && o.sources.size() * per_source > 1)
     out.push_back(fmt::format("-o '{}' names one file, but this makes {} renditions ({} source{} x {} format{} x {} densit{}); "
                               "give a folder, e.g. -o {}/",
@@ -115,7 +121,7 @@ std::vector<std::string> output_problems(const RenderOptions& o, const presets::
     out.push_back(fmt::format("-o '{}' names a {} file, but the rendition is {}; name it .{} or pass --format {}", o.out,
                               presets::name(*named), presets::name(preset.formats.front()),
                               presets::extension(preset.formats.front()), presets::name(*named)));
-  if (single_file) return out;
+  if (plan.single_file) return plan;
   // Refused rather than renamed: the names are documented (<stem>-<preset>...), editors look for them
   // and scripts pick them up, and a suffix chosen by the order of the arguments would say nothing about
   // which source is which. Two sources writing one output is a validation error in a manifest too.
@@ -129,7 +135,7 @@ std::vector<std::string> output_problems(const RenderOptions& o, const presets::
                                 it->second, source,
                                 (fs::path(o.out) / fmt::format("{}-{}*", stem, preset.name)).string()));
   }
-  return out;
+  return plan;
 }
 
 // Renders one source; returns false when it or one of its renditions failed (each reported on stderr,
@@ -209,7 +215,7 @@ void add_render(CLI::App& app, Context& context) {
   command->add_option_function<std::string>("--dpr", setting("dpr"), "Densities, e.g. 1,2");
   command->add_option_function<std::string>("--max-bytes", setting("max_bytes"), "Byte budget, e.g. 30KiB");
   command->add_option_function<std::string>("--background", setting("background"), "#rrggbb[aa] or transparent (not for jpeg)");
-  command->add_option("--allow", o->allow, "Also accept these source formats, as limits.formats does (e.g. svg,pdf)")
+  command->add_option("--allow", o->allow, "Also accept these source formats, as limits.formats does in a manifest (e.g. svg)")
       ->delimiter(',')
       ->check(CLI::IsMember(std::vector<std::string>(manifest::k_source_formats.begin(), manifest::k_source_formats.end())));
   command->add_option_function<std::vector<std::string>>(
@@ -234,10 +240,9 @@ void add_render(CLI::App& app, Context& context) {
       context.exit_code = report_manifest_error(e, o->manifest.empty() ? "the command line" : o->manifest);
       return;
     }
-    bool single_file = false;
-    const std::vector<std::string> problems = output_problems(*o, preset, single_file);
-    for (const std::string& problem : problems) fmt::print(stderr, "prerender: {}\n", problem);
-    if (!problems.empty()) {
+    const OutputPlan outputs = plan_outputs(*o, preset);
+    for (const std::string& problem : outputs.problems) fmt::print(stderr, "prerender: {}\n", problem);
+    if (!outputs.problems.empty()) {
       fmt::print(stderr, "prerender: nothing was rendered\n");
       context.exit_code = ExitCode::usage;
       return;
@@ -247,7 +252,7 @@ void add_render(CLI::App& app, Context& context) {
       if (std::find(limits.formats.begin(), limits.formats.end(), family) == limits.formats.end()) limits.formats.push_back(family);
     render::allow_untrusted_loaders(limits.allow_untrusted);
     bool all_ok = true;
-    for (const std::string& source : o->sources) all_ok = render_source(source, preset, *o, single_file, limits) && all_ok;
+    for (const std::string& source : o->sources) all_ok = render_source(source, preset, *o, outputs.single_file, limits) && all_ok;
     context.exit_code = all_ok ? ExitCode::ok : ExitCode::failures;
   });
 }
