@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
@@ -67,6 +68,9 @@ void add_run(CLI::App& app, Context& context) {
       context.exit_code = report_manifest_error(e, o->file);
       return;
     }
+    // No isolated decoder may use more than the whole budget: a file that makes a codec allocate without
+    // bound then fails alone (render/isolated.hpp).
+    planned->manifest.limits.decoder_memory_bytes = options.memory_budget;
     const manifest::Manifest& manifest = planned->manifest;
     const engine::Plan& plan = planned->plan;
     render::allow_untrusted_loaders(manifest.limits.allow_untrusted);
@@ -83,6 +87,10 @@ void add_run(CLI::App& app, Context& context) {
                                                           : report::Verbosity::normal;
     report::EventLog log(log_stream, o->log_format == "json" ? report::LogFormat::json : report::LogFormat::text, verbosity);
     report::Progress progress(progress_mode(o->progress), log, stderr);
+    // With the log in a file, failures and a failed run's summary still reach stderr, in text whatever
+    // --log-format says: that is what cron mails.
+    std::optional<report::FailureEcho> echo;
+    if (log_stream != stderr) echo.emplace(stderr, verbosity, o->log_file);
     options.on_start = [&](std::size_t total) {
       log.run_start({{"manifest", o->file},
                      {"renderer_version", util::k_version},
@@ -95,6 +103,10 @@ void add_run(CLI::App& app, Context& context) {
     options.on_rendition = [&](const output::RenditionRecord& record, std::size_t done, std::size_t failed) {
       if (log.stream() == stderr) progress.clear_line();
       log.rendition(record);
+      if (echo) {
+        if (record.status == output::Status::failed) progress.clear_line();
+        echo->rendition(record);
+      }
       progress.update(done, failed);
     };
 
@@ -104,6 +116,7 @@ void add_run(CLI::App& app, Context& context) {
     progress.finish();
     log.run_end(result.summary_json, result.summary);
     const bool success = result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0;
+    if (echo) echo->run_end(result.summary, success);
     if (!o->metrics_file.empty()) {
       try {
         report::write_metrics_file(o->metrics_file, result.summary_json, success);
