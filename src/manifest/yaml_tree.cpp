@@ -71,7 +71,7 @@ class Document {
 // carries its expanded weight, and an alias adds the weight of what it stands for.
 class TreeBuilder {
  public:
-  explicit TreeBuilder(std::uint64_t max_nodes) : m_max_nodes(max_nodes) {}
+  TreeBuilder(std::uint64_t max_nodes, std::size_t max_depth) : m_max_nodes(max_nodes), m_max_depth(max_depth) {}
 
   // The root (an empty document reads as null), owning the whole document.
   YamlNodePtr root() {
@@ -141,6 +141,8 @@ class TreeBuilder {
     node->kind = kind;
     node->mark = at;
     count(1, at);
+    if (m_stack.size() >= m_max_depth)
+      throw LimitExceeded(at, fmt::format("mappings and lists nest deeper than {} levels", m_max_depth));
     m_stack.push_back({node, std::move(anchor), 1, m_children.size()});
   }
 
@@ -178,6 +180,7 @@ class TreeBuilder {
   }
 
   std::uint64_t m_max_nodes;
+  std::size_t m_max_depth;
   std::uint64_t m_total = 0;
   int m_documents = 0;
   std::vector<Open> m_stack;
@@ -241,7 +244,7 @@ YamlNodePtr parse_yaml(std::string_view text, const std::string& file, const Yam
   if (text.size() > limits.max_bytes)
     fail(file, {}, fmt::format("the file is {} bytes; a manifest may have at most {}", text.size(), limits.max_bytes));
   if (text.find('\0') != std::string_view::npos) fail(file, {}, "the file has a NUL byte: not a YAML text");
-  TreeBuilder builder(limits.max_nodes);
+  TreeBuilder builder(limits.max_nodes, limits.max_depth);
   Parser parser(text);
   try {
     for (;;) {
