@@ -90,8 +90,14 @@ class Loader {
       return nullptr;
     }
     if (!m_seen.insert(canonical).second) return nullptr;  // included twice through different paths
-    std::error_code exists_error;
-    if (included_from && !fs::is_regular_file(file, exists_error)) {
+    std::error_code status_error;
+    const fs::file_status status = fs::status(file, status_error);
+    if (included_from && status_error == std::errc::permission_denied) {
+      m_diagnostics.error(included_from->file, included_from->mark,
+                          fmt::format("included file {}: permission denied (on a folder of its path)", quote(file.string())));
+      return nullptr;
+    }
+    if (included_from && !fs::exists(status)) {
       m_diagnostics.error(included_from->file, included_from->mark,
                           fmt::format("included file {} does not exist", quote(file.string())));
       return nullptr;
@@ -349,7 +355,12 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
       reader.error(*id_node, "an asset with a glob 'source' takes its ids from the matched paths; remove 'id'");
       return;
     }
-    const auto matches = util::glob_files(manifest.sources_root, asset.source);
+    std::string unreadable;
+    const auto matches = util::glob_files(manifest.sources_root, asset.source, &unreadable);
+    if (!unreadable.empty()) {
+      reader.error(*source_node, fmt::format("{}: cannot list {}", quote(asset.source), unreadable));
+      return;
+    }
     if (matches.empty()) reader.error(*source_node, fmt::format("{} matches no file under '{}'", quote(asset.source),
                                                                 manifest.sources_root.string()));
     for (const std::string& relative : matches) {
