@@ -9,6 +9,7 @@
 #include "output/path_template.hpp"
 #include "util/glob.hpp"
 #include "util/hash.hpp"
+#include "util/readable.hpp"
 
 namespace prerender::engine {
 
@@ -136,11 +137,15 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
   }
   for (const PlannedAsset& planned : selected) {
     if (!report_missing_sources) break;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(planned.asset->source_path, ec))
+    const std::string reason = util::unreadable_file_reason(planned.asset->source_path);
+    if (reason == "it does not exist")
       diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
                         fmt::format("asset '{}': source '{}' does not exist", planned.asset->id,
                                     planned.asset->source_path.string()));
+    else if (!reason.empty())
+      diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
+                        fmt::format("asset '{}': source '{}': {}", planned.asset->id,
+                                    planned.asset->source_path.string(), reason));
   }
   plan.assets = std::move(selected);
   return plan;

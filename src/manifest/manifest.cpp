@@ -1,6 +1,8 @@
 #include "manifest/manifest.hpp"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <fmt/format.h>
 #include <functional>
 #include <set>
@@ -18,6 +20,26 @@ namespace prerender::manifest {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr std::size_t k_max_preset_name = 64;
+constexpr std::size_t k_max_include_depth = 16;  // files including files, the manifest first
+constexpr std::size_t k_max_included_files = 256;
+// A site has tens of recipes; each is a rendition of every asset that names it. More than this is a
+// generated or hostile file, and refusing it early keeps validation's time and memory small.
+constexpr std::size_t k_max_presets = 10'000;
+
+// True when `root` looks like a file of ours: a mapping with at least one of `keys` among its keys.
+// Anything else (a credentials file, a PEM block, an INI file) is refused with one message that quotes
+// nothing of it, so that validating an untrusted manifest cannot echo a file it points at.
+bool has_shape(const YamlNode& root, std::span<const std::string_view> keys) {
+  if (!root.is_map()) return false;
+  for (std::string_view key : keys)
+    if (root.find(key)) return true;
+  return false;
+}
+
+constexpr std::array<std::string_view, 2> k_library_shape{"presets", "include"};
+constexpr std::array<std::string_view, 3> k_manifest_shape{"version", "assets", "presets"};
 
 std::string where(const Located& at) { return fmt::format("{}:{}:{}", at.file, at.mark.line, at.mark.column); }
 
@@ -68,10 +90,16 @@ class Loader {
       return nullptr;
     }
     if (!m_seen.insert(canonical).second) return nullptr;  // included twice through different paths
-    std::error_code exists_error;
-    if (included_from && !fs::is_regular_file(file, exists_error)) {
+    std::error_code status_error;
+    const fs::file_status status = fs::status(file, status_error);
+    if (included_from && status_error == std::errc::permission_denied) {
       m_diagnostics.error(included_from->file, included_from->mark,
-                          fmt::format("included file '{}' does not exist", file.string()));
+                          fmt::format("included file {}: permission denied (on a folder of its path)", quote(file.string())));
+      return nullptr;
+    }
+    if (included_from && !fs::exists(status)) {
+      m_diagnostics.error(included_from->file, included_from->mark,
+                          fmt::format("included file {} does not exist", quote(file.string())));
       return nullptr;
     }
     try {
@@ -96,21 +124,39 @@ class Loader {
         if (!path) continue;
         const Located from{reader.file(), item->mark};
         const fs::path target = (folder / *path).lexically_normal();
+        if (m_stack.size() >= k_max_include_depth) {
+          reader.error(*item, fmt::format("includes nest deeper than {} files", k_max_include_depth));
+          continue;
+        }
+        if (m_files.size() >= k_max_included_files) {
+          reader.error(*item, fmt::format("more than {} files are included", k_max_included_files));
+          break;
+        }
         YamlNodePtr lib = read(target, &from);
         if (!lib) continue;
         const Reader lib_reader(target.string(), m_diagnostics);
+        if (!library_shaped(*lib, target)) continue;
         if (!lib_reader.check_map(*lib, k_library_keys, "a preset library")) continue;
         presets_of(*lib, target, lib_reader);
       }
     }
     if (const YamlNode* presets = root.find("presets")) {
-      if (reader.check_map(*presets, "'presets'")) {
+      if (m_preset_count > k_max_presets) {
+        // reported once, where the limit was passed
+      } else if (presets->is_map() && m_preset_count + presets->entries.size() > k_max_presets) {
+        const YamlNode& past = *presets->entries[k_max_presets - m_preset_count].first;
+        reader.error(past, fmt::format("more than {} presets (the manifest and its includes together); a manifest "
+                                       "may define at most {}", k_max_presets, k_max_presets));
+        m_preset_count = k_max_presets + 1;
+      } else if (reader.check_map(*presets, "'presets'")) {
+        m_preset_count += presets->entries.size();
         for (const auto& [key, value] : presets->entries) {
           if (!key->is_scalar()) continue;
           const std::string& name = key->scalar;
           const Located at{reader.file(), key->mark};
-          if (!id_problem(name).empty() || name.find('/') != std::string::npos) {
-            reader.error(*key, fmt::format("preset name '{}' must be a plain name (no '/', no control characters)", name));
+          if (!id_problem(name).empty() || name.find('/') != std::string::npos || name.size() > k_max_preset_name) {
+            reader.error(*key, fmt::format("preset name {} must be a plain name (no '/', no control characters, "
+                                           "at most {} characters)", quote(name), k_max_preset_name));
             continue;
           }
           auto [it, inserted] = m_specs.try_emplace(name, Spec{{}, at});
@@ -146,7 +192,7 @@ class Loader {
       }
       if (!m_specs.count(parent)) {
         m_diagnostics.error(s.at.file, s.at.mark,
-                            fmt::format("preset '{}' extends unknown preset '{}'{}", name, parent,
+                            fmt::format("preset '{}' extends unknown preset {}{}", name, quote(parent),
                                         util::did_you_mean(parent, names)));
         return std::nullopt;
       }
@@ -174,6 +220,13 @@ class Loader {
     return out;
   }
 
+  // False, reported once without any of the file's content, when `root` is not a preset library.
+  bool library_shaped(const YamlNode& root, const fs::path& file) {
+    if (has_shape(root, k_library_shape)) return true;
+    m_diagnostics.error(file.string(), {}, "not a prerender preset library (no 'presets:' mapping)");
+    return false;
+  }
+
   Diagnostics& diagnostics() { return m_diagnostics; }
   std::vector<fs::path> files() const { return m_files; }
 
@@ -184,6 +237,7 @@ class Loader {
   };
   Diagnostics& m_diagnostics;
   std::map<std::string, Spec> m_specs;
+  std::size_t m_preset_count = 0;
   std::vector<fs::path> m_stack;
   std::set<fs::path> m_seen;
   std::vector<fs::path> m_files;
@@ -202,7 +256,7 @@ void read_output(const YamlNode& node, const Reader& reader, const fs::path& fol
   if (const YamlNode* base = node.find("base_url")) {
     if (auto s = reader.string(*base, "'output.base_url'")) {
       if (s->rfind("https://", 0) != 0 && s->rfind("http://", 0) != 0 && s->rfind("/", 0) != 0) {
-        reader.error(*base, fmt::format("'output.base_url' must start with https://, http:// or /, not '{}'", *s));
+        reader.error(*base, fmt::format("'output.base_url' must start with https://, http:// or /, not {}", quote(*s)));
       } else {
         out.base_url = *s;
         if (out.base_url.back() != '/') out.base_url += '/';
@@ -266,10 +320,10 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
         continue;
       }
       if (!manifest.presets.count(*name)) {
-        reader.error(*item, fmt::format("unknown preset '{}'{}", *name, util::did_you_mean(*name, preset_names)));
+        reader.error(*item, fmt::format("unknown preset {}{}", quote(*name), util::did_you_mean(*name, preset_names)));
         ok = false;
       } else if (std::find(asset.presets.begin(), asset.presets.end(), *name) != asset.presets.end()) {
-        reader.error(*item, fmt::format("preset '{}' is listed twice for this asset", *name));
+        reader.error(*item, fmt::format("preset {} is listed twice for this asset", quote(*name)));
       } else {
         asset.presets.push_back(*name);
       }
@@ -301,8 +355,13 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
       reader.error(*id_node, "an asset with a glob 'source' takes its ids from the matched paths; remove 'id'");
       return;
     }
-    const auto matches = util::glob_files(manifest.sources_root, asset.source);
-    if (matches.empty()) reader.error(*source_node, fmt::format("'{}' matches no file under '{}'", asset.source,
+    std::string unreadable;
+    const auto matches = util::glob_files(manifest.sources_root, asset.source, &unreadable);
+    if (!unreadable.empty()) {
+      reader.error(*source_node, fmt::format("{}: cannot list {}", quote(asset.source), unreadable));
+      return;
+    }
+    if (matches.empty()) reader.error(*source_node, fmt::format("{} matches no file under '{}'", quote(asset.source),
                                                                 manifest.sources_root.string()));
     for (const std::string& relative : matches) {
       Asset one = asset;
@@ -317,7 +376,7 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
   if (!id_node) asset.id = id_from_path(fs::path(asset.source).lexically_normal().string());
   if (std::string problem = id_problem(asset.id); !problem.empty()) {
     reader.error(id_node ? *id_node : *source_node,
-                 fmt::format("asset id '{}' cannot name output files: {}", asset.id, problem));
+                 fmt::format("asset id {} cannot name output files: {}", quote(asset.id), problem));
     return;
   }
   out.push_back(std::move(asset));
@@ -344,6 +403,10 @@ Manifest load_manifest(const fs::path& file, Diagnostics& diagnostics) {
   YamlNodePtr root = loader.read(file, nullptr);
   if (!root) return manifest;
   const Reader reader(file.string(), diagnostics);
+  if (!has_shape(*root, k_manifest_shape)) {
+    diagnostics.error(file.string(), {}, "not a prerender manifest (no 'version: 1', 'presets:' or 'assets:')");
+    return manifest;
+  }
   if (!reader.check_map(*root, k_manifest_keys, "the manifest")) return manifest;
 
   if (const YamlNode* version = root->find("version")) {
@@ -382,7 +445,7 @@ Manifest load_manifest(const fs::path& file, Diagnostics& diagnostics) {
     auto [it, inserted] = ids.emplace(asset.id, &asset);
     if (!inserted)
       diagnostics.error(asset.at.file, asset.at.mark,
-                        fmt::format("asset id '{}' is used twice (first at line {})", asset.id, it->second->at.mark.line));
+                        fmt::format("asset id {} is used twice (first at line {})", quote(asset.id), it->second->at.mark.line));
   }
   return manifest;
 }
@@ -394,6 +457,7 @@ std::map<std::string, presets::Preset> load_preset_library(const std::vector<fs:
     YamlNodePtr root = loader.read(file, nullptr);
     if (!root) continue;
     const Reader reader(file.string(), loader.diagnostics());
+    if (!loader.library_shaped(*root, file)) continue;
     if (!reader.check_map(*root, k_library_keys, "a preset library")) continue;
     loader.presets_of(*root, file, reader);
   }

@@ -17,8 +17,22 @@ std::string describe(const YamlNode& node) {
     case NodeKind::sequence: return "a list";
     case NodeKind::scalar: break;
   }
-  std::string text = node.scalar.size() > 40 ? node.scalar.substr(0, 40) + "..." : node.scalar;
-  return "'" + text + "'";
+  return quote(node.scalar);
+}
+
+std::string quote(std::string_view text) {
+  constexpr std::size_t k_max = 40;
+  std::string out = "'";
+  for (std::size_t i = 0; i < text.size() && i < k_max; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  }
+  if (text.size() > k_max) {
+    while (out.size() > 1 && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // whole UTF-8 characters
+    if (out.size() > 1 && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+    out += "...";
+  }
+  return out + "'";
 }
 
 bool Reader::check_map(const YamlNode& node, std::string_view where) const {
@@ -42,14 +56,14 @@ bool Reader::check_keys(const YamlNode& node, const std::span<const std::string_
       continue;
     }
     if (!seen.insert(key->scalar).second) {
-      error(*key, fmt::format("duplicate key '{}' in {}", key->scalar, where));
+      error(*key, fmt::format("duplicate key {} in {}", quote(key->scalar), where));
       continue;
     }
     if (!allowed) continue;
     bool known = false;
     for (std::string_view name : *allowed) known = known || name == key->scalar;
     if (!known)
-      error(*key, fmt::format("unknown key '{}' in {}{}", key->scalar, where, util::did_you_mean(key->scalar, *allowed)));
+      error(*key, fmt::format("unknown key {} in {}{}", quote(key->scalar), where, util::did_you_mean(key->scalar, *allowed)));
   }
   return true;
 }

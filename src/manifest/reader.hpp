@@ -55,4 +55,8 @@ class Reader {
 // How a value of the node reads in a message: 'text', a mapping, a list.
 std::string describe(const YamlNode& node);
 
+// A text from the input as a message quotes it: in single quotes, cut after 40 characters with "...",
+// control characters as '?'. A diagnostic never carries more of a file than that.
+std::string quote(std::string_view text);
+
 }  // namespace prerender::manifest

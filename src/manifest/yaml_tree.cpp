@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <unordered_map>
 #include <yaml.h>
 
@@ -71,7 +73,7 @@ class Document {
 // carries its expanded weight, and an alias adds the weight of what it stands for.
 class TreeBuilder {
  public:
-  explicit TreeBuilder(std::uint64_t max_nodes) : m_max_nodes(max_nodes) {}
+  TreeBuilder(std::uint64_t max_nodes, std::size_t max_depth) : m_max_nodes(max_nodes), m_max_depth(max_depth) {}
 
   // The root (an empty document reads as null), owning the whole document.
   YamlNodePtr root() {
@@ -141,6 +143,8 @@ class TreeBuilder {
     node->kind = kind;
     node->mark = at;
     count(1, at);
+    if (m_stack.size() >= m_max_depth)
+      throw LimitExceeded(at, fmt::format("mappings and lists nest deeper than {} levels", m_max_depth));
     m_stack.push_back({node, std::move(anchor), 1, m_children.size()});
   }
 
@@ -178,6 +182,7 @@ class TreeBuilder {
   }
 
   std::uint64_t m_max_nodes;
+  std::size_t m_max_depth;
   std::uint64_t m_total = 0;
   int m_documents = 0;
   std::vector<Open> m_stack;
@@ -241,7 +246,7 @@ YamlNodePtr parse_yaml(std::string_view text, const std::string& file, const Yam
   if (text.size() > limits.max_bytes)
     fail(file, {}, fmt::format("the file is {} bytes; a manifest may have at most {}", text.size(), limits.max_bytes));
   if (text.find('\0') != std::string_view::npos) fail(file, {}, "the file has a NUL byte: not a YAML text");
-  TreeBuilder builder(limits.max_nodes);
+  TreeBuilder builder(limits.max_nodes, limits.max_depth);
   Parser parser(text);
   try {
     for (;;) {
@@ -259,15 +264,38 @@ YamlNodePtr parse_yaml(std::string_view text, const std::string& file, const Yam
 }
 
 YamlNodePtr load_yaml_file(const std::string& path, const YamlLimits& limits) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, {}, fmt::format("cannot read the file: {}", std::strerror(errno)));
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+  // O_NONBLOCK: opening a FIFO without a writer must not hang; what is not a regular file is refused
+  // before any read (a folder, a pipe such as /dev/stdin, a device).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == EACCES || error == EPERM) fail(path, {}, "cannot read the file: permission denied");
+    if (error == ENOENT) fail(path, {}, "the file does not exist");
+    fail(path, {}, fmt::format("cannot read the file: {}", std::strerror(error)));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) fail(path, {}, fmt::format("cannot read the file: {}", std::strerror(errno)));
+  if (S_ISDIR(info.st_mode)) fail(path, {}, "is a folder, not a manifest file");
+  if (!S_ISREG(info.st_mode))
+    fail(path, {}, fmt::format("is {}, not a regular file; save the manifest to a file",
+                               S_ISFIFO(info.st_mode) ? "a pipe" : S_ISSOCK(info.st_mode) ? "a socket" : "a device"));
+  const auto size = static_cast<std::uint64_t>(info.st_size);
   if (size > limits.max_bytes)
     fail(path, {}, fmt::format("the file is {} bytes; a manifest may have at most {}", size, limits.max_bytes));
-  in.seekg(0);
   std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(fd, text.data() + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(path, {}, fmt::format("cannot read the file: {}", std::strerror(errno)));
+    if (n == 0) break;  // shrank while read
+    done += static_cast<std::size_t>(n);
+  }
+  text.resize(done);
   return parse_yaml(text, path, limits);
 }
 

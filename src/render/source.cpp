@@ -8,6 +8,7 @@
 #include "render/isolated.hpp"
 #include "render/sniff.hpp"
 #include "render/vips_util.hpp"
+#include "util/readable.hpp"
 #include "util/units.hpp"
 
 namespace prerender::render {
@@ -40,7 +41,10 @@ std::string header_refusal(const std::string& format, const std::string& reason)
 SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits, Isolation isolation) {
   SourceInfo info;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw RenderError("source does not exist or is not a file");
+  if (const std::string reason = util::unreadable_file_reason(path); !reason.empty()) {
+    if (reason == "it does not exist" || reason == "it is not a regular file") throw RenderError("source does not exist or is not a file");
+    throw RenderError("cannot read the source: " + reason);
+  }
   info.file_bytes = std::filesystem::file_size(path, ec);
   if (ec) throw RenderError("cannot read the source: " + ec.message());
   if (info.file_bytes == 0) throw RenderError("the source is an empty file");

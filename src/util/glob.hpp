@@ -15,7 +15,9 @@ bool has_wildcard(std::string_view pattern);
 bool glob_match(std::string_view pattern, std::string_view text);
 
 // Files (not folders) under `root` whose path relative to `root` matches `pattern` (glob(3) syntax
-// with {a,b} braces; '*' does not cross '/'). Relative paths, sorted, '/'-separated.
-std::vector<std::string> glob_files(const std::filesystem::path& root, const std::string& pattern);
+// with {a,b} braces; '*' does not cross '/'). Relative paths, sorted, '/'-separated. A folder on the
+// way that cannot be read is put in `unreadable` (the first one, with its reason), when given.
+std::vector<std::string> glob_files(const std::filesystem::path& root, const std::string& pattern,
+                                    std::string* unreadable = nullptr);
 
 }  // namespace prerender::util
