@@ -79,12 +79,19 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
   } catch (const vips::VError& e) {
     throw RenderError(header_refusal(sniff_output_format(head), call.reason(e)));
   }
-  const auto pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
-  if (pixels > limits.max_pixels)
-    throw RenderError(fmt::format("the source is {}x{} = {} pixels, over limits.max_pixels ({}); refused before decoding",
-                                  info.width, info.height, pixels, limits.max_pixels));
   if (info.frames > limits.max_frames)
     throw RenderError(fmt::format("the source has {} frames, over limits.max_frames ({})", info.frames, limits.max_frames));
+  // Every frame counts, whether or not a rendition keeps the animation: a few kilobytes of GIF can hold
+  // hundreds of large frames, and what a decode may hold must be known from the header alone.
+  const auto frame_pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
+  const std::uint64_t pixels = frame_pixels * static_cast<std::uint64_t>(info.frames);
+  if (pixels > limits.max_pixels && info.frames == 1)
+    throw RenderError(fmt::format("the source is {}x{} = {} pixels, over limits.max_pixels ({}); refused before decoding",
+                                  info.width, info.height, pixels, limits.max_pixels));
+  if (pixels > limits.max_pixels)
+    throw RenderError(fmt::format("the source is {} frames of {}x{} = {} pixels, over limits.max_pixels ({}, all {} frames counted); "
+                                  "refused before decoding",
+                                  info.frames, info.width, info.height, pixels, limits.max_pixels, info.frames));
   return info;
 }
 

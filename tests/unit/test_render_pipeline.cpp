@@ -255,6 +255,18 @@ TEST_CASE("a decompression bomb is refused from its header") {
                        doctest::Contains("over limits.max_pixels"), render::RenderError);
 }
 
+TEST_CASE("max_pixels counts every frame of an animation") {
+  const auto gif = fixture("images/anim-loop3.gif");  // 10 frames of 370x285
+  manifest::Limits limits;
+  limits.max_pixels = 370 * 285 * 9;  // one frame fits, the ten do not
+  CHECK_THROWS_WITH_AS(render::probe_source(gif, limits),
+                       "the source is 10 frames of 370x285 = 1054500 pixels, over limits.max_pixels (949050, all 10 frames "
+                       "counted); refused before decoding",
+                       render::RenderError);
+  limits.max_pixels = 370 * 285 * 10;
+  CHECK(render::probe_source(gif, limits).frames == 10);
+}
+
 TEST_CASE("renditions differing only in their encoding share one transform, others do not") {
   using namespace prerender;
   const presets::Preset card = test::preset_of({{"resize.width", "160"}, {"format", "jpeg,webp,avif"}});
