@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <fmt/format.h>
 #include <vips/vips8>
 
@@ -39,10 +44,22 @@ std::string header_refusal(const std::string& format, const std::string& reason)
 
 SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits, Isolation isolation) {
   SourceInfo info;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw RenderError("source does not exist or is not a file");
-  info.file_bytes = std::filesystem::file_size(path, ec);
-  if (ec) throw RenderError("cannot read the source: " + ec.message());
+  // Opened without following a final symbolic link and without waiting (a FIFO would block the open),
+  // then told apart by what the descriptor is: only a regular file is read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 && errno == ELOOP) throw RenderError("the source is a symbolic link; sources are read only from regular files");
+  if (fd < 0 && errno == ENOENT) throw RenderError("source does not exist or is not a file");
+  if (fd < 0) throw RenderError(fmt::format("cannot open the source: {}", std::strerror(errno)));
+  struct stat st {};
+  const int stat_result = ::fstat(fd, &st);
+  ::close(fd);
+  if (stat_result != 0) throw RenderError(fmt::format("cannot read the source: {}", std::strerror(errno)));
+  if (!S_ISREG(st.st_mode)) {
+    const char* kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
+    throw RenderError(fmt::format("the source is {}, not a regular file", kind));
+  }
+  info.file_bytes = static_cast<std::uint64_t>(st.st_size);
   if (info.file_bytes == 0) throw RenderError("the source is an empty file");
   if (info.file_bytes > limits.max_file_bytes)
     throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})",
