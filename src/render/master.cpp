@@ -39,6 +39,10 @@ constexpr int k_max_level = 1;
 
 bool starts_with(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
+bool ends_with(const std::string& text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 bool is_jpeg(const SourceInfo& info) { return starts_with(info.loader, "jpegload"); }
 
 int halved(int side) { return std::max(1, (side + 1) / 2); }
@@ -111,7 +115,17 @@ vips::VImage load(const std::filesystem::path& path, const SourceInfo& info, int
   if (is_jpeg(info)) options->set("shrink", base >= 1 ? 2 : 1);
   // The file form with an explicit (empty) option group: a name ending in ']' is never read as options.
   const std::string name = path.string() + "[]";
-  return vips::VImage::new_from_file(name.c_str(), options);
+  vips::VImage image = vips::VImage::new_from_file(name.c_str(), options);
+  // The loader is the one the probe chose and the limits allowed, or nothing is decoded: a file put in
+  // the source's place since the probe would otherwise reach a loader never checked ("jpegload" and
+  // "jpegload_source" are one decoder, from a file or a source).
+  const char* loaded = nullptr;
+  if (vips_image_get_string(image.get_image(), VIPS_META_LOADER, &loaded) != 0 || !loaded) loaded = "";
+  auto decoder = [](std::string loader) { return ends_with(loader, "_source") ? loader.substr(0, loader.size() - 7) : loader; };
+  if (decoder(loaded) != decoder(info.loader))
+    throw RenderError(fmt::format("the source now loads with {}, not {} as probed: it changed since it was probed; refused",
+                                  *loaded ? loaded : "no loader", info.loader));
+  return image;
 }
 
 // To 8-bit sRGB (or grey): embedded profiles honoured, CMYK without one through libvips' fallback CMYK

@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <fmt/format.h>
 #include <vips/vips8>
 
@@ -40,13 +45,26 @@ std::string header_refusal(const std::string& format, const std::string& reason)
 
 SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits, Isolation isolation) {
   SourceInfo info;
-  std::error_code ec;
-  if (const std::string reason = util::unreadable_file_reason(path); !reason.empty()) {
-    if (reason == "it does not exist" || reason == "it is not a regular file") throw RenderError("source does not exist or is not a file");
-    throw RenderError("cannot read the source: " + reason);
+  // Opened without following a final symbolic link and without waiting (a FIFO would block the open),
+  // then told apart by what the descriptor is: only a regular file is read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ELOOP) throw RenderError("the source is a symbolic link; sources are read only from regular files");
+    const std::string reason = util::unreadable_file_reason(path);  // the running user's view: a folder's permission
+    if (error == ENOENT && (reason.empty() || reason == "it does not exist")) throw RenderError("source does not exist or is not a file");
+    throw RenderError("cannot read the source: " + (reason.empty() ? std::string(std::strerror(error)) : reason));
   }
-  info.file_bytes = std::filesystem::file_size(path, ec);
-  if (ec) throw RenderError("cannot read the source: " + ec.message());
+  struct stat st {};
+  const int stat_result = ::fstat(fd, &st);
+  ::close(fd);
+  if (stat_result != 0) throw RenderError(fmt::format("cannot read the source: {}", std::strerror(errno)));
+  if (!S_ISREG(st.st_mode)) {
+    const char* kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
+    throw RenderError(fmt::format("the source is {}, not a regular file", kind));
+  }
+  info.file_bytes = static_cast<std::uint64_t>(st.st_size);
   if (info.file_bytes == 0) throw RenderError("the source is an empty file");
   if (info.file_bytes > limits.max_file_bytes)
     throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})",
@@ -83,12 +101,19 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
   } catch (const vips::VError& e) {
     throw RenderError(header_refusal(sniff_output_format(head), call.reason(e)));
   }
-  const auto pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
-  if (pixels > limits.max_pixels)
-    throw RenderError(fmt::format("the source is {}x{} = {} pixels, over limits.max_pixels ({}); refused before decoding",
-                                  info.width, info.height, pixels, limits.max_pixels));
   if (info.frames > limits.max_frames)
     throw RenderError(fmt::format("the source has {} frames, over limits.max_frames ({})", info.frames, limits.max_frames));
+  // Every frame counts, whether or not a rendition keeps the animation: a few kilobytes of GIF can hold
+  // hundreds of large frames, and what a decode may hold must be known from the header alone.
+  const auto frame_pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
+  const std::uint64_t pixels = frame_pixels * static_cast<std::uint64_t>(info.frames);
+  if (pixels > limits.max_pixels && info.frames == 1)
+    throw RenderError(fmt::format("the source is {}x{} = {} pixels, over limits.max_pixels ({}); refused before decoding",
+                                  info.width, info.height, pixels, limits.max_pixels));
+  if (pixels > limits.max_pixels)
+    throw RenderError(fmt::format("the source is {} frames of {}x{} = {} pixels, over limits.max_pixels ({}, all {} frames counted); "
+                                  "refused before decoding",
+                                  info.frames, info.width, info.height, pixels, limits.max_pixels, info.frames));
   return info;
 }
 

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "render/metadata.hpp"
 #include "render_support.hpp"
@@ -253,6 +256,45 @@ TEST_CASE("an opted-in codec that aborts or hangs fails its asset in a child pro
 TEST_CASE("a decompression bomb is refused from its header") {
   CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/bad/bomb-65536x65536.png"), manifest::Limits{}),
                        doctest::Contains("over limits.max_pixels"), render::RenderError);
+}
+
+TEST_CASE("max_pixels counts every frame of an animation") {
+  const auto gif = fixture("images/anim-loop3.gif");  // 10 frames of 370x285
+  manifest::Limits limits;
+  limits.max_pixels = 370 * 285 * 9;  // one frame fits, the ten do not
+  CHECK_THROWS_WITH_AS(render::probe_source(gif, limits),
+                       "the source is 10 frames of 370x285 = 1054500 pixels, over limits.max_pixels (949050, all 10 frames "
+                       "counted); refused before decoding",
+                       render::RenderError);
+  limits.max_pixels = 370 * 285 * 10;
+  CHECK(render::probe_source(gif, limits).frames == 10);
+}
+
+TEST_CASE("a source is read only from a regular file, never through a symbolic link") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("prerender-unit-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::create_symlink(fixture("images/landscape-1.jpg"), dir / "link.jpg");
+  REQUIRE(::mkfifo((dir / "pipe.jpg").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH_AS(render::probe_source(dir / "link.jpg", manifest::Limits{}),
+                       "the source is a symbolic link; sources are read only from regular files", render::RenderError);
+  // Refused at once: the FIFO is opened without waiting for a writer.
+  CHECK_THROWS_WITH_AS(render::probe_source(dir / "pipe.jpg", manifest::Limits{}), "the source is a FIFO, not a regular file",
+                       render::RenderError);
+  CHECK_THROWS_WITH_AS(render::probe_source("/dev/zero", manifest::Limits{}), "the source is a character device, not a regular file",
+                       render::RenderError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the decode refuses a loader other than the probe's") {
+  const auto png = fixture("images/p3-8x8.png");
+  render::SourceInfo info = render::probe_source(png, manifest::Limits{});
+  CHECK(info.loader == "pngload_source");
+  CHECK(render::decode_master(png, info, 0, 1).image.width() == 8);
+  // As if a GIF had been probed and a PNG put in its place: nothing is decoded.
+  info.loader = "gifload_source";
+  CHECK_THROWS_WITH_AS(render::decode_master(png, info, 0, 1),
+                       "the source now loads with pngload, not gifload_source as probed: it changed since it was probed; refused",
+                       render::RenderError);
 }
 
 TEST_CASE("renditions differing only in their encoding share one transform, others do not") {

@@ -1,0 +1,60 @@
+// libFuzzer target: arbitrary bytes as a multi-frame source (animated GIF/WebP, multi-page TIFF, HEIF
+// image sequence), probed with its limits, then every frame decoded and halved frame by frame (level 1),
+// as renditions keeping the animation decode it.
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+#include <vips/vips8>
+
+#include "render/master.hpp"
+#include "render/sniff.hpp"
+#include "render/source.hpp"
+
+namespace {
+
+std::filesystem::path scratch() {
+  static const std::filesystem::path dir = [] {
+    std::string pattern = (std::filesystem::temp_directory_path() / "prerender-fuzz-XXXXXX").string();
+    return std::filesystem::path(::mkdtemp(pattern.data()));
+  }();
+  return dir;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char*** argv) {
+  VIPS_INIT((*argv)[0]);
+  vips_concurrency_set(1);
+  vips_cache_set_max(0);
+  vips_block_untrusted_set(TRUE);
+  g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  namespace render = prerender::render;
+  const std::filesystem::path file = scratch() / "source";
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  prerender::manifest::Limits limits;
+  limits.max_pixels = 4'000'000;  // all frames counted: keeps each decode small
+  limits.max_frames = 64;
+  limits.max_seconds = 2;
+  if (!render::is_core_format(render::sniff_file(file))) return 0;
+  try {
+    const render::SourceInfo info = render::probe_source(file, limits, render::Isolation::in_process);
+    if (info.frames > 1) {
+      const int frames = std::min(info.frames, limits.max_frames);
+      render::decode_levels(file, info, render::Decode{render::decode_base(info, 1), frames, {1}, {}}, limits,
+                            render::Isolation::in_process);
+    }
+  } catch (const render::RenderError&) {
+  }
+  vips_error_clear();
+  return 0;
+}
