@@ -25,6 +25,7 @@
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/system.hpp"
+#include "util/units.hpp"
 #include "util/version.hpp"
 
 namespace prerender::engine {
@@ -76,7 +77,7 @@ class Runner {
  public:
   Runner(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options)
       : m_manifest(manifest), m_plan(plan), m_options(options), m_files(RunFiles::of(manifest.output.root, options.shard)),
-        m_prepared(plan.assets.size()) {}
+        m_prepared(plan.assets.size()), m_available_memory(util::available_memory()) {}
 
   RunResult run() {
     const auto start = std::chrono::steady_clock::now();
@@ -221,9 +222,24 @@ class Runner {
       } catch (const std::exception& e) {
         p.state.error = e.what();
       }
+      if (p.state.error.empty()) p.state.error = over_memory(estimate);
+      if (!p.state.error.empty()) estimate = 0;  // refused: it fails at once, without decoding
     }
     p.read_seconds = seconds_since(start);
     return estimate;
+  }
+
+  // Why an asset estimated to need `estimate` bytes is not rendered, or nothing: it must fit the budget
+  // (admitted alone, it would take the memory the budget was set to protect) and what the process may use.
+  std::string over_memory(std::uint64_t estimate) const {
+    if (m_available_memory && estimate > *m_available_memory && *m_available_memory < m_options.memory_budget)
+      return fmt::format("needs an estimated {}, over the {} of memory this process may use (cgroup limit or available RAM); "
+                         "it cannot be rendered on this machine",
+                         util::format_size(estimate), util::format_size(*m_available_memory));
+    if (estimate > m_options.memory_budget)
+      return fmt::format("needs an estimated {}, over the memory budget of {} (--memory); raise it to render this asset",
+                         util::format_size(estimate), util::format_size(m_options.memory_budget));
+    return {};
   }
 
   std::vector<render::RenditionRequest> requests_of(const PlannedAsset& asset, const Prepared& p) const {
@@ -373,6 +389,7 @@ class Runner {
   std::optional<output::Journal> m_journal;
   std::optional<IncrementalState> m_state;  // read-only once the graph runs
   std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
+  std::optional<std::uint64_t> m_available_memory;  // the cgroup limit or available RAM, when known
   std::vector<RenditionRecord> m_this_run;
   std::vector<std::string> m_changed_urls;
   RunResult m_result;
