@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "engine/incremental.hpp"
+#include "engine/merge.hpp"
 #include "output/atomic_write.hpp"
 #include "output/journal.hpp"
 #include "output/path_template.hpp"
@@ -369,17 +370,19 @@ class Runner {
   }
 
   void write_lists() {
-    std::string urls;
-    for (const PlannedAsset& asset : m_plan.assets) {
-      for (const PlannedRendition& r : asset.renditions) {
-        const RenditionRecord* latest = m_journal->latest(rendition_key(asset, r));
-        if (latest && latest->status != Status::failed) urls += latest->url + "\n";
-      }
-    }
-    output::write_atomically(m_files.urls, urls);
+    // Every URL of the manifest present, not only this run's selection's (--only, --top, --shard).
+    output::write_atomically(m_files.urls, url_list(m_journal->records(), whole_plan()).text);
     std::string changed;
     for (const std::string& url : m_changed_urls) changed += url + "\n";
     output::write_atomically(m_files.changed, changed);
+  }
+
+  // The plan of the whole manifest: this run's when it selected every asset.
+  const Plan& whole_plan() {
+    if (m_plan.assets.size() == m_manifest.assets.size()) return m_plan;
+    manifest::Diagnostics unused;  // the manifest was planned once already, without problems
+    m_whole_plan.emplace(build_plan(m_manifest, Selection{}, unused, false));
+    return *m_whole_plan;
   }
 
   const manifest::Manifest& m_manifest;
@@ -390,6 +393,7 @@ class Runner {
   std::optional<IncrementalState> m_state;  // read-only once the graph runs
   std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
   std::optional<std::uint64_t> m_available_memory;  // the cgroup limit or available RAM, when known
+  std::optional<Plan> m_whole_plan;                 // built by whole_plan() when this run selected fewer assets
   std::vector<RenditionRecord> m_this_run;
   std::vector<std::string> m_changed_urls;
   RunResult m_result;
