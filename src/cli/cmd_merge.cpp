@@ -17,6 +17,8 @@ void add_merge(CLI::App& app, Context& context) {
       const engine::PlannedManifest planned = engine::load_and_plan(*file, {}, false);
       const engine::MergeResult result = engine::merge_shards(planned.manifest, planned.plan);
       fmt::print("merged {} shard journals: {} renditions, {} changed\n", result.shards, result.records, result.changed);
+      if (result.removed > 0)
+        fmt::print("{} renditions no longer in the manifest: left out of urls.txt, their files left on disk\n", result.removed);
       context.exit_code = ExitCode::ok;
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, *file);

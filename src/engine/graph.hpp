@@ -26,7 +26,8 @@ struct Job {
 
 struct GraphLimits {
   int jobs = 1;                       // renders at once
-  std::uint64_t memory_budget = 0;    // bytes of estimates admitted at once; a job over it runs alone
+  std::uint64_t memory_budget = 0;    // bytes of estimates admitted at once (the caller refuses a job over
+                                      // it; one given anyway runs alone)
 };
 
 // The work, injected so that the wiring is tested with fakes.
@@ -135,7 +136,8 @@ GraphStats run_graph(const GraphLimits& limits, const GraphWork<Outcome>& work) 
   while (std::optional<Job> job = work.next()) {
     {
       std::unique_lock lock(mutex);
-      // Admit when both a worker and the memory are free; a job larger than the whole budget runs alone.
+      // Admit when both a worker and the memory are free; a job larger than the whole budget (the engine
+      // refuses those before) runs alone.
       // The wait wakes now and then to notice a stop that came from a signal.
       const auto fits = [&] {
         if (in_flight >= jobs) return false;

@@ -57,6 +57,17 @@ bool IncrementalState::file_has_size(const std::string& relative, std::uint64_t 
          static_cast<std::uint64_t>(st.st_size) == bytes;
 }
 
+bool IncrementalState::file_has_content(const std::string& relative, std::uint64_t bytes, const std::string& etag,
+                                        bool verify) const {
+  if (!file_has_size(relative, bytes)) return false;
+  if (!verify) return true;
+  try {
+    return util::file_hash(m_manifest.output.root / relative) == etag;  // the etag is content_hash of the bytes
+  } catch (const std::exception&) {
+    return false;  // unreadable: write it again
+  }
+}
+
 AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const {
   const auto start = std::chrono::steady_clock::now();
   AssetState s;

@@ -37,6 +37,10 @@ class IncrementalState {
   const output::RenditionRecord* previous(const std::string& key) const;
   // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
+  // Whether the file at `relative` holds the bytes whose content hash is `etag`: with `verify` (--force,
+  // which trusts nothing), by hashing what is on disk; without, by its size only, which stays cheap but
+  // misses bytes corrupted in place.
+  bool file_has_content(const std::string& relative, std::uint64_t bytes, const std::string& etag, bool verify) const;
 
  private:
   std::string overlay_hash(const std::string& preset) const;

@@ -6,18 +6,46 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "engine/incremental.hpp"
 #include "output/atomic_write.hpp"
 
 namespace prerender::engine {
 namespace fs = std::filesystem;
 using output::RenditionRecord;
 
-std::vector<RenditionRecord> records_in_priority_order(const std::vector<RenditionRecord>& records, const Plan& plan) {
+namespace {
+
+// Each planned rendition's place in priority order, by RenditionRecord::key().
+std::unordered_map<std::string, std::size_t> ranks(const Plan& plan) {
   std::unordered_map<std::string, std::size_t> rank;
+  rank.reserve(plan.rendition_count());
   std::size_t next = 0;
   for (const PlannedAsset& asset : plan.assets)
-    for (const PlannedRendition& r : asset.renditions)
-      rank.emplace(fmt::format("{}\t{}\t{}\t{}", asset.asset->id, r.preset->name, presets::name(r.format), r.dpr), next++);
+    for (const PlannedRendition& r : asset.renditions) rank.emplace(rendition_key(asset, r), next++);
+  return rank;
+}
+
+}  // namespace
+
+UrlList url_list(const std::vector<RenditionRecord>& latest, const Plan& whole) {
+  const std::unordered_map<std::string, std::size_t> rank = ranks(whole);
+  std::vector<std::pair<std::size_t, const RenditionRecord*>> listed;
+  UrlList out;
+  for (const RenditionRecord& r : latest) {
+    const auto it = rank.find(r.key());
+    if (it == rank.end()) {
+      ++out.removed;  // its file may still be on disk: nothing deletes it
+      continue;
+    }
+    if (r.status != output::Status::failed) listed.emplace_back(it->second, &r);
+  }
+  std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [unused, r] : listed) out.text += r->url + "\n";
+  return out;
+}
+
+std::vector<RenditionRecord> records_in_priority_order(const std::vector<RenditionRecord>& records, const Plan& plan) {
+  const std::unordered_map<std::string, std::size_t> rank = ranks(plan);
   std::vector<std::pair<std::size_t, const RenditionRecord*>> ordered;
   ordered.reserve(records.size());
   for (const RenditionRecord& r : records) {
@@ -54,17 +82,18 @@ MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan) {
   all.reserve(latest.size());
   for (auto& [key, r] : latest) all.push_back(std::move(r));
   const std::vector<RenditionRecord> ordered = records_in_priority_order(all, plan);
-  std::string journal_text, urls, changed;
+  std::string journal_text, changed;
   for (const RenditionRecord& r : ordered) {
     journal_text += output::to_json(r).dump() + "\n";
-    if (r.status != output::Status::failed) urls += r.url + "\n";
     if (r.changed) {
       changed += r.url + "\n";
       ++result.changed;
     }
   }
   output::write_atomically(manifest.output.root / "renditions.jsonl", journal_text);
-  output::write_atomically(manifest.output.root / "urls.txt", urls);
+  const UrlList urls = url_list(ordered, plan);
+  result.removed = urls.removed;
+  output::write_atomically(manifest.output.root / "urls.txt", urls.text);
   output::write_atomically(manifest.output.root / "changed.txt", changed);
   result.records = ordered.size();
   return result;

@@ -12,6 +12,7 @@ namespace prerender::engine {
 
 struct MergeResult {
   std::size_t shards = 0, records = 0, changed = 0;
+  std::size_t removed = 0;            // renditions in the journals but no longer in the manifest
   std::vector<std::string> journals;  // the shard journals read
 };
 
@@ -20,6 +21,15 @@ struct MergeResult {
 // journals disagree on a rendition, the one that finished last wins. Throws std::runtime_error when there
 // is no shard journal.
 MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan);
+
+// urls.txt: the URL of every rendition of the manifest (whatever a run's selection) whose latest record
+// did not fail, most popular first. `whole` is the plan of the whole manifest. Records of renditions no
+// longer in the manifest are left out and counted in `removed`.
+struct UrlList {
+  std::string text;
+  std::size_t removed = 0;
+};
+UrlList url_list(const std::vector<output::RenditionRecord>& latest, const Plan& whole);
 
 // The latest records of the output root's journal, in the plan's priority order (records of renditions
 // no longer in the manifest last).

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "engine/incremental.hpp"
+#include "engine/merge.hpp"
 #include "output/atomic_write.hpp"
 #include "output/journal.hpp"
 #include "output/path_template.hpp"
@@ -25,6 +26,7 @@
 #include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/system.hpp"
+#include "util/units.hpp"
 #include "util/version.hpp"
 
 namespace prerender::engine {
@@ -76,7 +78,7 @@ class Runner {
  public:
   Runner(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options)
       : m_manifest(manifest), m_plan(plan), m_options(options), m_files(RunFiles::of(manifest.output.root, options.shard)),
-        m_prepared(plan.assets.size()) {}
+        m_prepared(plan.assets.size()), m_available_memory(util::available_memory()) {}
 
   RunResult run() {
     const auto start = std::chrono::steady_clock::now();
@@ -221,9 +223,24 @@ class Runner {
       } catch (const std::exception& e) {
         p.state.error = e.what();
       }
+      if (p.state.error.empty()) p.state.error = over_memory(estimate);
+      if (!p.state.error.empty()) estimate = 0;  // refused: it fails at once, without decoding
     }
     p.read_seconds = seconds_since(start);
     return estimate;
+  }
+
+  // Why an asset estimated to need `estimate` bytes is not rendered, or nothing: it must fit the budget
+  // (admitted alone, it would take the memory the budget was set to protect) and what the process may use.
+  std::string over_memory(std::uint64_t estimate) const {
+    if (m_available_memory && estimate > *m_available_memory && *m_available_memory < m_options.memory_budget)
+      return fmt::format("needs an estimated {}, over the {} of memory this process may use (cgroup limit or available RAM); "
+                         "it cannot be rendered on this machine",
+                         util::format_size(estimate), util::format_size(*m_available_memory));
+    if (estimate > m_options.memory_budget)
+      return fmt::format("needs an estimated {}, over the memory budget of {} (--memory); raise it to render this asset",
+                         util::format_size(estimate), util::format_size(m_options.memory_budget));
+    return {};
   }
 
   std::vector<render::RenditionRequest> requests_of(const PlannedAsset& asset, const Prepared& p) const {
@@ -315,7 +332,7 @@ class Runner {
       const RenditionRecord* prev = p.state.previous[i];
       const bool same_bytes = prev && prev->etag == r.etag;
       const auto write_start = std::chrono::steady_clock::now();
-      if (!same_bytes || !m_state->file_has_size(planned.path, r.bytes))
+      if (!same_bytes || !m_state->file_has_content(planned.path, r.bytes, r.etag, m_options.force))
         output::write_atomically(m_manifest.output.root / planned.path, rendered.bytes);
       r.seconds.write = seconds_since(write_start);
       r.changed = !same_bytes;
@@ -353,17 +370,19 @@ class Runner {
   }
 
   void write_lists() {
-    std::string urls;
-    for (const PlannedAsset& asset : m_plan.assets) {
-      for (const PlannedRendition& r : asset.renditions) {
-        const RenditionRecord* latest = m_journal->latest(rendition_key(asset, r));
-        if (latest && latest->status != Status::failed) urls += latest->url + "\n";
-      }
-    }
-    output::write_atomically(m_files.urls, urls);
+    // Every URL of the manifest present, not only this run's selection's (--only, --top, --shard).
+    output::write_atomically(m_files.urls, url_list(m_journal->records(), whole_plan()).text);
     std::string changed;
     for (const std::string& url : m_changed_urls) changed += url + "\n";
     output::write_atomically(m_files.changed, changed);
+  }
+
+  // The plan of the whole manifest: this run's when it selected every asset.
+  const Plan& whole_plan() {
+    if (m_plan.assets.size() == m_manifest.assets.size()) return m_plan;
+    manifest::Diagnostics unused;  // the manifest was planned once already, without problems
+    m_whole_plan.emplace(build_plan(m_manifest, Selection{}, unused, false));
+    return *m_whole_plan;
   }
 
   const manifest::Manifest& m_manifest;
@@ -373,6 +392,8 @@ class Runner {
   std::optional<output::Journal> m_journal;
   std::optional<IncrementalState> m_state;  // read-only once the graph runs
   std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
+  std::optional<std::uint64_t> m_available_memory;  // the cgroup limit or available RAM, when known
+  std::optional<Plan> m_whole_plan;                 // built by whole_plan() when this run selected fewer assets
   std::vector<RenditionRecord> m_this_run;
   std::vector<std::string> m_changed_urls;
   RunResult m_result;
