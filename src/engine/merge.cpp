@@ -6,7 +6,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "output/atomic_write.hpp"
+#include "output/lock.hpp"
+#include "output/root.hpp"
 
 namespace prerender::engine {
 namespace fs = std::filesystem;
@@ -31,8 +32,11 @@ std::vector<RenditionRecord> records_in_priority_order(const std::vector<Renditi
   return out;
 }
 
-MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan) {
+MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan, std::optional<double> lock_wait_seconds) {
   MergeResult result;
+  const output::OutputRoot root(manifest.output.root);
+  const std::optional<output::RootLock> lock =
+      output::RootLock::take(root, output::lock_name("renditions.jsonl"), lock_wait_seconds, nullptr);
   const std::regex shard_journal(R"(renditions-(\d+)-of-(\d+)\.jsonl)");
   std::vector<fs::path> journals;
   std::error_code ec;
@@ -63,9 +67,9 @@ MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan) {
       ++result.changed;
     }
   }
-  output::write_atomically(manifest.output.root / "renditions.jsonl", journal_text);
-  output::write_atomically(manifest.output.root / "urls.txt", urls);
-  output::write_atomically(manifest.output.root / "changed.txt", changed);
+  root.write("renditions.jsonl", journal_text);
+  root.write("urls.txt", urls);
+  root.write("changed.txt", changed);
   result.records = ordered.size();
   return result;
 }
