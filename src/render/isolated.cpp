@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <memory>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 
 #include "render/runtime.hpp"
 #include "render/vips_util.hpp"
+#include "util/files.hpp"
 
 extern char** environ;
 
@@ -67,8 +67,12 @@ SourceInfo info_from(const nlohmann::json& j) {
   return i;
 }
 
+// The descriptor a decoding child writes its pixels to.
+constexpr int k_pixels_fd = 3;
+
 // Runs the child and returns its stdout; throws RenderError on a crash, a timeout or a reported error.
-nlohmann::json run_child(const std::vector<std::string>& args, double max_seconds, const fs::path& source) {
+// `pixels`, when given, is the child's descriptor k_pixels_fd.
+nlohmann::json run_child(const std::vector<std::string>& args, double max_seconds, const fs::path& source, int pixels = -1) {
   int out[2];
   // Close-on-exec: a child another worker spawns meanwhile must not inherit this pipe's write end, or
   // this child's death would not end the read below until that other child exits (a crash reported as
@@ -78,6 +82,7 @@ nlohmann::json run_child(const std::vector<std::string>& args, double max_second
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
+  if (pixels >= 0) posix_spawn_file_actions_adddup2(&actions, pixels, k_pixels_fd);  // dup2 clears close-on-exec
   // A crashing codec's own complaints ("free(): invalid next size") would only confuse the log: the
   // failure is reported with its signal instead.
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
@@ -139,26 +144,28 @@ SourceInfo probe_in_child(const fs::path& path, const manifest::Limits& limits) 
 }
 
 Master decode_in_child(const fs::path& path, const SourceInfo& info, double scale, int frames, const manifest::Limits& limits) {
+  // The pixels come back through a file with no name: unlinked at once and handed to the child as a
+  // descriptor, so no path exists that a link could redirect, and nothing is left behind by a crash.
   char pattern[] = "/tmp/prerender-decode-XXXXXX";
   const int fd = ::mkostemp(pattern, O_CLOEXEC);
   if (fd < 0) throw RenderError(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
-  ::close(fd);
-  const std::string raw = pattern;
-  struct Remove {
-    std::string path;
-    ~Remove() { ::unlink(path.c_str()); }
-  } remove{raw};
+  ::unlink(pattern);
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } close_raw{fd};
   const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), info_json(info).dump(),
-                                           fmt::format("{:.17g}", scale), std::to_string(frames), raw},
-                                          limits.max_seconds, path);
+                                           fmt::format("{:.17g}", scale), std::to_string(frames), std::to_string(k_pixels_fd)},
+                                          limits.max_seconds, path, fd);
   Master master;
   master.info = info;
   // Raw 8-bit pixels: nothing of the child's output is parsed as an image format.
   const int width = answer.at("width").get<int>(), height = answer.at("height").get<int>(), bands = answer.at("bands").get<int>();
   std::string pixels;
-  {
-    std::ifstream in(raw, std::ios::binary);
-    pixels.assign(std::istreambuf_iterator<char>(in), {});
+  try {
+    pixels = util::read_descriptor(fd, "the decoder's output");
+  } catch (const std::exception& e) {
+    throw RenderError(e.what());
   }
   if (pixels.size() != static_cast<std::size_t>(width) * height * bands)
     throw RenderError("the decoder process returned a short image");
@@ -190,9 +197,14 @@ int child_main(const std::vector<std::string>& args) {
                                           Isolation::in_process);
       std::size_t size = 0;
       std::unique_ptr<void, decltype(&g_free)> pixels(master.image.write_to_memory(&size), &g_free);
-      std::ofstream out(args[6], std::ios::binary);
-      out.write(static_cast<const char*>(pixels.get()), static_cast<std::streamsize>(size));
-      if (!out) throw RenderError("cannot write the decoded pixels");
+      const int out = std::stoi(args[6]);  // a descriptor the parent handed over
+      const char* bytes = static_cast<const char*>(pixels.get());
+      for (std::size_t done = 0; done < size;) {
+        const ssize_t n = ::write(out, bytes + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw RenderError(fmt::format("cannot write the decoded pixels: {}", std::strerror(n < 0 ? errno : ENOSPC)));
+        done += static_cast<std::size_t>(n);
+      }
       answer = {{"frames", master.frames}, {"page_height", master.page_height}, {"scale", master.scale},
                 {"width", master.image.width()}, {"height", master.image.height()}, {"bands", master.image.bands()}};
     } else {
