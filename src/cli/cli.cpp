@@ -52,7 +52,7 @@ void ResourceOptions::apply(engine::RunOptions& options) const {
 
 void LockOptions::add_to(CLI::App& command) {
   command.add_flag("--wait", wait, "When another run holds the output root, wait for it (default: exit 75 at once)");
-  command.add_option("--wait-timeout", timeout, "With --wait: give up (exit 75) after this long, e.g. 10m");
+  command.add_option("--wait-timeout", timeout, "Wait at most this long (implies --wait), then exit 75, e.g. 10m");
 }
 
 std::optional<double> LockOptions::wait_seconds() const {
