@@ -54,6 +54,7 @@ void add_check(CLI::App& app, Context& context) {
       context.exit_code = report_manifest_error(e, o->file);
       return;
     }
+    planned->manifest.limits.decoder_memory_bytes = options.run.memory_budget;  // caps the isolated decoders
     render::allow_untrusted_loaders(planned->manifest.limits.allow_untrusted);
 
     const report::Verbosity verbosity = o->quiet ? report::Verbosity::quiet

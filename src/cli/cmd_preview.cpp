@@ -50,6 +50,7 @@ void add_preview(CLI::App& app, Context& context) {
       context.exit_code = ExitCode::usage;
       return;
     }
+    planned->manifest.limits.decoder_memory_bytes = run.memory_budget;  // caps the isolated decoders
     render::allow_untrusted_loaders(planned->manifest.limits.allow_untrusted);
     SignalScope signals;
     run.signal = signals.signal();

@@ -1,16 +1,19 @@
-#include <chrono>
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fmt/format.h>
+#include <map>
+#include <optional>
 #include <unistd.h>
 
 #include "cli/context.hpp"
 #include "manifest/inline_preset.hpp"
+#include "manifest/keys.hpp"
 #include "manifest/manifest.hpp"
 #include "output/atomic_write.hpp"
 #include "output/path_template.hpp"
-#include "render/master.hpp"
+#include "render/asset.hpp"
 #include "render/runtime.hpp"
-#include "render/rendition.hpp"
 #include "render/source.hpp"
 #include "util/suggest.hpp"
 
@@ -25,6 +28,7 @@ struct RenderOptions {
   std::string preset;
   std::string manifest;
   std::vector<std::pair<std::string, std::string>> settings;  // from the inline flags, in order
+  std::vector<std::string> allow;                               // source formats opted into (limits.formats)
 };
 
 // The bundled preset libraries: installed beside the binary, or in the source tree of a build folder.
@@ -70,30 +74,115 @@ presets::Preset build_preset(const RenderOptions& o, const manifest::Manifest* f
   return preset;
 }
 
-// Renders one source; returns false when it failed (reported on stderr).
+// The output format `path`'s extension names ("jpg" and "jpeg" both name jpeg), if any: then -o names a
+// file, else a folder (so that "-o renders.v2" is still a folder).
+std::optional<presets::Format> format_of_extension(const fs::path& path) {
+  std::string ext = path.extension().string();
+  if (ext.empty()) return std::nullopt;
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  ext.erase(0, 1);
+  if (ext == "jpeg") return presets::Format::jpeg;
+  for (std::size_t i = 0; i < presets::k_format_names.size(); ++i) {
+    const auto format = static_cast<presets::Format>(i);
+    if (ext == presets::extension(format)) return format;
+  }
+  return std::nullopt;
+}
+
+fs::path output_path(const fs::path& source, const presets::Preset& preset, const render::RenditionRequest& request,
+                     const RenderOptions& o, bool single_file) {
+  return single_file ? fs::path(o.out)
+                     : fs::path(o.out) / fmt::format("{}-{}{}.{}", source.stem().string(), preset.name,
+                                                     output::dpr_suffix(request.dpr), presets::extension(request.format));
+}
+
+struct OutputPlan {
+  bool single_file = false;            // -o names the one output file
+  std::vector<std::string> problems;   // empty when the outputs can be written as asked
+};
+
+// Where the outputs go, and what the command line asks that cannot be done as asked, before anything
+// is rendered: -o naming one file for several renditions or for another format, and two sources whose
+// outputs would share names (the later would silently replace the earlier).
+OutputPlan plan_outputs(const RenderOptions& o, const presets::Preset& preset) {
+  OutputPlan plan;
+  std::vector<std::string>& out = plan.problems;
+  const std::size_t per_source = preset.formats.size() * preset.dpr.size();
+  std::error_code ec;
+  const std::optional<presets::Format> named = fs::is_directory(o.out, ec) ? std::nullopt : format_of_extension(o.out);
+  plan.single_file = named.has_value();
+  if (named && o.sources.size() * per_source > 1)
+    out.push_back(fmt::format("-o '{}' names one file, but this makes {} renditions ({} source{} x {} format{} x {} densit{}); "
+                              "give a folder, e.g. -o {}/",
+                              o.out, o.sources.size() * per_source, o.sources.size(), o.sources.size() == 1 ? "" : "s",
+                              preset.formats.size(), preset.formats.size() == 1 ? "" : "s", preset.dpr.size(),
+                              preset.dpr.size() == 1 ? "y" : "ies", fs::path(o.out).stem().string()));
+  else if (named && *named != preset.formats.front())
+    out.push_back(fmt::format("-o '{}' names a {} file, but the rendition is {}; name it .{} or pass --format {}", o.out,
+                              presets::name(*named), presets::name(preset.formats.front()),
+                              presets::extension(preset.formats.front()), presets::name(*named)));
+  if (plan.single_file) return plan;
+  // Refused rather than renamed: the names are documented (<stem>-<preset>...), editors look for them
+  // and scripts pick them up, and a suffix chosen by the order of the arguments would say nothing about
+  // which source is which. Two sources writing one output is a validation error in a manifest too.
+  std::map<std::string, std::string> by_stem;
+  for (const std::string& source : o.sources) {
+    const std::string stem = fs::path(source).stem().string();
+    const auto [it, inserted] = by_stem.emplace(stem, source);
+    if (!inserted)
+      out.push_back(fmt::format("'{}' and '{}' would both be written as {}; render them into separate folders (-o) "
+                                "or rename one",
+                                it->second, source,
+                                (fs::path(o.out) / fmt::format("{}-{}*", stem, preset.name)).string()));
+  }
+  return plan;
+}
+
+// Renders one source; returns false when it or one of its renditions failed (each reported on stderr,
+// the other renditions still written).
 bool render_source(const fs::path& source, const presets::Preset& preset, const RenderOptions& o, bool single_file,
                    const manifest::Limits& limits) {
-  const auto start = std::chrono::steady_clock::now();
   try {
     const render::SourceInfo info = render::probe_source(source, limits);
     std::vector<render::RenditionRequest> requests;
     for (presets::Format format : preset.formats)
       for (double dpr : preset.dpr) requests.push_back({&preset, format, dpr});
-    const render::Master master =
-        render::decode_master(source, info, render::master_scale(info, requests), render::frames_needed(info, requests), limits);
-    const double decode_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    for (const render::RenditionRequest& request : requests) {
-      const render::Rendered r = render::render_rendition(master, request, std::nullopt, limits.max_seconds);
-      const fs::path path = single_file ? fs::path(o.out)
-                                        : fs::path(o.out) / fmt::format("{}-{}{}.{}", source.stem().string(), preset.name,
-                                                                        output::dpr_suffix(request.dpr),
-                                                                        presets::extension(request.format));
-      output::write_atomically(path, r.bytes);
-      fmt::print("{}  {}  {}x{}{}  {} bytes  {:.0f} ms\n", path.string(), presets::name(request.format), r.width, r.height,
+    // The same per-asset work as `run`, so that a rendition here has the very bytes a run gives it.
+    const render::AssetJob job{source, info, requests, std::nullopt, limits};
+    std::vector<std::pair<std::size_t, std::string>> failures;  // request index, reason
+    render::render_asset(job, render::Metadata::no, render::serial_for, [&](std::size_t k, render::RenditionResult&& result) {
+      if (!result.error.empty()) {
+        failures.emplace_back(k, std::move(result.error));
+        return;
+      }
+      const render::RenditionRequest& request = requests[k];
+      const render::Rendered& r = result.rendered;
+      const fs::path path = output_path(source, preset, request, o, single_file);
+      try {
+        output::write_atomically(path, r.bytes);
+      } catch (const std::exception& e) {
+        failures.emplace_back(k, e.what());
+        return;
+      }
+      fmt::print("{}  {}  {}x{}{}  {} bytes{}  {:.0f} ms\n", path.string(), presets::name(request.format), r.width, r.height,
                  r.frames > 1 ? fmt::format(" x{} frames", r.frames) : "", r.bytes.size(),
-                 (r.transform_seconds + r.encode_seconds) * 1000 + decode_ms / requests.size());
+                 preset.max_bytes ? fmt::format("  quality {} (max-bytes {})", r.quality, *preset.max_bytes) : "",
+                 (result.decode_seconds + r.transform_seconds + r.encode_seconds) * 1000);
+    });
+    if (failures.empty()) return true;
+    std::fflush(stdout);
+    // A source that could not be decoded fails every rendition for one reason: said once. Otherwise each
+    // failed rendition (a budget one format cannot fit) is named; the others were written.
+    const bool one_reason = failures.size() == requests.size() &&
+                            std::all_of(failures.begin(), failures.end(), [&](const auto& f) { return f.second == failures.front().second; });
+    if (one_reason) {
+      fmt::print(stderr, "prerender: {}: {}\n", source.string(), failures.front().second);
+    } else {
+      std::sort(failures.begin(), failures.end());
+      for (const auto& [k, reason] : failures)
+        fmt::print(stderr, "prerender: {}: {} {}x: {}\n", source.string(), presets::name(requests[k].format), requests[k].dpr, reason);
     }
-    return true;
+    return false;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     fmt::print(stderr, "prerender: {}: {}\n", source.string(), e.what());
@@ -106,8 +195,8 @@ bool render_source(const fs::path& source, const presets::Preset& preset, const 
 void add_render(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("render", "Render given image files with a named preset or inline flags, for a look");
   command->footer(
-      "Outputs are named <source stem>-<preset>[@<dpr>x].<ext> in DIR; with one source and one rendition, -o may\n"
-      "name the file itself. Inline flags set the same options a preset does and are checked the same way;\n"
+      "Outputs are named <source stem>-<preset>[@<dpr>x].<ext> in DIR (two sources with one stem are refused);\n"
+      "with one source and one rendition, -o may name the file itself (an image extension: out.webp). Inline flags set the same options a preset does and are checked the same way;\n"
       "with -p they override the preset's. --set KEY=VALUE sets any other option (e.g. --set crop=16:9).\n"
       "Example: prerender render photo.jpg -p hero -o out/\n"
       "         prerender render photo.jpg --width 800 --format webp,avif --quality 70 -o out/");
@@ -125,7 +214,10 @@ void add_render(CLI::App& app, Context& context) {
   command->add_option_function<std::string>("--quality", setting("quality"), "1..100");
   command->add_option_function<std::string>("--dpr", setting("dpr"), "Densities, e.g. 1,2");
   command->add_option_function<std::string>("--max-bytes", setting("max_bytes"), "Byte budget, e.g. 30KiB");
-  command->add_option_function<std::string>("--background", setting("background"), "#rrggbb[aa] or transparent");
+  command->add_option_function<std::string>("--background", setting("background"), "#rrggbb[aa] or transparent (not for jpeg)");
+  command->add_option("--allow", o->allow, "Also accept these source formats, as limits.formats does in a manifest (e.g. svg)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(std::vector<std::string>(manifest::k_source_formats.begin(), manifest::k_source_formats.end())));
   command->add_option_function<std::vector<std::string>>(
              "--set",
              [o](const std::vector<std::string>& items) {
@@ -148,13 +240,19 @@ void add_render(CLI::App& app, Context& context) {
       context.exit_code = report_manifest_error(e, o->manifest.empty() ? "the command line" : o->manifest);
       return;
     }
-    std::error_code out_error;
-    const bool single_file = o->sources.size() == 1 && preset.formats.size() * preset.dpr.size() == 1 &&
-                             fs::path(o->out).has_extension() && !fs::is_directory(o->out, out_error);
-    const manifest::Limits limits = from ? from->limits : manifest::Limits{};
+    const OutputPlan outputs = plan_outputs(*o, preset);
+    for (const std::string& problem : outputs.problems) fmt::print(stderr, "prerender: {}\n", problem);
+    if (!outputs.problems.empty()) {
+      fmt::print(stderr, "prerender: nothing was rendered\n");
+      context.exit_code = ExitCode::usage;
+      return;
+    }
+    manifest::Limits limits = from ? from->limits : manifest::Limits{};
+    for (const std::string& family : o->allow)
+      if (std::find(limits.formats.begin(), limits.formats.end(), family) == limits.formats.end()) limits.formats.push_back(family);
     render::allow_untrusted_loaders(limits.allow_untrusted);
     bool all_ok = true;
-    for (const std::string& source : o->sources) all_ok = render_source(source, preset, *o, single_file, limits) && all_ok;
+    for (const std::string& source : o->sources) all_ok = render_source(source, preset, *o, outputs.single_file, limits) && all_ok;
     context.exit_code = all_ok ? ExitCode::ok : ExitCode::failures;
   });
 }

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
@@ -74,6 +75,9 @@ void add_run(CLI::App& app, Context& context) {
       context.exit_code = report_manifest_error(e, o->file);
       return;
     }
+    // No isolated decoder may use more than the whole budget: a file that makes a codec allocate without
+    // bound then fails alone (render/isolated.hpp).
+    planned->manifest.limits.decoder_memory_bytes = options.memory_budget;
     const manifest::Manifest& manifest = planned->manifest;
     const engine::Plan& plan = planned->plan;
     render::allow_untrusted_loaders(manifest.limits.allow_untrusted);
@@ -93,6 +97,10 @@ void add_run(CLI::App& app, Context& context) {
                                                           : report::Verbosity::normal;
     report::EventLog log(log_stream, o->log_format == "json" ? report::LogFormat::json : report::LogFormat::text, verbosity);
     report::Progress progress(progress_mode(o->progress), log, stderr);
+    // With the log in a file, failures and a failed run's summary still reach stderr, in text whatever
+    // --log-format says: that is what cron mails.
+    std::optional<report::FailureEcho> echo;
+    if (log_stream != stderr) echo.emplace(stderr, verbosity, o->log_file);
     options.on_start = [&](std::size_t total) {
       log.run_start({{"manifest", o->file},
                      {"renderer_version", util::k_version},
@@ -105,6 +113,10 @@ void add_run(CLI::App& app, Context& context) {
     options.on_rendition = [&](const output::RenditionRecord& record, std::size_t done, std::size_t failed) {
       if (log.stream() == stderr) progress.clear_line();
       log.rendition(record);
+      if (echo) {
+        if (record.status == output::Status::failed) progress.clear_line();
+        echo->rendition(record);
+      }
       progress.update(done, failed);
     };
 
@@ -120,6 +132,7 @@ void add_run(CLI::App& app, Context& context) {
     // What the storage refused is shown even with -q or a log file: a scheduler retries on exit 75.
     for (const std::string& problem : result.problems) fmt::print(stderr, "prerender: {}\n", problem);
     const bool success = result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0 && result.problems.empty();
+    if (echo) echo->run_end(result.summary, success);
     if (!o->metrics_file.empty()) {
       try {
         report::write_metrics_file(o->metrics_file, result.summary_json, success);

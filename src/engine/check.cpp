@@ -8,6 +8,7 @@
 
 #include "output/root.hpp"
 #include "render/compare.hpp"
+#include "render/jpeg_quality.hpp"
 #include "render/runtime.hpp"
 #include "render/sniff.hpp"
 #include "render/source.hpp"
@@ -97,6 +98,13 @@ class Checker {
     c.reference_bytes = fs::file_size(reference, ec);
     c.reference_format = render::sniff_output_format_of(reference);
     c.problems.push_back({Finding::extra_reference, "no rendition of the manifest writes this path"});
+    // Its size for the report (and the zoom its image is shown at); an undecodable file keeps 0x0.
+    try {
+      const render::Decoded decoded = render::decode_for_comparison(reference, m_limits);
+      c.reference_width = decoded.width, c.reference_height = decoded.height, c.reference_frames = decoded.frames;
+      if (c.reference_format == "jpeg") c.reference_quality = render::jpeg_quality(util::read_file(reference));
+    } catch (const std::exception&) {
+    }
     if (m_options.images == ReportImages::yes) c.reference_image = shown(reference);
   }
 
@@ -115,8 +123,10 @@ class Checker {
       c.identical = true;
       c.difference = 0.0;
       c.reference_width = c.width, c.reference_height = c.height, c.reference_frames = c.frames;
+      c.reference_quality = c.quality;
       return;
     }
+    if (c.reference_format == "jpeg") c.reference_quality = render::jpeg_quality(reference_bytes);
     if (c.reference_format != c.format)
       c.problems.push_back({Finding::format, fmt::format("the reference is {}, the new output {}", c.reference_format, c.format)});
     check_bytes(c);

@@ -18,10 +18,9 @@
 #include "output/root.hpp"
 #include "output/path_template.hpp"
 #include "presets/preset_view.hpp"
+#include "render/asset.hpp"
 #include "render/estimate.hpp"
 #include "render/master.hpp"
-#include "render/metadata.hpp"
-#include "render/rendition.hpp"
 #include "render/runtime.hpp"
 #include "render/source.hpp"
 #include "report/run_report.hpp"
@@ -282,85 +281,61 @@ class Runner {
       }
       mine.read_seconds += seconds_since(hash_start);
     }
-    const std::vector<render::RenditionRequest> requests = requests_of(asset, p);
-    const auto decode_start = std::chrono::steady_clock::now();
-    std::optional<render::Master> master;
-    nlohmann::json metadata;
-    try {
-      master.emplace(render::decode_master(asset.asset->source_path, *p.info, render::master_scale(*p.info, requests),
-                                           render::frames_needed(*p.info, requests), m_manifest.limits));
-      const render::AssetMetadata m = render::asset_metadata(*master);
-      metadata = {{"width", m.width},
-                  {"height", m.height},
-                  {"dominant_color", presets::to_string(m.dominant)},
-                  {"text_color", presets::to_string(m.text)},
-                  {"text_contrast", std::round(m.text_contrast * 100) / 100},
-                  {"blurhash", m.blurhash}};
-    } catch (const std::exception& e) {
-      return fail_all(index, e.what());
-    }
-    const double decode_seconds = seconds_since(decode_start);
-    Outcome out{p.up_to_date};
-    std::optional<std::pair<double, double>> focus;
-    if (asset.asset->focus) focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
-    // Renditions that differ only in their encoding (one preset's formats, or presets with the same
-    // geometry) share one transform. The groups, and the encodes within a group, are independent once the
-    // master is decoded: a worker with nothing else to do (the end of a run, an asset admitted alone for
-    // its size) takes some of them.
-    std::vector<std::vector<std::size_t>> groups;
-    for (std::size_t k = 0; k < p.todo.size(); ++k) {
-      auto group = std::find_if(groups.begin(), groups.end(), [&](const std::vector<std::size_t>& g) {
-        return render::same_transform(*master, requests[g.front()], requests[k]);
-      });
-      if (group == groups.end()) groups.push_back({k});
-      else group->push_back(k);
-    }
+    render::AssetJob job{asset.asset->source_path, *p.info, requests_of(asset, p), std::nullopt, m_manifest.limits};
+    if (asset.asset->focus) job.focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
     std::vector<RenditionRecord> records(p.todo.size());
-    tbb::parallel_for(std::size_t{0}, groups.size(), [&](std::size_t g) {
-      const std::vector<std::size_t>& group = groups[g];
-      std::optional<render::Transformed> transformed;
-      std::string transform_error;
-      try {
-        transformed.emplace(render::transform_rendition(*master, requests[group.front()], focus, m_manifest.limits.max_seconds));
-      } catch (const std::exception& e) {
-        transform_error = e.what();
-      }
-      tbb::parallel_for(std::size_t{0}, group.size(), [&](std::size_t m) {
-        const std::size_t k = group[m];
-        records[k] = render_one(asset, p, k, requests[k], transformed ? &*transformed : nullptr, transform_error, m == 0, metadata, decode_seconds);
-      }, tbb::simple_partitioner());
-    }, tbb::simple_partitioner());
-    for (RenditionRecord& r : records) out.records.push_back(std::move(r));
+    // The decodes' transform groups, and the encodes within a group, are independent: a worker with
+    // nothing else to do (the end of a run, an asset admitted alone for its size) takes some of them.
+    const render::ParallelFor parallel = [](std::size_t count, const std::function<void(std::size_t)>& body) {
+      tbb::parallel_for(std::size_t{0}, count, body, tbb::simple_partitioner());
+    };
+    const std::optional<render::AssetMetadata> metadata =
+        render::render_asset(job, render::Metadata::yes, parallel, [&](std::size_t k, render::RenditionResult&& result) {
+          records[k] = record_one(asset, p, k, std::move(result));
+        });
+    Outcome out{p.up_to_date};
+    const nlohmann::json metadata_json = metadata ? metadata_to_json(*metadata) : nlohmann::json();
+    for (RenditionRecord& r : records) {
+      r.asset_metadata = metadata_json;
+      out.records.push_back(std::move(r));
+    }
     return out;
   }
 
-  // Encodes and writes one rendition from its group's transform (the first of the group carries the
-  // transform's time). Never throws: a failure is the record's status.
-  RenditionRecord render_one(const PlannedAsset& asset, const Prepared& p, std::size_t k, const render::RenditionRequest& request,
-                             const render::Transformed* transformed,
-                             const std::string& transform_error, bool owns_transform, const nlohmann::json& metadata,
-                             double decode_seconds) const {
+  static nlohmann::json metadata_to_json(const render::AssetMetadata& m) {
+    return {{"width", m.width},
+            {"height", m.height},
+            {"dominant_color", presets::to_string(m.dominant)},
+            {"text_color", presets::to_string(m.text)},
+            {"text_contrast", std::round(m.text_contrast * 100) / 100},
+            {"blurhash", m.blurhash}};
+  }
+
+  // Writes one rendition's bytes (unless the same bytes are already there) and makes its record. Never
+  // throws: a failure is the record's status.
+  RenditionRecord record_one(const PlannedAsset& asset, const Prepared& p, std::size_t k, render::RenditionResult&& result) const {
     const std::size_t i = p.todo[k];
     const PlannedRendition& planned = asset.renditions[i];
     RenditionRecord r = base_record(asset, planned, p, i);
     r.seconds.read = p.read_seconds;
-    r.seconds.decode = decode_seconds;
-    r.asset_metadata = metadata;
-    const auto rendition_start = std::chrono::steady_clock::now();
+    r.seconds.decode = result.decode_seconds;
     try {
-      if (!transformed) throw render::RenderError(transform_error);
-      const render::Rendered rendered = render::encode_rendition(*transformed, request, m_manifest.limits.max_seconds);
-      r.seconds.transform = owns_transform ? rendered.transform_seconds : 0;
+      if (!result.error.empty()) throw render::RenderError(result.error);
+      const render::Rendered& rendered = result.rendered;
+      r.seconds.transform = rendered.transform_seconds;
       r.seconds.encode = rendered.encode_seconds;
       r.width = rendered.width;
       r.height = rendered.height;
       r.quality = rendered.quality;
       r.bytes = rendered.bytes.size();
       r.etag = util::content_hash(rendered.bytes);
+      // Changed means other bytes than the journal says the CDN was given: a file put back with its
+      // recorded bytes (deleted, or forced) is written but is no reason to purge.
       const RenditionRecord* prev = p.state.previous[i];
-      const bool same_bytes = prev && prev->etag == r.etag && m_state->file_has_size(planned.path, r.bytes);
+      const bool same_bytes = prev && prev->etag == r.etag;
       const auto write_start = std::chrono::steady_clock::now();
-      if (!same_bytes) output::write_atomically(m_manifest.output.root / planned.path, rendered.bytes);
+      if (!same_bytes || !m_state->file_has_size(planned.path, r.bytes))
+        output::write_atomically(m_manifest.output.root / planned.path, rendered.bytes);
       r.seconds.write = seconds_since(write_start);
       r.changed = !same_bytes;
       r.status = Status::rendered;
@@ -368,7 +343,7 @@ class Runner {
       r.status = Status::failed;
       r.error = e.what();
     }
-    r.seconds.total = seconds_since(rendition_start) + (owns_transform && transformed ? transformed->seconds : 0);
+    r.seconds.total = r.seconds.transform + r.seconds.encode + r.seconds.write;
     r.finished_at = utc_now();
     return r;
   }

@@ -33,6 +33,9 @@ struct Limits {
   // Source formats accepted (told from the bytes). Families beyond jpeg, png, webp, gif, heif and tiff are
   // decoded in a child process with this time limit, so a codec that hangs or aborts fails one asset.
   std::vector<std::string> formats{"jpeg", "png", "webp", "gif", "heif", "tiff", "jxl"};
+  // Not a manifest key: set from the run's memory budget (--memory). The most a child decoder's heap may
+  // grow to (render/isolated.hpp); 0: no cap.
+  std::uint64_t decoder_memory_bytes = 0;
 };
 
 struct Focus {

@@ -50,6 +50,16 @@ std::vector<std::string> format_problems(const Preset& preset, Format format) {
                               t.effort_range->first, t.effort_range->second));
   if (preset.bitdepth && std::find(t.bitdepths.begin(), t.bitdepths.end(), *preset.bitdepth) == t.bitdepths.end())
     out.push_back(fmt::format("bitdepth {} is not available for {}", *preset.bitdepth, name(format)));
+  // Flattened on a colour with alpha, a format without alpha would show its RGB (black for "transparent")
+  // wherever the background shows: refused rather than guessed, since any colour picked here (white?
+  // the page's?) would be wrong on some page.
+  if (preset.background.a < 255 && !t.has_alpha) {
+    const Colour seen{preset.background.r, preset.background.g, preset.background.b, 255};
+    out.push_back(fmt::format("{} has no alpha, so background {} would come out {}; give an opaque colour such as \"#ffffff\"",
+                              name(format),
+                              preset.background == Colour{0, 0, 0, 0} ? std::string("'transparent'") : "'" + to_string(preset.background) + "'",
+                              seen == Colour{0, 0, 0, 255} ? std::string("black") : to_string(seen) + " (opaque)"));
+  }
   if (preset.lossless && *preset.lossless && format == Format::jpeg)
     out.push_back("jpeg cannot be lossless");
   if (preset.max_bytes) {

@@ -82,7 +82,7 @@ vips::VImage paint_heat_map(const vips::VImage& reference, const vips::VImage& d
 Decoded decode_for_comparison(const std::filesystem::path& path, const manifest::Limits& limits) {
   const manifest::Limits wide = comparison_limits(limits);
   const SourceInfo info = probe_source(path, wide);
-  const Master master = decode_master(path, info, 1.0, info.frames, wide);
+  const Master master = decode_master(path, info, 0, info.frames, wide);
   return {master.image, master.image.width(), master.page_height, master.frames, sniff_output_format_of(path)};
 }
 

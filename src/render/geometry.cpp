@@ -109,6 +109,11 @@ Box aspect_crop(Size source, double aspect, presets::Gravity gravity, std::optio
   return place(source, inner, gravity, focus);
 }
 
+std::optional<int> device_pixels(std::optional<int> css, double dpr) {
+  if (!css) return std::nullopt;
+  return std::max(1, static_cast<int>(std::lround(*css * dpr)));
+}
+
 double needed_scale(const ResizePlan& plan) { return std::max(plan.scale_x, plan.scale_y); }
 
 }  // namespace prerender::render

@@ -41,8 +41,11 @@ Box place(Size outer, Size inner, presets::Gravity gravity, std::optional<std::p
 // The largest box of `aspect` (width / height) inside `source`, placed by gravity.
 Box aspect_crop(Size source, double aspect, presets::Gravity gravity, std::optional<std::pair<double, double>> focus = {});
 
-// The uniform scale a rendition needs from the upright source (largest of x and y), so that the asset's
-// one decode can be shrunk on load to the largest any of its renditions needs.
+// CSS pixels at a density, in device pixels: rounded, at least 1 (unset stays unset).
+std::optional<int> device_pixels(std::optional<int> css, double dpr);
+
+// The uniform scale a rendition needs from the upright source (largest of x and y): what its decode
+// level must cover.
 double needed_scale(const ResizePlan& plan);
 
 }  // namespace prerender::render

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -33,7 +34,8 @@ std::string child_binary() {
 
 nlohmann::json limits_json(const manifest::Limits& l) {
   return {{"max_pixels", l.max_pixels}, {"max_file_bytes", l.max_file_bytes}, {"max_frames", l.max_frames},
-          {"allow_untrusted", l.allow_untrusted}, {"formats", l.formats}, {"max_seconds", l.max_seconds}};
+          {"allow_untrusted", l.allow_untrusted}, {"formats", l.formats}, {"max_seconds", l.max_seconds},
+          {"decoder_memory_bytes", l.decoder_memory_bytes}};
 }
 
 manifest::Limits limits_from(const nlohmann::json& j) {
@@ -44,6 +46,7 @@ manifest::Limits limits_from(const nlohmann::json& j) {
   l.allow_untrusted = j.at("allow_untrusted").get<bool>();
   l.formats = j.at("formats").get<std::vector<std::string>>();
   l.max_seconds = j.at("max_seconds").get<double>();
+  l.decoder_memory_bytes = j.at("decoder_memory_bytes").get<std::uint64_t>();
   return l;
 }
 
@@ -67,25 +70,61 @@ SourceInfo info_from(const nlohmann::json& j) {
   return i;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool k_address_sanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool k_address_sanitizer = true;
+#else
+constexpr bool k_address_sanitizer = false;
+#endif
+#else
+constexpr bool k_address_sanitizer = false;
+#endif
+
+// Whether a failed child's last words (its stderr, or its own error) say an allocation was refused: Rust
+// (librsvg) aborts with "memory allocation of N bytes failed", glib with "failed to allocate N bytes",
+// libvips and C libraries report "out of memory" or ENOMEM's text.
+bool says_out_of_memory(std::string_view text) {
+  for (std::string_view needle : {"memory allocation of", "failed to allocate", "out of memory", "Out of memory",
+                                  "Cannot allocate memory", "std::bad_alloc"})
+    if (text.find(needle) != std::string_view::npos) return true;
+  return false;
+}
+
+std::string memory_cap_reason(std::uint64_t cap) {
+  return fmt::format("the decoder ran out of its memory cap of {} MiB (the run's memory budget, --memory) and was stopped",
+                     cap >> 20);
+}
+
 // The descriptor a decoding child writes its pixels to.
 constexpr int k_pixels_fd = 3;
 
 // Runs the child and returns its stdout; throws RenderError on a crash, a timeout or a reported error.
 // `pixels`, when given, is the child's descriptor k_pixels_fd.
-nlohmann::json run_child(const std::vector<std::string>& args, double max_seconds, const fs::path& source, int pixels = -1) {
-  int out[2];
+nlohmann::json run_child(const std::vector<std::string>& args, const manifest::Limits& limits, const fs::path& source,
+                         int pixels = -1) {
+  const double max_seconds = limits.max_seconds;
+  int out[2], err[2];
   // Close-on-exec: a child another worker spawns meanwhile must not inherit this pipe's write end, or
   // this child's death would not end the read below until that other child exits (a crash reported as
   // a timeout when a slow source ran beside it).
   if (::pipe2(out, O_CLOEXEC) != 0) throw RenderError(fmt::format("cannot start a decoder process: {}", std::strerror(errno)));
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    throw RenderError(fmt::format("cannot start a decoder process: {}", std::strerror(errno)));
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
-  if (pixels >= 0) posix_spawn_file_actions_adddup2(&actions, pixels, k_pixels_fd);  // dup2 clears close-on-exec
-  // A crashing codec's own complaints ("free(): invalid next size") would only confuse the log: the
-  // failure is reported with its signal instead.
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  // A crashing codec's own complaints ("free(): invalid next size") would only confuse the log: they are
+  // read here, never printed, only to tell an allocation refused under the memory cap from a crash.
+  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, err[0]);
+  // Last, so that no descriptor dup'ed above can be the one it replaces; dup2 clears close-on-exec.
+  if (pixels >= 0) posix_spawn_file_actions_adddup2(&actions, pixels, k_pixels_fd);
   std::vector<std::string> argv_storage{child_binary(), "__child"};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -95,55 +134,104 @@ nlohmann::json run_child(const std::vector<std::string>& args, double max_second
   const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
+  ::close(err[1]);
   if (spawned != 0) {
     ::close(out[0]);
+    ::close(err[0]);
     throw RenderError(fmt::format("cannot start a decoder process ({}): {}", argv[0], std::strerror(spawned)));
   }
-  std::string text;
+  std::string text, last_words;
+  constexpr std::size_t k_last_words = 4096;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(max_seconds > 0 ? max_seconds : 3600);
   bool timed_out = false;
+  bool err_open = true;
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
     }
-    pollfd fd{out[0], POLLIN, 0};
-    const int ready = ::poll(&fd, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    pollfd fds[2]{{out[0], POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
+    const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) continue;
     char buffer[4096];
-    const ssize_t n = ::read(out[0], buffer, sizeof(buffer));
-    if (n <= 0) break;  // the child closed its end: finished or died
-    text.append(buffer, static_cast<std::size_t>(n));
+    if (fds[1].revents != 0) {
+      const ssize_t n = ::read(err[0], buffer, sizeof(buffer));
+      if (n <= 0) {
+        err_open = false;
+      } else {
+        last_words.append(buffer, static_cast<std::size_t>(n));
+        if (last_words.size() > 2 * k_last_words) last_words.erase(0, last_words.size() - k_last_words);
+      }
+    }
+    if (fds[0].revents != 0) {
+      const ssize_t n = ::read(out[0], buffer, sizeof(buffer));
+      if (n <= 0) break;  // the child closed its end: finished or died
+      text.append(buffer, static_cast<std::size_t>(n));
+    }
   }
   ::close(out[0]);
   if (timed_out) ::kill(pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  // The child is gone: what it wrote last to stderr is all there (its write end closed with it).
+  for (char buffer[4096]; err_open;) {
+    const ssize_t n = ::read(err[0], buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    last_words.append(buffer, static_cast<std::size_t>(n));
+    if (last_words.size() > 2 * k_last_words) last_words.erase(0, last_words.size() - k_last_words);
+  }
+  ::close(err[0]);
   if (timed_out)
     throw RenderError(fmt::format("decoding took longer than limits.max_seconds ({:g} s) and was stopped", max_seconds));
-  if (WIFSIGNALED(status))
-    throw RenderError(fmt::format("the decoder crashed on this file (signal {}: {})", WTERMSIG(status), strsignal(WTERMSIG(status))));
+  const bool capped = limits.decoder_memory_bytes > 0 && !k_address_sanitizer;
   nlohmann::json answer;
   try {
     answer = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception&) {
+    if (capped && says_out_of_memory(last_words)) throw RenderError(memory_cap_reason(limits.decoder_memory_bytes));
+    if (WIFSIGNALED(status))
+      throw RenderError(fmt::format("the decoder crashed on this file (signal {}: {})", WTERMSIG(status), strsignal(WTERMSIG(status))));
     throw RenderError(fmt::format("the decoder process failed on {} (exit {})", source.filename().string(),
                                   WIFEXITED(status) ? WEXITSTATUS(status) : -1));
   }
-  if (answer.contains("error")) throw RenderError(answer["error"].get<std::string>());
+  if (answer.contains("error")) {
+    const std::string error = answer["error"].get<std::string>();
+    if (capped && (says_out_of_memory(error) || says_out_of_memory(last_words)))
+      throw RenderError(memory_cap_reason(limits.decoder_memory_bytes));
+    throw RenderError(error);
+  }
   return answer;
+}
+
+// In the child, before it reads the source: no decoder may grow past the run's budget, so a file that
+// makes a codec allocate without bound fails alone instead of the kernel killing the whole job.
+// RLIMIT_DATA, not RLIMIT_AS: it counts the heap and private writable mappings (what a runaway decoder
+// grows), not the shared libraries, thread stacks and reserved-but-untouched address space (glibc
+// reserves 64 MiB per malloc arena) that RLIMIT_AS would also charge. Measured on a 11 KB .svgz of
+// 1.1M elements under a 256 MiB cap: peak RSS 292 MB with RLIMIT_DATA, 150 MB with RLIMIT_AS (which
+// spends the cap on address space); 1.26 GB without a cap.
+// Set here rather than between fork and exec: posix_spawn (cheap in a parent of hundreds of MiB, and
+// safe with the parent's threads) has no rlimit attribute, and nothing of the source is read before.
+// AddressSanitizer reserves terabytes of shadow memory before main: any cap would fail the first
+// allocation, so such builds run uncapped.
+void cap_memory(std::uint64_t bytes) {
+  if (bytes == 0 || k_address_sanitizer) return;
+  const rlimit limit{static_cast<rlim_t>(bytes), static_cast<rlim_t>(bytes)};
+  if (::setrlimit(RLIMIT_DATA, &limit) != 0)
+    throw RenderError(fmt::format("cannot cap the decoder's memory: {}", std::strerror(errno)));
 }
 
 }  // namespace
 
 SourceInfo probe_in_child(const fs::path& path, const manifest::Limits& limits) {
-  return info_from(run_child({"probe", path.string(), limits_json(limits).dump()}, limits.max_seconds, path));
+  return info_from(run_child({"probe", path.string(), limits_json(limits).dump()}, limits, path));
 }
 
-Master decode_in_child(const fs::path& path, const SourceInfo& info, double scale, int frames, const manifest::Limits& limits) {
+Master decode_in_child(const fs::path& path, const SourceInfo& info, int level, int frames, const manifest::Limits& limits) {
   // The pixels come back through a file with no name: unlinked at once and handed to the child as a
   // descriptor, so no path exists that a link could redirect, and nothing is left behind by a crash.
   char pattern[] = "/tmp/prerender-decode-XXXXXX";
@@ -155,8 +243,8 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, double scal
     ~Close() { ::close(fd); }
   } close_raw{fd};
   const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), info_json(info).dump(),
-                                           fmt::format("{:.17g}", scale), std::to_string(frames), std::to_string(k_pixels_fd)},
-                                          limits.max_seconds, path, fd);
+                                           std::to_string(level), std::to_string(frames), std::to_string(k_pixels_fd)},
+                                          limits, path, fd);
   Master master;
   master.info = info;
   // Raw 8-bit pixels: nothing of the child's output is parsed as an image format.
@@ -169,6 +257,7 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, double scal
   }
   if (pixels.size() != static_cast<std::size_t>(width) * height * bands)
     throw RenderError("the decoder process returned a short image");
+  const VipsCall call;
   try {
     master.image = vips::VImage::new_from_memory(pixels.data(), pixels.size(), width, height, bands, VIPS_FORMAT_UCHAR)
                        .copy(vips::VImage::option()->set("interpretation", bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB))
@@ -178,7 +267,8 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, double scal
   }
   master.frames = answer.at("frames").get<int>();
   master.page_height = answer.at("page_height").get<int>();
-  master.scale = answer.at("scale").get<double>();
+  master.level = level;
+  master.scale = static_cast<double>(width) / info.width;
   return master;
 }
 
@@ -187,13 +277,14 @@ int child_main(const std::vector<std::string>& args) {
   try {
     if (args.size() < 3) throw RenderError("usage: __child probe|decode SOURCE LIMITS ...");
     const manifest::Limits limits = limits_from(nlohmann::json::parse(args[2]));
+    cap_memory(limits.decoder_memory_bytes);
     allow_untrusted_loaders(limits.allow_untrusted);
     allow_formats(limits.formats);
     if (args[0] == "probe") {
       answer = info_json(probe_source(args[1], limits, Isolation::in_process));
     } else if (args[0] == "decode" && args.size() == 7) {
       const SourceInfo info = info_from(nlohmann::json::parse(args[3]));
-      const Master master = decode_master(args[1], info, std::stod(args[4]), std::stoi(args[5]), limits,
+      const Master master = decode_master(args[1], info, std::stoi(args[4]), std::stoi(args[5]), limits,
                                           Isolation::in_process);
       std::size_t size = 0;
       std::unique_ptr<void, decltype(&g_free)> pixels(master.image.write_to_memory(&size), &g_free);
@@ -205,11 +296,13 @@ int child_main(const std::vector<std::string>& args) {
         if (n <= 0) throw RenderError(fmt::format("cannot write the decoded pixels: {}", std::strerror(n < 0 ? errno : ENOSPC)));
         done += static_cast<std::size_t>(n);
       }
-      answer = {{"frames", master.frames}, {"page_height", master.page_height}, {"scale", master.scale},
+      answer = {{"frames", master.frames}, {"page_height", master.page_height},
                 {"width", master.image.width()}, {"height", master.image.height()}, {"bands", master.image.bands()}};
     } else {
       throw RenderError("unknown child request");
     }
+  } catch (const std::bad_alloc&) {
+    answer = {{"error", "out of memory"}};
   } catch (const std::exception& e) {
     answer = {{"error", e.what()}};
   }

@@ -15,7 +15,7 @@ namespace prerender::render {
 // with the reason. The binary is PRERENDER_CHILD from the environment (tests set it), else this process's
 // own executable. Throws RenderError.
 SourceInfo probe_in_child(const std::filesystem::path& path, const manifest::Limits& limits);
-Master decode_in_child(const std::filesystem::path& path, const SourceInfo& info, double scale, int frames,
+Master decode_in_child(const std::filesystem::path& path, const SourceInfo& info, int level, int frames,
                        const manifest::Limits& limits);
 
 // The child's side: `args` after "__child". Writes its answer (JSON) to stdout; returns the exit code.

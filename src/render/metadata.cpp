@@ -34,6 +34,7 @@ AssetMetadata asset_metadata(const Master& master) {
   AssetMetadata out;
   out.width = master.info.width;
   out.height = master.info.height;
+  const VipsCall call;
   try {
     int width = 0, height = 0;
     const std::vector<std::uint8_t> pixels = small_rgb(master, 64, width, height);

@@ -87,18 +87,15 @@ vips::VImage transform(vips::VImage image, const Frame& f) {
   if (p.flop) image = image.flip(VIPS_DIRECTION_HORIZONTAL);
   if (p.rotate != 0 || p.flip || p.flop) focus.reset();  // a focal point in source terms no longer applies
 
-  // Resize. The box is in device pixels of the source; the master is already shrunk by master_scale.
+  // Resize. The box is in device pixels of the source; the master is already at its decode level.
   const double dpr = f.request.dpr;
-  auto device = [&](std::optional<int> css) {
-    return css ? std::optional<int>(std::max(1, static_cast<int>(std::lround(*css * dpr)))) : std::nullopt;
-  };
   const Size here{image.width(), image.height()};
   // Geometry is planned on the source's own size (the decode may have rounded a side up); only a trim,
   // known after decoding, is measured on the decoded image, which is then full size.
   const Size in_source = p.trim ? Size{std::max(1, static_cast<int>(std::lround(here.width / f.master_scale))),
                                        std::max(1, static_cast<int>(std::lround(here.height / f.master_scale)))}
                                 : effective_source(f.source, p, f.focus);
-  const ResizePlan plan = plan_resize(in_source, device(p.resize.width), device(p.resize.height), p.resize.fit, p.resize.enlarge);
+  const ResizePlan plan = plan_resize(in_source, device_pixels(p.resize.width, dpr), device_pixels(p.resize.height, dpr), p.resize.fit, p.resize.enlarge);
   image = exact(lanczos_resize(image, static_cast<double>(plan.scaled.width) / here.width,
                                static_cast<double>(plan.scaled.height) / here.height, f.max_seconds),
                 plan.scaled);
@@ -175,6 +172,7 @@ bool same_transform(const Master& master, const RenditionRequest& a, const Rendi
   const presets::Preset& q = *b.preset;
   const bool a_animates = animates(master, a), b_animates = animates(master, b);
   if (a.dpr != b.dpr || a_animates != b_animates) return false;
+  if (decode_level(master.info, a) != decode_level(master.info, b)) return false;
   // Whether the output format keeps alpha only matters where there is alpha: in the master, in a
   // transparent background, or in an overlay.
   const bool alpha_matters = master.image.has_alpha() || p.background.a < 255 || p.overlay.has_value();
@@ -190,6 +188,7 @@ Transformed transform_rendition(const Master& master, const RenditionRequest& re
   const presets::Preset& preset = *request.preset;
   Transformed out;
   const auto start = std::chrono::steady_clock::now();
+  const VipsCall call;
   try {
     const Frame frame{preset, request, focus, master.scale, {master.info.width, master.info.height}, max_seconds};
     vips::VImage image;
@@ -245,6 +244,7 @@ Rendered encode_rendition(const Transformed& transformed, const RenditionRequest
   out.frames = transformed.frames;
   out.transform_seconds = transformed.seconds;
   const auto start = std::chrono::steady_clock::now();
+  const VipsCall call;
   try {
     // A copy of the header, so that the time limit's handler is this encode's own.
     vips::VImage image = transformed.image.copy();

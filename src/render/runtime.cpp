@@ -8,12 +8,14 @@
 #include "presets/preset.hpp"
 #include "render/encode.hpp"
 #include "render/source.hpp"
+#include "render/vips_util.hpp"
 #include "util/error.hpp"
 
 namespace prerender::render {
 namespace {
 
 void forward(const gchar* domain, GLogLevelFlags, const gchar* message, gpointer self) {
+  note_libvips_warning(message ? message : "");
   static_cast<VipsRuntime*>(self)->warn(domain ? domain : "libvips", message ? message : "");
 }
 

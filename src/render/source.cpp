@@ -1,15 +1,41 @@
 #include "render/source.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <vips/vips8>
 
 #include "render/isolated.hpp"
 #include "render/sniff.hpp"
 #include "render/vips_util.hpp"
-#include <algorithm>
 #include "util/units.hpp"
 
 namespace prerender::render {
+namespace {
+
+// "; named .jpg" for a file whose name claims an image format its bytes do not hold.
+std::string named_as(const std::filesystem::path& path) {
+  std::string ext = path.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view image : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".heic", ".heif", ".tif", ".tiff", ".svg",
+                                 ".svgz", ".jxl", ".jp2", ".bmp"})
+    if (ext == image) return fmt::format("; named {}", path.extension().string());
+  return "";
+}
+
+// The refusal of a file whose bytes begin like `format` but whose header libvips cannot read: what was
+// found, then libvips' own words.
+std::string header_refusal(const std::string& format, const std::string& reason) {
+  std::string lowered = reason;
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string title = format_title(format);
+  if (lowered.find("unsupported") != std::string::npos || lowered.find("not supported") != std::string::npos)
+    return fmt::format("unsupported {}: {}", title, reason);
+  if (lowered.find("security limit") != std::string::npos) return fmt::format("{} over the decoder's limits: {}", title, reason);
+  return fmt::format("corrupt {}: cannot read the header: {}", title, reason);
+}
+
+}  // namespace
 
 SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits, Isolation isolation) {
   SourceInfo info;
@@ -22,12 +48,14 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
     throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})",
                                   util::format_size(info.file_bytes), info.file_bytes,
                                   util::format_size(limits.max_file_bytes)));
-  info.format = sniff_file(path);
+  const std::string head = read_head(path);
+  info.format = sniff_format(head);
   if (std::find(limits.formats.begin(), limits.formats.end(), info.format) == limits.formats.end()) {
-    if (info.format == "unknown") throw RenderError("not an image format prerender accepts (limits.formats)");
+    if (info.format == "unknown") throw RenderError(describe_unknown(head) + named_as(path));
     throw RenderError(fmt::format("format '{}' is not allowed; list it in limits.formats to opt in", info.format));
   }
   if (!is_core_format(info.format) && isolation == Isolation::automatic) return probe_in_child(path, limits);
+  const VipsCall call({path.filename().string(), info.format});
   try {
     vips::VSource source = vips::VSource::new_from_file(path.c_str());
     vips::VImage header = vips::VImage::new_from_source(
@@ -49,7 +77,7 @@ SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limit
     if (header.get_typeof("jpeg-chroma-subsample") != 0)
       info.full_chroma = std::string_view(header.get_string("jpeg-chroma-subsample")) == "4:4:4";
   } catch (const vips::VError& e) {
-    throw RenderError("cannot read the image header: " + first_line(e));
+    throw RenderError(header_refusal(sniff_output_format(head), call.reason(e)));
   }
   const auto pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
   if (pixels > limits.max_pixels)

@@ -45,6 +45,10 @@ struct RenditionCheck {
   std::string reference_format;
   int reference_width = 0, reference_height = 0, reference_frames = 1;
   std::uint64_t reference_bytes = 0;
+  // The quality the reference was encoded at, when it can be known: the new output's for identical
+  // bytes, else read from a JPEG's quantization tables (render/jpeg_quality.hpp). Other formats do not
+  // record it.
+  std::optional<int> reference_quality;
 
   bool identical = false;            // byte for byte
   std::optional<double> difference;  // 1 - mean SSIM, when both decoded at one size

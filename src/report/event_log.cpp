@@ -8,6 +8,10 @@ namespace prerender::report {
 
 double rendition_seconds(const output::RenditionRecord& r) { return r.seconds.total; }
 
+std::string failure_line(const output::RenditionRecord& r) {
+  return fmt::format("prerender: failed: {} {} {} {}x: {}", r.asset, r.preset, r.format, r.dpr, r.error);
+}
+
 void EventLog::emit(nlohmann::json event) {
   event["time"] = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
   const std::string line = event.dump() + "\n";
@@ -49,7 +53,7 @@ void EventLog::rendition(const output::RenditionRecord& r) {
     return;
   }
   if (failed) {
-    fmt::print(m_out, "prerender: failed: {} {} {} {}x: {}\n", r.asset, r.preset, r.format, r.dpr, r.error);
+    fmt::print(m_out, "{}\n", failure_line(r));
   } else if (m_verbosity == Verbosity::verbose) {
     fmt::print(m_out, "{:<10} {} {} {}x  {}x{}  {} bytes  {:.0f} ms\n", output::name(r.status), r.path, r.format, r.dpr,
                r.width, r.height, r.bytes, rendition_seconds(r) * 1000);
@@ -79,6 +83,24 @@ void EventLog::run_end(const nlohmann::json& summary, const std::string& text) {
 void EventLog::message(std::string_view text) {
   if (m_format == LogFormat::json) emit({{"event", "message"}, {"message", text}});
   else fmt::print(m_out, "{}\n", text);
+}
+
+void FailureEcho::rendition(const output::RenditionRecord& r) {
+  if (r.status != output::Status::failed) return;
+  // A run where everything fails (a missing source root, a full disk) must not mail a million lines: the
+  // first ones tell the reason, the log file has the rest.
+  if (++m_failures <= m_max_lines) {
+    fmt::print(m_out, "{}\n", failure_line(r));
+    std::fflush(m_out);
+  }
+}
+
+void FailureEcho::run_end(const std::string& summary_text, bool success) {
+  if (m_failures > m_max_lines)
+    fmt::print(m_out, "prerender: ... and {} more failures (all in {})\n", m_failures - m_max_lines, m_log_file);
+  if (!success && m_verbosity != Verbosity::quiet)
+    fmt::print(m_out, "prerender: {}\n", std::string_view(summary_text).substr(0, summary_text.find('\n')));
+  std::fflush(m_out);
 }
 
 }  // namespace prerender::report

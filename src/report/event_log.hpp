@@ -42,6 +42,31 @@ class EventLog {
   Verbosity m_verbosity;
 };
 
+// What the terminal still gets when the log goes to a file, so that cron (which mails what a job prints)
+// hears of failures: each failed rendition as the text log's line, the first `max_lines` of them, then
+// "... and N more failures" and the summary's first line at the end of a run that did not fully
+// succeed. Nothing on success. Quiet keeps the failure lines only.
+class FailureEcho {
+ public:
+  static constexpr std::size_t k_default_max_lines = 20;
+
+  FailureEcho(std::FILE* out, Verbosity verbosity, std::string log_file, std::size_t max_lines = k_default_max_lines)
+      : m_out(out), m_verbosity(verbosity), m_log_file(std::move(log_file)), m_max_lines(max_lines) {}
+
+  void rendition(const output::RenditionRecord& record);
+  void run_end(const std::string& summary_text, bool success);
+
+ private:
+  std::FILE* m_out;
+  Verbosity m_verbosity;
+  std::string m_log_file;
+  std::size_t m_max_lines;
+  std::size_t m_failures = 0;
+};
+
+// The text log's line for a failed rendition: "prerender: failed: ASSET PRESET FORMAT DPRx: REASON".
+std::string failure_line(const output::RenditionRecord& record);
+
 // A rendition's own wall time (read and decode belong to the asset and are logged beside it).
 double rendition_seconds(const output::RenditionRecord& record);
 

@@ -20,13 +20,18 @@ std::string rendition_figure(const PreviewRendition& r) {
   using html::escape;
   std::string caption = fmt::format("<b>{}</b> · {}", escape(r.preset), escape(r.format));
   if (r.dpr != 1) caption += fmt::format(" · {}x", r.dpr);
-  std::string picture;
+  std::string picture, zoom;
   switch (r.state) {
     case PreviewRendition::State::shown:
       caption += fmt::format(" · {}x{} · {}", r.width, r.height, util::format_size(r.bytes));
       if (r.format != "png" && r.format != "gif") caption += fmt::format(" · quality {}", r.quality);
       if (r.image && r.image->mime == "image/png" && r.format != "png") caption += " · shown as PNG";
-      picture = r.image ? html::img(*r.image, r.width, r.path, 0) : fmt::format("<div class=\"missing\">{}</div>", escape(r.error));
+      if (r.image) {
+        picture = html::pane(*r.image, r.width, r.path, html::zoom_for(r.width));
+        zoom = html::zoom_label(html::zoom_for(r.width));
+      } else {
+        picture = fmt::format("<div class=\"missing\">{}</div>", escape(r.error));
+      }
       break;
     case PreviewRendition::State::failed:
       picture = fmt::format("<div class=\"missing\">failed: {}</div>", escape(r.error));
@@ -35,7 +40,7 @@ std::string rendition_figure(const PreviewRendition& r) {
       picture = "<div class=\"missing\">not rendered yet</div>";
       break;
   }
-  return fmt::format("<figure>{}<figcaption>{}<br><code>{}</code></figcaption></figure>\n", picture, caption, escape(r.path));
+  return fmt::format("<figure>{}<figcaption>{}{}<br><code>{}</code></figcaption></figure>\n", picture, zoom, caption, escape(r.path));
 }
 
 }  // namespace
@@ -53,6 +58,8 @@ std::string preview_html(const Preview& preview) {
       "<p>prerender {} · libvips {}</p>\n</header>\n<main>\n",
       preview.assets.size(), preview.assets.size() == 1 ? "" : "s", renditions, escape(preview.manifest), escape(preview.origin),
       shown, escape(preview.renderer_version), escape(preview.libvips_version));
+  body += "<p class=\"note\">Images at their own size (one image pixel per CSS pixel; on a HiDPI screen zoom the page out to see "
+          "device pixels), small ones enlarged by the factor on their badge; a large image scrolls.</p>\n";
   for (const PreviewAsset& a : preview.assets) {
     std::string swatch;
     if (is_hex_colour(a.dominant_color))

@@ -34,7 +34,8 @@ struct Preview {
 };
 
 // One self-contained HTML page (images inline): per asset, its renditions side by side with preset,
-// format, dimensions, bytes and the quality the encoder used; failures with their reason.
+// format, dimensions, bytes and the quality the encoder used, each image at its own size (small ones
+// zoomed by a whole factor, large ones in a scrolling pane); failures with their reason.
 std::string preview_html(const Preview& preview);
 
 }  // namespace prerender::report

@@ -35,8 +35,9 @@ nlohmann::json stats(const std::vector<double>& values) {
           {"count", values.size()}};
 }
 
-// Stage seconds of the renditions rendered in this run. Read and decode are per asset: counted once per
-// asset (on its first rendition), so totals add up to the work done.
+// Stage seconds of the renditions rendered in this run. Read is per asset: counted once per asset (on its
+// first rendition); a decode's time is carried by the first rendition made from it (the others have 0),
+// as a shared transform's is; so totals add up to the work done.
 struct StageSeries {
   std::vector<double> read, decode, transform, encode, write, total;
 };
@@ -49,10 +50,8 @@ StageSeries series(const std::vector<RenditionRecord>& records, const std::strin
     if (preset_filter && r.preset != *preset_filter) continue;
     const bool first_of_asset = r.asset != last_asset;
     last_asset = r.asset;
-    if (first_of_asset) {
-      s.read.push_back(r.seconds.read);
-      s.decode.push_back(r.seconds.decode);
-    }
+    if (first_of_asset) s.read.push_back(r.seconds.read);
+    if (r.seconds.decode > 0) s.decode.push_back(r.seconds.decode);
     s.transform.push_back(r.seconds.transform);
     s.encode.push_back(r.seconds.encode);
     s.write.push_back(r.seconds.write);

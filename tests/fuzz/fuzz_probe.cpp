@@ -45,8 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!prerender::render::is_core_format(prerender::render::sniff_file(file))) return 0;
   try {
     const prerender::render::SourceInfo info = prerender::render::probe_source(file, limits, prerender::render::Isolation::in_process);
-    prerender::render::decode_master(file, info, 64.0 / std::max(info.width, info.height) < 1 ? 64.0 / std::max(info.width, info.height) : 1.0,
-                                     1, limits, prerender::render::Isolation::in_process);
+    prerender::render::decode_master(file, info, prerender::render::metadata_level(info), 1, limits,
+                                     prerender::render::Isolation::in_process);
   } catch (const prerender::render::RenderError&) {
   }
   vips_error_clear();

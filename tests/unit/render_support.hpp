@@ -7,6 +7,7 @@
 
 #include "manifest/inline_preset.hpp"
 #include "presets/preset.hpp"
+#include "render/asset.hpp"
 #include "render/master.hpp"
 #include "render/rendition.hpp"
 #include "render/source.hpp"
@@ -20,15 +21,17 @@ inline presets::Preset preset_of(const Settings& settings) {
   return presets::resolve("test", manifest::parse_inline_preset(settings));
 }
 
-// Renders the first format at the first dpr of the preset, as `run` would (one decode, shrink-on-load).
+// Renders the first format at the first dpr of the preset, as `run` would (render/asset.hpp).
 inline render::Rendered render_file(const std::filesystem::path& file, const Settings& settings,
                                     std::optional<std::pair<double, double>> focus = {}) {
   const presets::Preset preset = preset_of(settings);
   const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
-  const std::vector<render::RenditionRequest> requests{{&preset, preset.formats.front(), preset.dpr.front()}};
-  const render::Master master =
-      render::decode_master(file, info, render::master_scale(info, requests), render::frames_needed(info, requests));
-  return render::render_rendition(master, requests.front(), focus);
+  const render::AssetJob job{file, info, {{&preset, preset.formats.front(), preset.dpr.front()}}, focus, {}};
+  render::RenditionResult out;
+  render::render_asset(job, render::Metadata::no, render::serial_for,
+                       [&](std::size_t, render::RenditionResult&& result) { out = std::move(result); });
+  if (!out.error.empty()) throw render::RenderError(out.error);
+  return std::move(out.rendered);
 }
 
 inline vips::VImage decode(const std::string& bytes, const char* options = "") {

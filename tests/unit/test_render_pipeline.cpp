@@ -130,7 +130,7 @@ TEST_CASE("frames of an animation are downsized each on its own, without their n
     const auto file = dir.path() / (alpha ? "alpha.gif" : "opaque.gif");
     tall.gifsave(file.c_str(), vips::VImage::option()->set("page_height", 200));
     const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
-    const render::Master master = render::decode_master(file, info, 0.25, 2);
+    const render::Master master = render::decode_master(file, info, 2, 2);
     REQUIRE(master.frames == 2);
     REQUIRE(master.page_height == 50);
     REQUIRE(master.image.height() == 100);
@@ -199,7 +199,7 @@ TEST_CASE("grey sources and cover crops with attention render") {
 TEST_CASE("asset metadata: dominant colour, readable text colour, BlurHash") {
   const auto file = fixture("images/landscape-1.jpg");
   const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
-  const render::Master master = render::decode_master(file, info, 0.25, 1);
+  const render::Master master = render::decode_master(file, info, 2, 1);
   const render::AssetMetadata m = render::asset_metadata(master);
   CHECK(m.width == 600);
   CHECK(m.height == 450);
@@ -233,11 +233,11 @@ TEST_CASE("an opted-in codec that aborts or hangs fails its asset in a child pro
   // Under AddressSanitizer (child included) malloc is replaced and openjpeg's heap corruption no longer
   // aborts: the decode may succeed or fail, and this process must survive either way.
   try {
-    render::decode_master(crash, info, 1.0, 1, limits);
+    render::decode_master(crash, info, 0, 1, limits);
   } catch (const render::RenderError&) {
   }
 #else
-  CHECK_THROWS_WITH_AS(render::decode_master(crash, info, 1.0, 1, limits), doctest::Contains("the decoder crashed"),
+  CHECK_THROWS_WITH_AS(render::decode_master(crash, info, 0, 1, limits), doctest::Contains("the decoder crashed"),
                        render::RenderError);
 #endif
   CHECK_THROWS_WITH_AS(render::probe_source(fixture("images/bad/hang-truncated.svgz"), limits),
@@ -245,7 +245,7 @@ TEST_CASE("an opted-in codec that aborts or hangs fails its asset in a child pro
   // A good opted-in source decodes through the child and renders.
   const auto logo = fixture("images/svgz-logo.svgz");
   const render::SourceInfo svg = render::probe_source(logo, limits);
-  const render::Master master = render::decode_master(logo, svg, 0.5, 1, limits);
+  const render::Master master = render::decode_master(logo, svg, 1, 1, limits);
   CHECK(master.image.width() == 368);
   CHECK(master.image.bands() == 4);
 }
@@ -261,7 +261,7 @@ TEST_CASE("renditions differing only in their encoding share one transform, othe
   const presets::Preset wider = test::preset_of({{"resize.width", "200"}, {"format", "jpeg"}});
   auto master_of = [](const char* name) {
     const render::SourceInfo info = render::probe_source(test::fixture(name), manifest::Limits{});
-    return render::decode_master(test::fixture(name), info, 0.5, 1);
+    return render::decode_master(test::fixture(name), info, 1, 1);
   };
   const render::Master photo = master_of("images/landscape-1.jpg");
   const render::RenditionRequest jpeg{&card, presets::Format::jpeg, 1}, webp{&card, presets::Format::webp, 1},

@@ -84,4 +84,86 @@ TEST_CASE("the HTML report leads with the failing count and escapes what it show
   CHECK(page.find("<summary>1 renditions match</summary>") != std::string::npos);
 }
 
+TEST_CASE("the HTML report has a line per preset linking to its failures, grouped under it, extra references last") {
+  const std::string page = report::check_html(sample());
+  const auto small = page.find("<li class=\"preset-summary\"><b>small</b>: all 1 match</li>");
+  const auto hero = page.find("<li class=\"preset-summary\"><a href=\"#preset-2\"><b>hero</b>: 1 of 2 differ, 1 failed to render</a></li>");
+  const auto extra = page.find("<a href=\"#preset-3\"><b>extra references</b>: 1 extra reference that no rendition writes</a>");
+  REQUIRE(small != std::string::npos);
+  REQUIRE(hero != std::string::npos);
+  REQUIRE(extra != std::string::npos);
+  CHECK(small < hero);
+  CHECK(hero < extra);
+  // Each failure sits in its preset's section, the render error (more serious) before the difference.
+  const auto hero_section = page.find("<section class=\"preset\" id=\"preset-2\">");
+  const auto extra_section = page.find("<section class=\"preset\" id=\"preset-3\">");
+  const auto error = page.find("<code>b/hero.jpg</code>");
+  const auto diff = page.find("<code>a/hero.jpg</code>");
+  const auto gone = page.find("<code>old/gone.jpg</code>");
+  CHECK(page.find("id=\"preset-1\"") == std::string::npos);  // nothing fails in small
+  CHECK(hero_section < error);
+  CHECK(error < diff);
+  CHECK(diff < extra_section);
+  CHECK(extra_section < gone);
+
+  // A preset name is shown escaped, in its line and its heading; the link is by number, not by name.
+  report::CheckResult odd = sample();
+  for (report::RenditionCheck& c : odd.renditions)
+    if (c.preset == "hero") c.preset = "<hero & co>";
+  const std::string escaped = report::check_html(odd);
+  CHECK(escaped.find("<a href=\"#preset-2\"><b>&lt;hero &amp; co&gt;</b>: 1 of 2 differ") != std::string::npos);
+  CHECK(escaped.find("<h2>preset &lt;hero &amp; co&gt; · 1 of 2 differ") != std::string::npos);
+  CHECK(escaped.find("<hero") == std::string::npos);
+}
+
+TEST_CASE("the HTML report shows images at their own width, small ones zoomed by a whole factor, with both qualities") {
+  CHECK(report::html::zoom_for(0) == 1);
+  CHECK(report::html::zoom_for(1) == 4);
+  CHECK(report::html::zoom_for(79) == 4);
+  CHECK(report::html::zoom_for(80) == 2);
+  CHECK(report::html::zoom_for(159) == 2);
+  CHECK(report::html::zoom_for(160) == 1);
+  CHECK(report::html::zoom_for(1200) == 1);
+
+  report::CheckResult r;
+  auto add = [&](std::string path, std::string preset, std::string format, int width, int height) -> report::RenditionCheck& {
+    report::RenditionCheck c;
+    c.asset = "photo", c.preset = std::move(preset), c.format = c.reference_format = std::move(format), c.path = std::move(path);
+    c.rendered = c.has_reference = true;
+    c.width = c.reference_width = width, c.height = c.reference_height = height;
+    c.quality = 30, c.difference = 0.05, c.max_difference = 0.01;
+    c.problems.push_back({report::Finding::difference, "difference 0.0500 over the tolerance 0.01"});
+    c.reference_image = c.new_image = c.heat_map = report::ShownImage{"image/webp", "RIFF"};
+    r.renditions.push_back(c);
+    return r.renditions.back();
+  };
+  add("photo/og.jpg", "og", "jpeg", 1200, 630).reference_quality = 70;
+  add("photo/icon.webp", "icon", "webp", 48, 48);
+  const std::string page = report::check_html(r);
+  const auto og = page.find("<code>photo/og.jpg</code>"), icon = page.find("<code>photo/icon.webp</code>");
+  REQUIRE(og != std::string::npos);
+  REQUIRE(icon != std::string::npos);
+  const std::string og_part = page.substr(og, icon - og), icon_part = page.substr(icon);
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  // Reference, new output and heat map, each at 1200 CSS pixels, in one row of panes that scroll together.
+  CHECK(count(og_part, "width=\"1200\" data-zoom=\"1\"") == 3);
+  CHECK(og_part.find("<div class=\"images compare\">") != std::string::npos);
+  CHECK(og_part.find("1200x630 · 0 B · jpeg · quality 70</figcaption>") != std::string::npos);
+  CHECK(og_part.find("1200x630 · 0 B · jpeg · quality 30</figcaption>") != std::string::npos);
+  CHECK(og_part.find("class=\"zoom\"") == std::string::npos);
+  // 48 pixels: four times, pixelated, with its badge; a WebP reference does not tell its quality.
+  CHECK(count(icon_part, "width=\"192\" class=\"zoomed\" data-zoom=\"4\"") == 3);
+  CHECK(count(icon_part, ">x4</span>") == 3);
+  CHECK(icon_part.find("48x48 · 0 B · webp · <span title=\"the file does not record the quality it was encoded at\">quality unknown</span>") !=
+        std::string::npos);
+  CHECK(icon_part.find("48x48 · 0 B · webp · quality 30</figcaption>") != std::string::npos);
+  // Self-contained: nothing is fetched.
+  CHECK(page.find("src=\"http") == std::string::npos);
+  CHECK(page.find("<script src") == std::string::npos);
+}
+
 }  // namespace prerender
