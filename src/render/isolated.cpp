@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <memory>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -17,7 +18,6 @@
 
 #include "render/runtime.hpp"
 #include "render/vips_util.hpp"
-#include "util/files.hpp"
 
 extern char** environ;
 
@@ -97,13 +97,8 @@ std::string memory_cap_reason(std::uint64_t cap) {
                      cap >> 20);
 }
 
-// The descriptor a decoding child writes its pixels to.
-constexpr int k_pixels_fd = 3;
-
 // Runs the child and returns its stdout; throws RenderError on a crash, a timeout or a reported error.
-// `pixels`, when given, is the child's descriptor k_pixels_fd.
-nlohmann::json run_child(const std::vector<std::string>& args, const manifest::Limits& limits, const fs::path& source,
-                         int pixels = -1) {
+nlohmann::json run_child(const std::vector<std::string>& args, const manifest::Limits& limits, const fs::path& source) {
   const double max_seconds = limits.max_seconds;
   int out[2], err[2];
   // Close-on-exec: a child another worker spawns meanwhile must not inherit this pipe's write end, or
@@ -123,8 +118,6 @@ nlohmann::json run_child(const std::vector<std::string>& args, const manifest::L
   // read here, never printed, only to tell an allocation refused under the memory cap from a crash.
   posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
   posix_spawn_file_actions_addclose(&actions, err[0]);
-  // Last, so that no descriptor dup'ed above can be the one it replaces; dup2 clears close-on-exec.
-  if (pixels >= 0) posix_spawn_file_actions_adddup2(&actions, pixels, k_pixels_fd);
   std::vector<std::string> argv_storage{child_binary(), "__child"};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -232,28 +225,26 @@ SourceInfo probe_in_child(const fs::path& path, const manifest::Limits& limits) 
 }
 
 Master decode_in_child(const fs::path& path, const SourceInfo& info, int level, int frames, const manifest::Limits& limits) {
-  // The pixels come back through a file with no name: unlinked at once and handed to the child as a
-  // descriptor, so no path exists that a link could redirect, and nothing is left behind by a crash.
   char pattern[] = "/tmp/prerender-decode-XXXXXX";
   const int fd = ::mkostemp(pattern, O_CLOEXEC);
   if (fd < 0) throw RenderError(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
-  ::unlink(pattern);
-  struct Close {
-    int fd;
-    ~Close() { ::close(fd); }
-  } close_raw{fd};
+  ::close(fd);
+  const std::string raw = pattern;
+  struct Remove {
+    std::string path;
+    ~Remove() { ::unlink(path.c_str()); }
+  } remove{raw};
   const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), info_json(info).dump(),
-                                           std::to_string(level), std::to_string(frames), std::to_string(k_pixels_fd)},
-                                          limits, path, fd);
+                                           std::to_string(level), std::to_string(frames), raw},
+                                          limits, path);
   Master master;
   master.info = info;
   // Raw 8-bit pixels: nothing of the child's output is parsed as an image format.
   const int width = answer.at("width").get<int>(), height = answer.at("height").get<int>(), bands = answer.at("bands").get<int>();
   std::string pixels;
-  try {
-    pixels = util::read_descriptor(fd, "the decoder's output");
-  } catch (const std::exception& e) {
-    throw RenderError(e.what());
+  {
+    std::ifstream in(raw, std::ios::binary);
+    pixels.assign(std::istreambuf_iterator<char>(in), {});
   }
   if (pixels.size() != static_cast<std::size_t>(width) * height * bands)
     throw RenderError("the decoder process returned a short image");
@@ -288,14 +279,9 @@ int child_main(const std::vector<std::string>& args) {
                                           Isolation::in_process);
       std::size_t size = 0;
       std::unique_ptr<void, decltype(&g_free)> pixels(master.image.write_to_memory(&size), &g_free);
-      const int out = std::stoi(args[6]);  // a descriptor the parent handed over
-      const char* bytes = static_cast<const char*>(pixels.get());
-      for (std::size_t done = 0; done < size;) {
-        const ssize_t n = ::write(out, bytes + done, size - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw RenderError(fmt::format("cannot write the decoded pixels: {}", std::strerror(n < 0 ? errno : ENOSPC)));
-        done += static_cast<std::size_t>(n);
-      }
+      std::ofstream out(args[6], std::ios::binary);
+      out.write(static_cast<const char*>(pixels.get()), static_cast<std::streamsize>(size));
+      if (!out) throw RenderError("cannot write the decoded pixels");
       answer = {{"frames", master.frames}, {"page_height", master.page_height},
                 {"width", master.image.width()}, {"height", master.image.height()}, {"bands", master.image.bands()}};
     } else {
