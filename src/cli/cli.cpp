@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fmt/format.h>
+#include <limits>
 
 #include "cli/context.hpp"
 #include "manifest/diagnostics.hpp"
@@ -49,6 +50,21 @@ void ResourceOptions::apply(engine::RunOptions& options) const {
   }
 }
 
+void LockOptions::add_to(CLI::App& command) {
+  command.add_flag("--wait", wait, "When another run holds the output root, wait for it (default: exit 75 at once)");
+  command.add_option("--wait-timeout", timeout, "Wait at most this long (implies --wait), then exit 75, e.g. 10m");
+}
+
+std::optional<double> LockOptions::wait_seconds() const {
+  if (!timeout.empty()) {
+    const auto seconds = util::parse_duration(timeout);
+    if (!seconds) throw CLI::ValidationError("--wait-timeout", "must be a duration such as 30s or 10m");
+    return *seconds;
+  }
+  if (wait) return std::numeric_limits<double>::infinity();
+  return std::nullopt;
+}
+
 void add_progress_option(CLI::App& command, std::string& value) {
   command.add_option("--progress", value, "auto (a live line on a terminal, a line every 10 s otherwise), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
@@ -79,7 +95,9 @@ namespace {
 constexpr const char* k_exit_codes =
     "Exit codes: 0 everything requested is present and up to date; 1 some renditions failed (the others\n"
     "were written); 2 usage or manifest error (nothing rendered); 3 check found differences;\n"
-    "130/143 interrupted by SIGINT/SIGTERM (what finished is recorded and kept).";
+    "75 retryable infrastructure failure (the output root is locked by another run, or the storage refused\n"
+    "the journal, urls.txt or run.json: full disk, file-size limit); 130/143 interrupted by SIGINT/SIGTERM\n"
+    "(what finished is recorded and kept).";
 
 void print_version() {
   std::string formats;
@@ -136,6 +154,9 @@ int run(int argc, char** argv) {
       return to_int(ExitCode::usage);
     }
     return to_int(context.exit_code);
+  } catch (const util::RetryableError& e) {
+    std::fprintf(stderr, "prerender: %s\n", e.what());
+    return to_int(ExitCode::retry);
   } catch (const util::FatalError& e) {
     std::fprintf(stderr, "prerender: %s\n", e.what());
     return to_int(ExitCode::usage);

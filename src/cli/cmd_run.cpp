@@ -8,6 +8,7 @@
 #include "cli/signals.hpp"
 #include "engine/run.hpp"
 #include "manifest/manifest.hpp"
+#include "output/root.hpp"
 #include "render/runtime.hpp"
 #include "report/event_log.hpp"
 #include "report/metrics.hpp"
@@ -23,8 +24,11 @@ void add_run(CLI::App& app, Context& context) {
       "Outputs go under output.root with renditions.jsonl (one line per rendition, appended as each finishes),\n"
       "urls.txt (most popular first), changed.txt (URLs whose bytes changed) and run.json (the summary).\n"
       "With --shard K/N those are renditions-K-of-N.jsonl etc.; `prerender merge` combines them.\n"
+      "One run per output root at a time (a lock, .prerender.lock, holds the holder's pid): a second one exits 75\n"
+      "at once, or waits with --wait.\n"
       "Exit 0 when every requested rendition is present and up to date, 1 when some failed or were not started\n"
-      "(deadline), 2 on a manifest error, 130/143 when interrupted.\n"
+      "(deadline), 2 on a manifest error, 75 when the output root is locked or its storage refused the journal,\n"
+      "urls.txt or run.json (full disk, file-size limit: retry), 130/143 when interrupted.\n"
       "Example: prerender run site.yaml --top 1000 --jobs 4 --memory 2GiB --deadline 45m");
   struct Options {
     std::string file;
@@ -37,12 +41,14 @@ void add_run(CLI::App& app, Context& context) {
     std::string log_file;
     std::string progress = "auto";
     std::string metrics_file;
+    LockOptions lock;
   };
   auto o = std::make_shared<Options>();
   command->add_option("MANIFEST", o->file, "The manifest (YAML)")->required();
   o->selection.add_to(*command);
   o->resources.add_to(*command);
   command->add_option("--deadline", o->deadline, "Stop admitting new assets after this long, e.g. 45m");
+  o->lock.add_to(*command);
   command->add_flag("--force", o->force, "Re-render renditions that are up to date");
   command->add_flag("-q,--quiet", o->quiet, "Only failures: no progress, no summary");
   command->add_option("--log-format", o->log_format, "text, or json: one object per event for ELK/Loki")
@@ -59,6 +65,7 @@ void add_run(CLI::App& app, Context& context) {
       if (!options.deadline_seconds) throw CLI::ValidationError("--deadline", "must be a duration such as 45m or 2h");
     }
     options.force = o->force;
+    options.lock_wait_seconds = o->lock.wait_seconds();
     const engine::Selection selection = o->selection.selection();
     options.shard = selection.shard;
     std::optional<engine::PlannedManifest> planned;
@@ -78,8 +85,11 @@ void add_run(CLI::App& app, Context& context) {
     std::FILE* log_stream = stderr;
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_file(nullptr, &std::fclose);
     if (!o->log_file.empty()) {
-      log_file.reset(std::fopen(o->log_file.c_str(), "a"));
-      if (!log_file) throw CLI::ValidationError("--log-file", fmt::format("cannot open '{}'", o->log_file));
+      try {
+        log_file.reset(output::open_for_appending(o->log_file));
+      } catch (const std::exception& e) {
+        throw CLI::ValidationError("--log-file", e.what());
+      }
       log_stream = log_file.get();
     }
     const report::Verbosity verbosity = o->quiet ? report::Verbosity::quiet
@@ -114,8 +124,14 @@ void add_run(CLI::App& app, Context& context) {
     options.signal = signals.signal();
     const engine::RunResult result = engine::run_plan(manifest, plan, options);
     progress.finish();
+    if (result.summary_json.is_null()) {  // interrupted while waiting for the lock
+      context.exit_code = result.signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
+      return;
+    }
     log.run_end(result.summary_json, result.summary);
-    const bool success = result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0;
+    // What the storage refused is shown even with -q or a log file: a scheduler retries on exit 75.
+    for (const std::string& problem : result.problems) fmt::print(stderr, "prerender: {}\n", problem);
+    const bool success = result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0 && result.problems.empty();
     if (echo) echo->run_end(result.summary, success);
     if (!o->metrics_file.empty()) {
       try {
@@ -126,6 +142,7 @@ void add_run(CLI::App& app, Context& context) {
     }
     if (result.signal == SIGINT) context.exit_code = ExitCode::interrupted;
     else if (result.signal == SIGTERM) context.exit_code = ExitCode::terminated;
+    else if (!result.problems.empty()) context.exit_code = ExitCode::retry;
     else if (result.failed > 0 || result.renditions_not_started > 0) context.exit_code = ExitCode::failures;
     else context.exit_code = ExitCode::ok;
   });

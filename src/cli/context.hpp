@@ -39,6 +39,17 @@ struct ResourceOptions {
   void apply(engine::RunOptions& options) const;
 };
 
+// --wait and --wait-timeout, shared by the commands that write a journal (run, merge).
+struct LockOptions {
+  bool wait = false;
+  std::string timeout;
+
+  void add_to(CLI::App& command);
+  // Unset: do not wait; otherwise seconds (infinity without --wait-timeout). Throws CLI::ValidationError on a
+  // bad --wait-timeout.
+  std::optional<double> wait_seconds() const;
+};
+
 // --progress auto|always|never, and what it asks for.
 void add_progress_option(CLI::App& command, std::string& value);
 report::ProgressMode progress_mode(const std::string& value);

@@ -8,6 +8,8 @@ enum class ExitCode : int {
   failures = 1,         // some renditions failed; the others were still written
   usage = 2,            // usage or manifest error; nothing rendered
   differences = 3,      // check found differences
+  retry = 75,           // EX_TEMPFAIL: a retryable infrastructure failure (output root locked by another run,
+                        // storage full or refusing writes, journal lines lost); a scheduler may retry
   interrupted = 130,    // SIGINT; what finished is recorded and kept
   terminated = 143,     // SIGTERM
 };

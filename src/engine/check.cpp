@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "output/atomic_write.hpp"
+#include "output/root.hpp"
 #include "render/compare.hpp"
 #include "render/jpeg_quality.hpp"
 #include "render/runtime.hpp"
@@ -194,14 +194,23 @@ class Checker {
 // (with the folders they leave empty).
 report::UpdateSummary update_references(const std::vector<RenditionCheck>& checks, const fs::path& golden, const fs::path& outputs) {
   report::UpdateSummary out;
+  // The reference folder is an output root: links below it are refused, never followed.
+  std::optional<output::OutputRoot> references;
+  try {
+    references.emplace(golden);
+  } catch (const std::exception& e) {
+    throw util::FatalError(e.what());
+  }
   for (const RenditionCheck& c : checks) {
     if (c.has(Finding::extra_reference)) {
-      std::error_code ec;
-      const fs::path path = golden / c.path;
-      if (!fs::remove(path, ec) && ec)
-        throw util::FatalError(fmt::format("cannot remove the reference '{}': {}", path.string(), ec.message()));
-      for (fs::path folder = path.parent_path(); folder != golden && fs::is_empty(folder, ec) && !ec; folder = folder.parent_path())
-        fs::remove(folder, ec);
+      try {
+        references->remove_file(c.path);
+      } catch (const std::exception& e) {
+        throw util::FatalError(fmt::format("cannot remove the reference: {}", e.what()));
+      }
+      for (fs::path folder = fs::path(c.path).parent_path(); !folder.empty() && references->remove_empty_folder(folder);
+           folder = folder.parent_path()) {
+      }
       out.removed.push_back(c.path);
       continue;
     }
@@ -211,7 +220,7 @@ report::UpdateSummary update_references(const std::vector<RenditionCheck>& check
       continue;
     }
     try {
-      output::write_atomically(golden / c.path, util::read_file(outputs / c.path));
+      references->write(c.path, util::read_file(outputs / c.path));
     } catch (const std::exception& e) {
       throw util::FatalError(fmt::format("cannot update the reference: {}", e.what()));
     }

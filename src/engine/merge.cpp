@@ -7,7 +7,8 @@
 #include <unordered_map>
 
 #include "engine/incremental.hpp"
-#include "output/atomic_write.hpp"
+#include "output/lock.hpp"
+#include "output/root.hpp"
 
 namespace prerender::engine {
 namespace fs = std::filesystem;
@@ -59,8 +60,11 @@ std::vector<RenditionRecord> records_in_priority_order(const std::vector<Renditi
   return out;
 }
 
-MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan) {
+MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan, std::optional<double> lock_wait_seconds) {
   MergeResult result;
+  const output::OutputRoot root(manifest.output.root);
+  const std::optional<output::RootLock> lock =
+      output::RootLock::take(root, output::lock_name("renditions.jsonl"), lock_wait_seconds, nullptr);
   const std::regex shard_journal(R"(renditions-(\d+)-of-(\d+)\.jsonl)");
   std::vector<fs::path> journals;
   std::error_code ec;
@@ -90,11 +94,11 @@ MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan) {
       ++result.changed;
     }
   }
-  output::write_atomically(manifest.output.root / "renditions.jsonl", journal_text);
+  root.write("renditions.jsonl", journal_text);
   const UrlList urls = url_list(ordered, plan);
   result.removed = urls.removed;
-  output::write_atomically(manifest.output.root / "urls.txt", urls.text);
-  output::write_atomically(manifest.output.root / "changed.txt", changed);
+  root.write("urls.txt", urls.text);
+  root.write("changed.txt", changed);
   result.records = ordered.size();
   return result;
 }

@@ -18,9 +18,11 @@ struct MergeResult {
 
 // Combines the shard journals under output.root (renditions-K-of-N.jsonl) into renditions.jsonl, urls.txt
 // and changed.txt, as one unsharded run would have written them (records in priority order). Where shard
-// journals disagree on a rendition, the one that finished last wins. Throws std::runtime_error when there
-// is no shard journal.
-MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan);
+// journals disagree on a rendition, the one that finished last wins. Holds the lock of renditions.jsonl
+// (.prerender.lock) meanwhile: `lock_wait_seconds` as in RunOptions. Throws std::runtime_error when there is
+// no shard journal or a file cannot be written (a link, storage refusing it), util::RetryableError when
+// another run holds the lock.
+MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan, std::optional<double> lock_wait_seconds);
 
 // urls.txt: the URL of every rendition of the manifest (whatever a run's selection) whose latest record
 // did not fail, most popular first. `whole` is the plan of the whole manifest. Records of renditions no

@@ -15,6 +15,8 @@
 #include "engine/merge.hpp"
 #include "output/atomic_write.hpp"
 #include "output/journal.hpp"
+#include "output/lock.hpp"
+#include "output/root.hpp"
 #include "output/path_template.hpp"
 #include "presets/preset_view.hpp"
 #include "render/asset.hpp"
@@ -82,11 +84,19 @@ class Runner {
 
   RunResult run() {
     const auto start = std::chrono::steady_clock::now();
-    std::error_code ec;
-    fs::create_directories(m_manifest.output.root, ec);
-    if (ec) throw util::FatalError(fmt::format("cannot create the output root '{}': {}", m_manifest.output.root.string(), ec.message()));
+    // The root is opened once and held: below it nothing is followed (output/root.hpp). One run per
+    // journal at a time: the lock is held until the lists and run.json are written.
     try {
-      m_journal.emplace(m_files.journal);
+      m_root.emplace(m_manifest.output.root);
+      m_lock = output::RootLock::take(*m_root, output::lock_name(m_files.journal.filename().string()),
+                                      m_options.lock_wait_seconds, [&] { return stopping(); });
+      if (!m_lock) {
+        m_result.signal = m_options.signal->load();
+        return m_result;  // interrupted while waiting for the lock: nothing was done
+      }
+      m_journal.emplace(*m_root, m_files.journal.filename().string());
+    } catch (const util::RetryableError&) {
+      throw;
     } catch (const std::exception& e) {
       throw util::FatalError(e.what());
     }
@@ -122,13 +132,26 @@ class Runner {
     for (std::size_t i = m_result.graph.admitted; i < m_plan.assets.size(); ++i)
       m_result.renditions_not_started += m_plan.assets[i].renditions.size();
     if (m_options.signal) m_result.signal = m_options.signal->load();
-    m_journal->compact();
+    if (m_result.unrecorded > 0)
+      m_result.problems.push_back(fmt::format("{} rendition{} could not be recorded in the journal '{}' and count as failed "
+                                              "(a later run redoes them): {}",
+                                              m_result.unrecorded, m_result.unrecorded == 1 ? "" : "s",
+                                              m_files.journal.string(), m_first_journal_error));
+    try {
+      m_journal->compact();
+    } catch (const std::exception& e) {
+      m_result.problems.push_back(fmt::format("the journal could not be compacted and is kept as it was: {}", e.what()));
+    }
     write_lists();
     m_result.wall_seconds = seconds_since(start);
     m_result.peak_rss_bytes = util::peak_rss_bytes();
     m_result.journal = m_files.journal;
     m_result.summary_json = report::run_json(m_result_view());
-    output::write_atomically(m_files.summary, m_result.summary_json.dump(2) + "\n");
+    try {
+      m_root->write(m_files.summary.filename(), m_result.summary_json.dump(2) + "\n");
+    } catch (const std::exception& e) {
+      m_result.problems.push_back(fmt::format("{} could not be written: {}", m_files.summary.filename().string(), e.what()));
+    }
     m_result.summary = report::summary_text(m_result_view());
     return m_result;
   }
@@ -154,20 +177,16 @@ class Runner {
     s.peak_admitted_bytes = m_result.graph.peak_admitted_bytes;
     s.manifest = m_manifest.file.string();
     s.records = &m_this_run;
+    s.problems = m_result.problems;
     return s;
   }
 
   // Temporary files of a killed run, in the folders this run writes to.
   void remove_stale_temporaries() {
-    std::set<fs::path> folders{m_manifest.output.root};
+    std::set<fs::path> folders{fs::path()};
     for (const PlannedAsset& asset : m_plan.assets)
-      for (const PlannedRendition& r : asset.renditions) folders.insert((m_manifest.output.root / r.path).parent_path());
-    for (const fs::path& folder : folders) {
-      std::error_code ec;
-      for (const auto& entry : fs::directory_iterator(folder, ec)) {
-        if (output::is_stale_temporary(entry.path())) fs::remove(entry.path(), ec);
-      }
-    }
+      for (const PlannedRendition& r : asset.renditions) folders.insert(fs::path(r.path).parent_path());
+    for (const fs::path& folder : folders) m_root->remove_stale_temporaries(folder);
   }
 
   RenditionRecord base_record(const PlannedAsset& asset, const PlannedRendition& r, const Prepared& p, std::size_t i) const {
@@ -352,7 +371,11 @@ class Runner {
       try {
         m_journal->append(r);
       } catch (const std::exception& e) {
-        std::fprintf(stderr, "prerender: %s\n", e.what());
+        // What the journal does not hold, the next run does not know: the rendition is not done.
+        const std::string reason = fmt::format("could not be recorded in the journal: {}", e.what());
+        r.error = r.status == Status::failed ? fmt::format("{} (and {})", r.error, reason) : reason;
+        r.status = Status::failed;
+        if (m_result.unrecorded++ == 0) m_first_journal_error = e.what();
       }
       switch (r.status) {
         case Status::rendered: ++m_result.rendered; break;
@@ -371,10 +394,18 @@ class Runner {
 
   void write_lists() {
     // Every URL of the manifest present, not only this run's selection's (--only, --top, --shard).
-    output::write_atomically(m_files.urls, url_list(m_journal->records(), whole_plan()).text);
+    write_list(m_files.urls, url_list(m_journal->records(), whole_plan()).text);
     std::string changed;
     for (const std::string& url : m_changed_urls) changed += url + "\n";
-    output::write_atomically(m_files.changed, changed);
+    write_list(m_files.changed, changed);
+  }
+
+  void write_list(const fs::path& file, const std::string& text) {
+    try {
+      m_root->write(file.filename(), text);
+    } catch (const std::exception& e) {
+      m_result.problems.push_back(fmt::format("{} could not be written: {}", file.filename().string(), e.what()));
+    }
   }
 
   // The plan of the whole manifest: this run's when it selected every asset.
@@ -389,6 +420,8 @@ class Runner {
   const Plan& m_plan;
   const RunOptions& m_options;
   RunFiles m_files;
+  std::optional<output::OutputRoot> m_root;  // before the lock and journal, which use it
+  std::optional<output::RootLock> m_lock;
   std::optional<output::Journal> m_journal;
   std::optional<IncrementalState> m_state;  // read-only once the graph runs
   std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
@@ -396,6 +429,7 @@ class Runner {
   std::optional<Plan> m_whole_plan;                 // built by whole_plan() when this run selected fewer assets
   std::vector<RenditionRecord> m_this_run;
   std::vector<std::string> m_changed_urls;
+  std::string m_first_journal_error;
   RunResult m_result;
 };
 

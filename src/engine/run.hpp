@@ -24,6 +24,9 @@ struct RunOptions {
   std::optional<double> deadline_seconds;   // stop admitting new assets after this long
   const std::atomic<int>* signal = nullptr; // set to the signal number by a handler: stop admitting
   std::optional<Shard> shard;               // names the journal and lists of this shard
+  // Another run holds the output root's lock: unset, fail at once (util::RetryableError); otherwise wait up
+  // to this many seconds (infinity: as long as it takes).
+  std::optional<double> lock_wait_seconds;
   // Called from the one recording thread: before the first rendition, and after each is recorded.
   std::function<void(std::size_t total)> on_start;
   std::function<void(const output::RenditionRecord&, std::size_t done, std::size_t failed)> on_rendition;
@@ -33,6 +36,8 @@ struct RunResult {
   std::size_t rendered = 0, up_to_date = 0, failed = 0, changed = 0;
   std::size_t assets_done = 0, assets_not_started = 0;
   std::size_t renditions_not_started = 0;
+  std::size_t unrecorded = 0;          // renditions whose journal line could not be written (counted failed)
+  std::vector<std::string> problems;   // what the output storage refused: journal, lists, run.json
   bool deadline_reached = false;
   int signal = 0;
   double wall_seconds = 0;
@@ -52,7 +57,10 @@ struct RunFiles {
 // Renders the plan: every asset through the graph, up-to-date renditions skipped (source hash, recipe hash,
 // renderer version and the file at its recorded size), every finished rendition appended to the journal as
 // it finishes, then the journal compacted and urls.txt, changed.txt and run.json written. Failures are
-// recorded and counted, never thrown. Throws util::FatalError when the output root cannot be written.
+// recorded and counted, never thrown; so is a journal line that cannot be written (the rendition counts as
+// failed, `unrecorded`), and a journal, list or run.json the storage refuses is in `problems`. Throws
+// util::FatalError when the output root or journal cannot be opened (a link, not a folder), and
+// util::RetryableError when another run holds the output root's lock.
 RunResult run_plan(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options);
 
 // Renders every planned rendition (none skipped) into `root` in place of the manifest's output root, for

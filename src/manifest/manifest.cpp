@@ -14,6 +14,7 @@
 #include "manifest/yaml_tree.hpp"
 #include "presets/format_defaults.hpp"
 #include "util/glob.hpp"
+#include "util/utf8.hpp"
 #include "util/suggest.hpp"
 
 namespace prerender::manifest {
@@ -289,6 +290,10 @@ void read_limits(const YamlNode& node, const Reader& reader, Limits& out) {
   }
 }
 
+// Why a source whose path is not UTF-8 is refused rather than rendered.
+constexpr const char* k_not_utf8 =
+    "renditions.jsonl (JSON) can only record UTF-8 names, and what cannot be recorded is not rendered; rename it";
+
 // Reads one asset entry; a glob source gives one asset per matching file.
 void read_asset(const YamlNode& node, const Reader& reader, const Manifest& manifest,
                 const std::vector<std::string_view>& preset_names, std::vector<Asset>& out) {
@@ -368,11 +373,21 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
       one.id = id_from_path(relative);
       one.source = relative;
       one.source_path = manifest.sources_root / relative;
+      if (!util::is_valid_utf8(one.source_path.string())) {
+        reader.error(*source_node, fmt::format("'{}' matches '{}', whose name is not valid UTF-8: {}", asset.source,
+                                               util::escape_invalid_utf8(one.source_path.string()), k_not_utf8));
+        continue;
+      }
       out.push_back(std::move(one));
     }
     return;
   }
   asset.source_path = (manifest.sources_root / asset.source).lexically_normal();
+  if (!util::is_valid_utf8(asset.source_path.string())) {
+    reader.error(*source_node, fmt::format("the source path '{}' is not valid UTF-8: {}",
+                                           util::escape_invalid_utf8(asset.source_path.string()), k_not_utf8));
+    return;
+  }
   if (!id_node) asset.id = id_from_path(fs::path(asset.source).lexically_normal().string());
   if (std::string problem = id_problem(asset.id); !problem.empty()) {
     reader.error(id_node ? *id_node : *source_node,

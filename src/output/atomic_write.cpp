@@ -1,15 +1,19 @@
 #include "output/atomic_write.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "output/root.hpp"
 
 namespace prerender::output {
 
@@ -24,17 +28,25 @@ std::string host_name() {
   return out;
 }
 
+// A name no other writer uses: this host and pid, the file's own name (cut so that the whole stays
+// within NAME_MAX), a counter and the clock.
+std::string temporary_name(const std::string& name) {
+  static const std::string k_owner = host_name() + "-" + std::to_string(::getpid()) + "-";
+  static std::atomic<unsigned long> counter{0};
+  const auto now = static_cast<unsigned long>(std::chrono::steady_clock::now().time_since_epoch().count());
+  return fmt::format("{}{}{}.{:x}{:x}", k_temp_prefix, k_owner, name.substr(0, 120), counter++, now & 0xffffff);
+}
+
 }  // namespace
 
-bool is_stale_temporary(const std::filesystem::path& path) {
-  const std::string name = path.filename().string();
+bool is_stale_temporary(int dir, const std::string& name) {
   if (name.rfind(k_temp_prefix, 0) != 0) return false;
+  struct stat st {};
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) return false;
   const std::string rest = name.substr(k_temp_prefix.size());
   const auto dash1 = rest.find('-');
   const auto dash2 = dash1 == std::string::npos ? std::string::npos : rest.find('-', dash1 + 1);
-  std::error_code ec;
-  const auto age = std::filesystem::file_time_type::clock::now() - std::filesystem::last_write_time(path, ec);
-  const bool old = !ec && age > std::chrono::hours(1);
+  const bool old = std::time(nullptr) - st.st_mtime > 3600;
   if (dash2 == std::string::npos) return old;  // not our naming: only when old
   const std::string host = rest.substr(0, dash1);
   const std::string pid_text = rest.substr(dash1 + 1, dash2 - dash1 - 1);
@@ -47,25 +59,31 @@ bool is_stale_temporary(const std::filesystem::path& path) {
   }
 }
 
-void write_atomically(const std::filesystem::path& path, std::string_view bytes) {
-  const std::filesystem::path folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  std::error_code ec;
-  std::filesystem::create_directories(folder, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot create folder '{}': {}", folder.string(), ec.message()));
-  static const std::string k_owner = host_name() + "-" + std::to_string(::getpid()) + "-";
-  std::string temp = (folder / (std::string(k_temp_prefix) + k_owner + path.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);  // not inherited by a decoder process spawned meanwhile
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot write in '{}': {}", folder.string(), std::strerror(errno)));
+void write_in(int dir, const std::string& name, std::string_view bytes, const std::filesystem::path& shown) {
+  struct stat st {};
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+    throw std::runtime_error(link_refusal(shown));
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
+    temp = temporary_name(name);
+    // O_CLOEXEC: not inherited by a decoder process spawned meanwhile.
+    fd = ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("cannot write in '{}': {}", shown.parent_path().string(), std::strerror(errno)));
   auto fail = [&](const char* what) {
     const int saved = errno;
     ::close(fd);
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(saved)));
+    ::unlinkat(dir, temp.c_str(), 0);
+    throw std::runtime_error(fmt::format("cannot {} '{}': {}", what, shown.string(), std::strerror(saved)));
   };
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
+    if (n == 0) errno = ENOSPC;
     if (n <= 0) fail("write");
     done += static_cast<std::size_t>(n);
   }
@@ -73,14 +91,32 @@ void write_atomically(const std::filesystem::path& path, std::string_view bytes)
   if (::fsync(fd) != 0) fail("flush");
   if (::close(fd) != 0) {
     const int saved = errno;
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("cannot write '{}': {}", path.string(), std::strerror(saved)));
+    ::unlinkat(dir, temp.c_str(), 0);
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", shown.string(), std::strerror(saved)));
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
+  // renameat replaces whatever is at the name, a link included, and never writes through it.
+  if (::renameat(dir, temp.c_str(), dir, name.c_str()) != 0) {
     const int saved = errno;
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("cannot rename into '{}': {}", path.string(), std::strerror(saved)));
+    ::unlinkat(dir, temp.c_str(), 0);
+    throw std::runtime_error(fmt::format("cannot rename into '{}': {}", shown.string(), std::strerror(saved)));
   }
+}
+
+void write_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  std::filesystem::path relative;
+  if (const OutputRoot* root = OutputRoot::holding(path, relative)) {
+    root->write(relative, bytes);
+    return;
+  }
+  // Not under an output root: the folder is the one the user named, links in it included.
+  const std::filesystem::path folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  if (!path.has_filename()) throw std::runtime_error(fmt::format("cannot write '{}': not a file name", path.string()));
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) throw std::runtime_error(fmt::format("cannot create folder '{}': {}", folder.string(), ec.message()));
+  const UniqueFd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) throw std::runtime_error(fmt::format("cannot open folder '{}': {}", folder.string(), std::strerror(errno)));
+  write_in(dir.get(), path.filename().string(), bytes, path);
 }
 
 }  // namespace prerender::output

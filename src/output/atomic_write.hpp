@@ -6,7 +6,10 @@
 namespace prerender::output {
 
 // Writes `bytes` to `path` so that the path only ever holds a complete file: a temporary file in the
-// same folder (".prerender-tmp-*"), flushed to disk, then renamed over the path. Creates missing folders.
+// same folder (".prerender-tmp-*"), flushed to disk, then renamed over the path. Never writes through a
+// link: under an open OutputRoot (output/root.hpp) every folder below the root is walked without following
+// links; elsewhere (a file the user names, such as --metrics-file or --junit) the folder is the user's
+// choice and the file itself must not be a link. Creates missing folders.
 // Throws std::runtime_error naming the path and the reason; the temporary file is removed on failure.
 void write_atomically(const std::filesystem::path& path, std::string_view bytes);
 
@@ -14,9 +17,9 @@ void write_atomically(const std::filesystem::path& path, std::string_view bytes)
 // is ".prerender-tmp-<host>-<pid>-<file>.<random>".
 inline constexpr std::string_view k_temp_prefix = ".prerender-tmp-";
 
-// Whether `path` is a temporary file left by a process that is gone: one of this host whose pid no
-// longer runs, or one of another host older than an hour. Temporaries of live processes (another shard
-// writing into the same folders) are never stale.
-bool is_stale_temporary(const std::filesystem::path& path);
+// Whether `name` in the folder `dir` is a temporary file (a regular file, not a link) left by a process
+// that is gone: one of this host whose pid no longer runs, or one of another host older than an hour.
+// Temporaries of live processes (another shard writing into the same folders) are never stale.
+bool is_stale_temporary(int dir, const std::string& name);
 
 }  // namespace prerender::output

@@ -3,11 +3,13 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
-#include <fstream>
+#include <fcntl.h>
+#include <optional>
 #include <stdexcept>
 #include <unistd.h>
 
 #include "output/atomic_write.hpp"
+#include "util/files.hpp"
 
 namespace prerender::output {
 
@@ -104,12 +106,16 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   return r;
 }
 
-std::vector<RenditionRecord> Journal::read(const std::filesystem::path& path, std::size_t* unreadable) {
+namespace {
+
+std::vector<RenditionRecord> parse_lines(const std::string& text, std::size_t& bad) {
   std::vector<RenditionRecord> out;
-  std::ifstream in(path);
-  std::string line;
-  std::size_t bad = 0;
-  while (std::getline(in, line)) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + start, end - start);
+    start = end + 1;
     if (line.empty()) continue;
     try {
       out.push_back(record_from_json(nlohmann::json::parse(line)));
@@ -117,32 +123,33 @@ std::vector<RenditionRecord> Journal::read(const std::filesystem::path& path, st
       ++bad;
     }
   }
+  return out;
+}
+
+}  // namespace
+
+std::vector<RenditionRecord> Journal::read(const std::filesystem::path& path, std::size_t* unreadable) {
+  std::size_t bad = 0;
+  const std::optional<std::string> text = util::read_regular_file(path);
+  std::vector<RenditionRecord> out = text ? parse_lines(*text, bad) : std::vector<RenditionRecord>{};
   if (unreadable) *unreadable = bad;
   return out;
 }
 
-Journal::Journal(std::filesystem::path path) : m_path(std::move(path)) {
-  std::error_code ec;
-  std::filesystem::create_directories(m_path.parent_path().empty() ? "." : m_path.parent_path(), ec);
-  if (std::filesystem::exists(m_path, ec)) {
-    // A run killed mid-line leaves a torn last line; cut it off so the next append starts a fresh line.
-    std::string text;
-    {
-      std::ifstream in(m_path, std::ios::binary);
-      text.assign(std::istreambuf_iterator<char>(in), {});
-    }
-    const auto end = text.rfind('\n');
-    const std::size_t keep = end == std::string::npos ? 0 : end + 1;
-    if (keep != text.size()) std::filesystem::resize_file(m_path, keep, ec);
-    for (RenditionRecord& record : read(m_path, &m_unreadable)) remember(std::move(record));
-  }
-  m_file = std::fopen(m_path.c_str(), "abe");
-  if (!m_file) throw std::runtime_error(fmt::format("cannot open '{}': {}", m_path.string(), std::strerror(errno)));
+Journal::Journal(const OutputRoot& root, std::string name)
+    : m_root(root), m_name(std::move(name)), m_path(root.path() / m_name) {
+  open_for_append();
+  const std::string text = util::read_descriptor(m_fd.get(), m_path);
+  // A run killed mid-line leaves a torn last line; cut it off (through the descriptor, never the path) so
+  // the next append starts a fresh line.
+  const auto end = text.rfind('\n');
+  m_size = end == std::string::npos ? 0 : end + 1;
+  if (m_size != text.size() && ::ftruncate(m_fd.get(), static_cast<off_t>(m_size)) != 0)
+    throw std::runtime_error(fmt::format("cannot cut the torn last line of '{}': {}", m_path.string(), std::strerror(errno)));
+  for (RenditionRecord& record : parse_lines(text.substr(0, m_size), m_unreadable)) remember(std::move(record));
 }
 
-Journal::~Journal() {
-  if (m_file) std::fclose(m_file);
-}
+void Journal::open_for_append() { m_fd = open_regular_file(m_root.fd(), m_name, O_RDWR | O_APPEND, m_path); }
 
 void Journal::remember(RenditionRecord record) {
   const std::string key = record.key();
@@ -158,18 +165,29 @@ const RenditionRecord* Journal::latest(const std::string& key) const {
 
 void Journal::append(const RenditionRecord& record) {
   const std::string line = to_json(record).dump() + "\n";
-  if (std::fwrite(line.data(), 1, line.size(), m_file) != line.size() || std::fflush(m_file) != 0)
-    throw std::runtime_error(fmt::format("cannot append to '{}': {}", m_path.string(), std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < line.size()) {
+    const ssize_t n = ::write(m_fd.get(), line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int saved = n == 0 ? ENOSPC : errno;
+      // A part of the line may be in the file (a limit reached mid-line): cut it, or the next line would
+      // continue it and neither would read back.
+      if (done > 0) (void)::ftruncate(m_fd.get(), static_cast<off_t>(m_size));
+      throw std::runtime_error(fmt::format("cannot append to '{}': {}", m_path.string(), std::strerror(saved)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  m_size += line.size();
   remember(record);
 }
 
 void Journal::compact() {
   std::string text;
   for (const RenditionRecord& record : m_records) text += to_json(record).dump() + "\n";
-  write_atomically(m_path, text);
-  std::fclose(m_file);
-  m_file = std::fopen(m_path.c_str(), "abe");
-  if (!m_file) throw std::runtime_error(fmt::format("cannot reopen '{}': {}", m_path.string(), std::strerror(errno)));
+  m_root.write(m_name, text);
+  open_for_append();
+  m_size = text.size();
 }
 
 }  // namespace prerender::output

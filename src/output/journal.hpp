@@ -1,12 +1,13 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "output/root.hpp"
 
 namespace prerender::output {
 
@@ -53,34 +54,41 @@ nlohmann::json to_json(const RenditionRecord& record);
 RenditionRecord record_from_json(const nlohmann::json& json);
 
 // renditions.jsonl: appended and flushed one line per finished rendition, so a killed run loses nothing
-// it finished; read back as the incremental state (the latest line per rendition wins).
+// it finished; read back as the incremental state (the latest line per rendition wins). Opened in the
+// output root with O_NOFOLLOW: a link at its name is refused, never followed.
 class Journal {
  public:
-  // Reads what the file holds (a torn last line from a killed run is cut off) and opens it for appending.
-  // Throws std::runtime_error when it cannot be opened.
-  explicit Journal(std::filesystem::path path);
-  ~Journal();
-  Journal(const Journal&) = delete;
-  Journal& operator=(const Journal&) = delete;
+  // Reads what the file `name` in `root` holds (a torn last line from a killed run is cut off, through the
+  // descriptor) and keeps it open for appending. Throws std::runtime_error when it cannot be opened: a link,
+  // not a regular file, or the system's reason.
+  Journal(const OutputRoot& root, std::string name);
 
   const RenditionRecord* latest(const std::string& key) const;
   const std::vector<RenditionRecord>& records() const { return m_records; }
   std::size_t unreadable_lines() const { return m_unreadable; }
 
-  // Appends one line and flushes it to the kernel. Throws std::runtime_error on a write error.
+  // Appends one line and hands it to the kernel. Throws std::runtime_error on a write error (a full disk,
+  // a file-size limit); the part of the line that was written is cut off again, so the file stays whole
+  // lines, and the record is not remembered.
   void append(const RenditionRecord& record);
 
-  // Replaces the file, atomically, by the latest line of each rendition.
+  // Replaces the file, atomically, by the latest line of each rendition. Throws std::runtime_error when
+  // the new file cannot be written; the previous file is then left as it was.
   void compact();
 
-  // Reads a journal without opening it for writing (merge, urls).
+  // Reads a journal without opening it for writing (merge, urls); nothing when there is no file. Throws
+  // std::runtime_error when the path is a link or not a regular file.
   static std::vector<RenditionRecord> read(const std::filesystem::path& path, std::size_t* unreadable = nullptr);
 
  private:
   void remember(RenditionRecord record);
+  void open_for_append();
 
-  std::filesystem::path m_path;
-  std::FILE* m_file = nullptr;
+  const OutputRoot& m_root;
+  std::string m_name;
+  std::filesystem::path m_path;  // for messages
+  UniqueFd m_fd;
+  std::uint64_t m_size = 0;      // bytes of whole lines in the file
   std::vector<RenditionRecord> m_records;  // latest per key, in order of first appearance
   std::unordered_map<std::string, std::size_t> m_index;
   std::size_t m_unreadable = 0;

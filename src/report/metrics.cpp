@@ -2,9 +2,10 @@
 
 #include <chrono>
 #include <fmt/format.h>
-#include <fstream>
+#include <sstream>
 
 #include "output/atomic_write.hpp"
+#include "util/files.hpp"
 
 namespace prerender::report {
 namespace {
@@ -14,7 +15,14 @@ void gauge(std::string& out, std::string_view name, std::string_view help) {
 }
 
 std::optional<double> previous_last_success(const std::filesystem::path& path) {
-  std::ifstream in(path);
+  std::optional<std::string> text;
+  try {
+    text = util::read_regular_file(path);  // a link is not followed: it is refused when written below
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (!text) return std::nullopt;
+  std::istringstream in(*text);
   std::string line;
   constexpr std::string_view k_name = "prerender_last_success_timestamp_seconds ";
   while (std::getline(in, line))

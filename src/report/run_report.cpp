@@ -107,6 +107,7 @@ nlohmann::json run_json(const RunSummary& s) {
   for (const RenditionRecord& r : records)
     if (r.status == Status::rendered && r.changed) by_format[r.format] = by_format.value(r.format, std::uint64_t{0}) + r.bytes;
   out["bytes_written_by_format"] = by_format;
+  out["problems"] = s.problems;
   return out;
 }
 

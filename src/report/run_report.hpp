@@ -22,6 +22,7 @@ struct RunSummary {
   int jobs = 1;
   std::uint64_t memory_budget = 0, peak_admitted_bytes = 0;
   const std::vector<output::RenditionRecord>* records = nullptr;  // this run's
+  std::vector<std::string> problems;  // what the output storage refused (journal lines, lists, run.json)
 };
 
 // run.json: counts, wall time and throughput, per-stage totals with p50/p95/max, the same per preset,

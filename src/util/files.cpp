@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -15,6 +18,43 @@ std::string read_file(const std::filesystem::path& path) {
   std::string bytes(std::istreambuf_iterator<char>(in), {});
   if (in.bad()) throw std::runtime_error("cannot read '" + path.string() + "'");
   return bytes;
+}
+
+std::string read_descriptor(int fd, const std::filesystem::path& shown) {
+  std::string out;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::pread(fd, buffer, sizeof(buffer), static_cast<off_t>(out.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error("cannot read '" + shown.string() + "': " + std::strerror(errno));
+    if (n == 0) return out;
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+}
+
+std::optional<std::string> read_regular_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ENOENT) return std::nullopt;
+    struct stat st {};
+    if (error == ELOOP && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+      throw std::runtime_error("'" + path.string() + "' is a symbolic link: prerender does not follow links here");
+    throw std::runtime_error("cannot open '" + path.string() + "': " + std::strerror(error));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw std::runtime_error("'" + path.string() + "' is not a regular file");
+  }
+  try {
+    std::string bytes = read_descriptor(fd, path);
+    ::close(fd);
+    return bytes;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
 }
 
 std::string base64(std::string_view bytes) {

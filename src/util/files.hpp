@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -8,6 +9,15 @@ namespace prerender::util {
 
 // A file's whole contents. Throws std::runtime_error naming the path and the reason.
 std::string read_file(const std::filesystem::path& path);
+
+// The contents of `path`, opened with O_NOFOLLOW: nullopt when nothing is there. Throws
+// std::runtime_error naming the path when it is a link ("is a symbolic link"), not a regular file, or
+// cannot be read.
+std::optional<std::string> read_regular_file(const std::filesystem::path& path);
+
+// Everything from the descriptor's start (pread, the file offset untouched). Throws std::runtime_error
+// naming `shown`.
+std::string read_descriptor(int fd, const std::filesystem::path& shown);
 
 // Standard base64 (RFC 4648, with padding), e.g. for data: URIs.
 std::string base64(std::string_view bytes);

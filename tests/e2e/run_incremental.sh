@@ -29,13 +29,13 @@ summary = json.load(open(f"{root}/run.json"))
 assert summary["renditions"]["rendered"] == 48, summary["renditions"]
 assert summary["stages_seconds"]["encode"]["count"] == 48
 PY
-find "$public" -type f ! -name '*.json*' ! -name '*.txt' -printf '%p %T@\n' | sort >"$WORK/mtimes-before"
+find "$public" -type f ! -name '*.json*' ! -name '*.txt' ! -name '.prerender*.lock' -printf '%p %T@\n' | sort >"$WORK/mtimes-before"
 
 run_prerender run "$WORK/site/site.yaml" --jobs 2
 expect_status 0
 expect_err "0 rendered, 48 up to date, 0 failed, 0 changed"
 [[ ! -s "$public/changed.txt" ]] || fail "changed.txt is not empty after an up-to-date run"
-find "$public" -type f ! -name '*.json*' ! -name '*.txt' -printf '%p %T@\n' | sort >"$WORK/mtimes-after"
+find "$public" -type f ! -name '*.json*' ! -name '*.txt' ! -name '.prerender*.lock' -printf '%p %T@\n' | sort >"$WORK/mtimes-after"
 cmp -s "$WORK/mtimes-before" "$WORK/mtimes-after" || fail "an up-to-date run touched output files"
 [[ $(wc -l <"$public/renditions.jsonl") == 48 ]] || fail "the journal was not compacted to 48 lines"
 
@@ -48,11 +48,11 @@ expect_err "6 rendered, 42 up to date, 0 failed, 6 changed"
 ! grep -v "^https://cdn.test/portrait-1/" "$public/changed.txt" || fail "changed.txt lists other assets"
 
 # --force re-renders everything, but identical bytes are not rewritten (mtimes kept, nothing changed).
-find "$public" -type f ! -name '*.json*' ! -name '*.txt' -printf '%p %T@\n' | sort >"$WORK/mtimes-before"
+find "$public" -type f ! -name '*.json*' ! -name '*.txt' ! -name '.prerender*.lock' -printf '%p %T@\n' | sort >"$WORK/mtimes-before"
 run_prerender run "$WORK/site/site.yaml" --jobs 2 --force
 expect_status 0
 expect_err "48 rendered, 0 up to date, 0 failed, 0 changed"
-find "$public" -type f ! -name '*.json*' ! -name '*.txt' -printf '%p %T@\n' | sort >"$WORK/mtimes-after"
+find "$public" -type f ! -name '*.json*' ! -name '*.txt' ! -name '.prerender*.lock' -printf '%p %T@\n' | sort >"$WORK/mtimes-after"
 cmp -s "$WORK/mtimes-before" "$WORK/mtimes-after" || fail "identical re-rendered bytes were rewritten"
 
 # plan shows what a run would do now: everything up to date, then one asset to render after its source changed.
