@@ -20,4 +20,4 @@ expect_status 0
 expect_out "Example:"
 run_prerender validate "$WORK/does-not-exist.yaml"
 expect_status 2
-expect_err "does-not-exist.yaml: cannot read the file"
+expect_err "does-not-exist.yaml: the file does not exist"
