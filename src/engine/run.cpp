@@ -352,7 +352,7 @@ class Runner {
       const bool same_bytes = prev && prev->etag == r.etag;
       const auto write_start = std::chrono::steady_clock::now();
       if (!same_bytes || !m_state->file_has_content(planned.path, r.bytes, r.etag, m_options.force))
-        output::write_atomically(m_manifest.output.root / planned.path, rendered.bytes);
+        m_root->write(planned.path, rendered.bytes);
       r.seconds.write = seconds_since(write_start);
       r.changed = !same_bytes;
       r.status = Status::rendered;
