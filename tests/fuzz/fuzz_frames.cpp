@@ -12,35 +12,17 @@
 #include "render/master.hpp"
 #include "render/sniff.hpp"
 #include "render/source.hpp"
+#include "fuzz_support.hpp"
 
-namespace {
-
-std::filesystem::path scratch() {
-  static const std::filesystem::path dir = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "prerender-fuzz-XXXXXX").string();
-    return std::filesystem::path(::mkdtemp(pattern.data()));
-  }();
-  return dir;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char*** argv) {
-  VIPS_INIT((*argv)[0]);
-  vips_concurrency_set(1);
-  vips_cache_set_max(0);
-  vips_block_untrusted_set(TRUE);
-  g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
+  prerender_fuzz_init_vips((*argv)[0]);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace render = prerender::render;
-  const std::filesystem::path file = scratch() / "source";
-  {
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+  const std::filesystem::path file = prerender::fuzz::write_input(data, size, "source");
   prerender::manifest::Limits limits;
   limits.max_pixels = 4'000'000;  // all frames counted: keeps each decode small
   limits.max_frames = 64;
