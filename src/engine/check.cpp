@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "engine/graph.hpp"
 #include "output/root.hpp"
 #include "render/compare.hpp"
 #include "render/jpeg_quality.hpp"
@@ -16,6 +17,7 @@
 #include "util/files.hpp"
 #include "util/units.hpp"
 #include "util/version.hpp"
+#include "util/time.hpp"
 
 namespace prerender::engine {
 namespace {
@@ -23,10 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using report::Finding;
 using report::RenditionCheck;
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::string size_text(int width, int height, int frames) {
   return frames > 1 ? fmt::format("{}x{} ({} frames)", width, height, frames) : fmt::format("{}x{}", width, height);
@@ -88,7 +86,7 @@ class Checker {
       if (c.rendered) c.new_image = shown(candidate);
     }
     if (c.passed()) c.heat_map.reset();
-    c.seconds += seconds_since(start);
+    c.seconds += util::seconds_since(start);
   }
 
   void describe_extra(RenditionCheck& c) const {
@@ -256,7 +254,7 @@ report::CheckResult run_check(const PlannedManifest& planned, const CheckOptions
   const std::map<std::string, output::RenditionRecord>& records = rendered.records;
   result.signal = rendered.result.signal;
   if (result.signal != 0) {
-    result.seconds = seconds_since(start);
+    result.seconds = util::seconds_since(start);
     return result;
   }
 
@@ -302,7 +300,7 @@ report::CheckResult run_check(const PlannedManifest& planned, const CheckOptions
     if (ec) throw util::FatalError(fmt::format("cannot create the reference folder '{}': {}", options.golden.string(), ec.message()));
     result.update = update_references(result.renditions, options.golden, scratch->path());
   }
-  result.seconds = seconds_since(start);
+  result.seconds = util::seconds_since(start);
   return result;
 }
 

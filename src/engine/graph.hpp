@@ -16,6 +16,8 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_scheduler_observer.h>
 
+#include "engine/graph_stats.hpp"
+
 namespace prerender::engine {
 
 // One unit of admission: an asset, with the memory its work is estimated to need.
@@ -39,12 +41,6 @@ struct GraphWork {
   std::function<void(Outcome&&)> record;                         // one at a time
   std::function<void()> on_worker_exit;                          // e.g. release a library's per-thread state
   std::function<bool()> stopping;                                // true: admit nothing more (signal, deadline)
-};
-
-struct GraphStats {
-  std::size_t admitted = 0;
-  int peak_in_flight = 0;
-  std::uint64_t peak_admitted_bytes = 0;
 };
 
 namespace detail {

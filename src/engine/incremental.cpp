@@ -4,8 +4,9 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include "engine/run.hpp"
+#include "engine/recipe.hpp"
 #include "util/hash.hpp"
+#include "util/time.hpp"
 #include "util/version.hpp"
 
 namespace prerender::engine {
@@ -110,7 +111,7 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
                            prev->source_hash == s.source_hash && prev->recipe_hash == s.recipes[i] &&
                            prev->renderer_version == util::k_version && file_has_size(asset.renditions[i].path, prev->bytes));
   }
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s.seconds = util::seconds_since(start);
   return s;
 }
 

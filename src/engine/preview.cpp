@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <map>
 
+#include "engine/graph.hpp"
 #include "render/compare.hpp"
 #include "render/runtime.hpp"
 #include "util/error.hpp"

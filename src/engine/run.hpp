@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/graph.hpp"
+#include "engine/graph_stats.hpp"
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
@@ -70,10 +70,5 @@ struct ScratchRun {
   std::map<std::string, output::RenditionRecord> records;
 };
 ScratchRun render_into(const PlannedManifest& planned, const std::filesystem::path& root, const RunOptions& options);
-
-// The recipe hash of one rendition: the canonical resolved preset, format, dpr, the asset's focal point,
-// the overlay image's content, and the renderer and libvips versions.
-std::string recipe_hash(const presets::Preset& preset, presets::Format format, double dpr,
-                        const std::optional<manifest::Focus>& focus, const std::string& overlay_hash);
 
 }  // namespace prerender::engine

@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include "util/time.hpp"
+
 namespace prerender::render {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 const Master& master_at(const std::vector<Master>& masters, int level) {
   return *std::find_if(masters.begin(), masters.end(), [&](const Master& m) { return m.level == level; });
@@ -87,12 +85,12 @@ std::optional<AssetMetadata> render_asset(const AssetJob& job, Metadata metadata
       for (std::size_t i : decode.requests) {
         RenditionResult failed;
         failed.error = e.what();
-        if (i == decode.requests.front()) failed.decode_seconds = seconds_since(start);
+        if (i == decode.requests.front()) failed.decode_seconds = util::seconds_since(start);
         deliver(i, std::move(failed));
       }
       continue;
     }
-    const double decode_seconds = seconds_since(start);
+    const double decode_seconds = util::seconds_since(start);
     if (&decode == meta) {
       try {
         out = asset_metadata(master_at(masters, meta_level));

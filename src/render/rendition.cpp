@@ -8,15 +8,12 @@
 #include "render/encode.hpp"
 #include "render/resample.hpp"
 #include "render/vips_util.hpp"
+#include "util/time.hpp"
 
 namespace prerender::render {
 namespace {
 
 using presets::Gravity;
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::vector<double> colour_bands(const presets::Colour& c, int bands) {
   if (bands <= 2) {
@@ -232,7 +229,7 @@ Transformed transform_rendition(const Master& master, const RenditionRequest& re
   } catch (const vips::VError& e) {
     throw RenderError(killed_or(first_line(e), max_seconds));
   }
-  out.seconds = seconds_since(start);
+  out.seconds = util::seconds_since(start);
   return out;
 }
 
@@ -255,7 +252,7 @@ Rendered encode_rendition(const Transformed& transformed, const RenditionRequest
   } catch (const vips::VError& e) {
     throw RenderError(killed_or(first_line(e), max_seconds));
   }
-  out.encode_seconds = seconds_since(start);
+  out.encode_seconds = util::seconds_since(start);
   return out;
 }
 

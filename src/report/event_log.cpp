@@ -1,8 +1,8 @@
 #include "report/event_log.hpp"
 
-#include <ctime>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include "util/time.hpp"
 
 namespace prerender::report {
 
@@ -13,7 +13,7 @@ std::string failure_line(const output::RenditionRecord& r) {
 }
 
 void EventLog::emit(nlohmann::json event) {
-  event["time"] = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+  event["time"] = util::utc_now();
   const std::string line = event.dump() + "\n";
   std::fwrite(line.data(), 1, line.size(), m_out);
   std::fflush(m_out);

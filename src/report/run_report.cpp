@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <map>
 
-#include "output/atomic_write.hpp"
 #include "util/units.hpp"
 #include "util/version.hpp"
 
@@ -109,10 +108,6 @@ nlohmann::json run_json(const RunSummary& s) {
   out["bytes_written_by_format"] = by_format;
   out["problems"] = s.problems;
   return out;
-}
-
-void write_run_json(const std::filesystem::path& path, const RunSummary& summary) {
-  output::write_atomically(path, run_json(summary).dump(2) + "\n");
 }
 
 std::string summary_text(const RunSummary& s) {

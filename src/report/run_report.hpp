@@ -26,9 +26,8 @@ struct RunSummary {
 };
 
 // run.json: counts, wall time and throughput, per-stage totals with p50/p95/max, the same per preset,
-// the five slowest renditions, peak RSS, versions. Written atomically.
+// the five slowest renditions, peak RSS, versions.
 nlohmann::json run_json(const RunSummary& summary);
-void write_run_json(const std::filesystem::path& path, const RunSummary& summary);
 
 // The end-of-run summary for people: counts, throughput, stages and presets by cost.
 std::string summary_text(const RunSummary& summary);

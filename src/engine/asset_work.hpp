@@ -1,0 +1,45 @@
+#pragma once
+
+#include <vector>
+
+#include "engine/admission.hpp"
+#include "engine/incremental.hpp"
+#include "engine/plan.hpp"
+#include "manifest/manifest.hpp"
+#include "output/journal.hpp"
+#include "output/root.hpp"
+
+namespace prerender::engine {
+
+// What the work on one asset gives the recorder: a record for each of its renditions, up-to-date ones
+// included, in the planned order of the renditions done after the others.
+struct Outcome {
+  std::vector<output::RenditionRecord> records;
+};
+
+// The work of a run on one admitted asset, on a graph worker: hash the source if admission did not, decode
+// once, derive every rendition to do (render::render_asset), write each through the output root unless its
+// bytes are already there, and make the records. Never throws: a failure is a record's status. Shared by
+// every worker; read-only.
+class AssetWork {
+ public:
+  AssetWork(const manifest::Manifest& manifest, const IncrementalState& state, const output::OutputRoot& root, bool force)
+      : m_manifest(manifest), m_state(state), m_root(root), m_force(force) {}
+
+  // `prepared` is this worker's own from here on (the source hash is filled in when it was not known).
+  Outcome render(const PlannedAsset& asset, Prepared& prepared) const;
+  // Every rendition to do fails with `error`; the up-to-date ones are kept.
+  Outcome fail_all(const PlannedAsset& asset, const Prepared& prepared, const std::string& error) const;
+
+ private:
+  output::RenditionRecord base_record(const PlannedAsset& asset, const Prepared& prepared, std::size_t rendition) const;
+  output::RenditionRecord record_one(const PlannedAsset& asset, const Prepared& prepared, std::size_t k,
+                                     render::RenditionResult&& result) const;
+
+  const manifest::Manifest& m_manifest;
+  const IncrementalState& m_state;
+  const output::OutputRoot& m_root;
+  bool m_force;
+};
+
+}  // namespace prerender::engine
