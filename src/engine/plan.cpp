@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "output/path_template.hpp"
+#include "render/geometry.hpp"
 #include "util/glob.hpp"
 #include "util/hash.hpp"
 #include "util/readable.hpp"
@@ -35,14 +36,6 @@ bool in_shard(std::string_view asset_id, Shard shard) {
   return util::stable_hash64(asset_id) % shard.count == shard.index;
 }
 
-namespace {
-
-std::optional<int> device_pixels(std::optional<int> css, double dpr) {
-  if (!css) return std::nullopt;
-  return static_cast<int>(std::lround(*css * dpr));
-}
-
-}  // namespace
 
 Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, manifest::Diagnostics& diagnostics,
                 bool report_missing_sources) {
@@ -90,8 +83,8 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
       }
       for (presets::Format format : preset.formats) {
         for (double dpr : preset.dpr) {
-          PlannedRendition r{&preset, format, dpr, device_pixels(preset.resize.width, dpr),
-                             device_pixels(preset.resize.height, dpr), {}};
+          PlannedRendition r{&preset, format, dpr, render::device_pixels(preset.resize.width, dpr),
+                             render::device_pixels(preset.resize.height, dpr), {}};
           r.path = output::expand(path_template, {asset->id, preset_name, format, dpr, r.box_width, r.box_height});
           if (std::string problem = output::path_problem(r.path); !problem.empty()) {
             if (path_errors++ < 50)

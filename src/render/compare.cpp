@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "render/encode.hpp"
 #include "render/master.hpp"
 #include "render/sniff.hpp"
 #include "render/source.hpp"
@@ -127,7 +128,7 @@ std::string browser_image(const std::filesystem::path& path, const manifest::Lim
   mime = "image/png";
   try {
     const vips::VImage first = decoded.image.crop(0, 0, decoded.width, decoded.height);
-    return to_string(first.pngsave_buffer(vips::VImage::option()->set("strip", true)->set("compression", 6)));
+    return to_string(first.pngsave_buffer(metadata_options(false, false)->set("compression", 6)));
   } catch (const vips::VError& e) {
     throw RenderError("cannot convert for display: " + first_line(e));
   }
@@ -140,7 +141,7 @@ std::string report_image(const vips::VImage& image) {
     const vips::VImage shown = image.height() > k_webp_limit || image.width() > k_webp_limit
                                    ? image.crop(0, 0, std::min(image.width(), k_webp_limit), std::min(image.height(), k_webp_limit))
                                    : image;
-    return to_string(shown.webpsave_buffer(vips::VImage::option()->set("Q", 80)->set("strip", true)));
+    return to_string(shown.webpsave_buffer(metadata_options(false, false)->set("Q", 80)));
   } catch (const vips::VError& e) {
     throw RenderError("cannot encode a report image: " + first_line(e));
   }

@@ -73,16 +73,7 @@ vips::VImage kept_metadata(const vips::VImage& image, const presets::Keep& keep)
 // off writes everything, and JPEG and HEIF savers then make up an EXIF block when there is none), with
 // the `keep` flags from 8.15.
 vips::VOption* saver_options(const vips::VImage& image) {
-  const bool icc = image.get_typeof(VIPS_META_ICC_NAME) != 0;
-  const bool exif = image.get_typeof(VIPS_META_EXIF_NAME) != 0;
-#if VIPS_VERSION_AT_LEAST(8, 15, 0)
-  int flags = VIPS_FOREIGN_KEEP_NONE;
-  if (icc) flags |= VIPS_FOREIGN_KEEP_ICC;
-  if (exif) flags |= VIPS_FOREIGN_KEEP_EXIF;
-  return vips::VImage::option()->set("keep", flags);
-#else
-  return vips::VImage::option()->set("strip", !icc && !exif);
-#endif
+  return metadata_options(image.get_typeof(VIPS_META_ICC_NAME) != 0, image.get_typeof(VIPS_META_EXIF_NAME) != 0);
 }
 
 // The saver's bytes, without an EXIF block it wrote on its own: libvips 8.14 writes one (orientation,
@@ -94,6 +85,17 @@ std::string as_kept(VipsBlob* blob, const vips::VImage& image) {
 }
 
 }  // namespace
+
+vips::VOption* metadata_options(bool icc, bool exif) {
+#if VIPS_VERSION_AT_LEAST(8, 15, 0)
+  int flags = VIPS_FOREIGN_KEEP_NONE;
+  if (icc) flags |= VIPS_FOREIGN_KEEP_ICC;
+  if (exif) flags |= VIPS_FOREIGN_KEEP_EXIF;
+  return vips::VImage::option()->set("keep", flags);
+#else
+  return vips::VImage::option()->set("strip", !icc && !exif);
+#endif
+}
 
 std::string encode(const vips::VImage& input, const presets::EncodeSettings& s, const presets::Keep& keep) {
   const VipsCall call({std::string(presets::name(s.format)), s.format == Format::avif || s.format == Format::heic ? "heif" : ""});

@@ -9,6 +9,10 @@
 
 namespace prerender::render {
 
+// A saver's options that keep the ICC profile and the EXIF block only as asked, and no other metadata:
+// the one place that knows how this libvips spells it ("strip" before 8.15, "keep" since).
+vips::VOption* metadata_options(bool icc, bool exif);
+
 // Encodes to bytes with every encoder option set explicitly from `settings`; metadata is stripped except
 // what `keep` names. Throws RenderError.
 std::string encode(const vips::VImage& image, const presets::EncodeSettings& settings, const presets::Keep& keep);
