@@ -124,18 +124,18 @@ void add_run(CLI::App& app, Context& context) {
     options.signal = signals.signal();
     const engine::RunResult result = engine::run_plan(manifest, plan, options);
     progress.finish();
-    if (result.summary_json.is_null()) {  // interrupted while waiting for the lock
+    if (!result.stats) {  // interrupted while waiting for the lock
       context.exit_code = result.signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
       return;
     }
-    log.run_end(result.summary_json, result.summary);
+    log.run_end(report::to_json(*result.stats), result.summary);
     // What the storage refused is shown even with -q or a log file: a scheduler retries on exit 75.
     for (const std::string& problem : result.problems) fmt::print(stderr, "prerender: {}\n", problem);
     const bool success = result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0 && result.problems.empty();
     if (echo) echo->run_end(result.summary, success);
     if (!o->metrics_file.empty()) {
       try {
-        report::write_metrics_file(o->metrics_file, result.summary_json, success);
+        report::write_metrics_file(o->metrics_file, *result.stats, success);
       } catch (const std::exception& e) {
         fmt::print(stderr, "prerender: cannot write the metrics file: {}\n", e.what());
       }

@@ -88,9 +88,11 @@ class Runner {
     m_result.wall_seconds = util::seconds_since(start);
     m_result.peak_rss_bytes = util::peak_rss_bytes();
     m_result.journal = m_files.journal;
-    m_result.summary_json = report::run_json(summary_view(recorder.records()));
-    write_file(m_files.summary, m_result.summary_json.dump(2) + "\n");
-    m_result.summary = report::summary_text(summary_view(recorder.records()));
+    m_result.stats = report::run_stats(summary_view(recorder.records()));
+    write_file(m_files.summary, report::to_json(*m_result.stats).dump(2) + "\n");
+    // A run.json the storage refused is in the problems the log's run_end event reports.
+    m_result.stats->summary.problems = m_result.problems;
+    m_result.summary = report::summary_text(*m_result.stats);
     return m_result;
   }
 

@@ -11,9 +11,9 @@
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
+#include "report/run_report.hpp"
 #include <functional>
 #include <map>
-#include <nlohmann/json.hpp>
 
 namespace prerender::engine {
 
@@ -44,8 +44,8 @@ struct RunResult {
   std::uint64_t peak_rss_bytes = 0;
   GraphStats graph;
   std::filesystem::path journal;
-  std::string summary;        // the end-of-run summary for people
-  nlohmann::json summary_json;  // run.json
+  std::string summary;                   // the end-of-run summary for people
+  std::optional<report::RunStats> stats;  // run.json's content; unset when interrupted waiting for the lock
 };
 
 // The file names of a run's outputs under output.root; a shard's carry "-K-of-N".

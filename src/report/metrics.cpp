@@ -1,6 +1,7 @@
 #include "report/metrics.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <fmt/format.h>
 #include <sstream>
 
@@ -38,26 +39,29 @@ std::optional<double> previous_last_success(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string prometheus_text(const nlohmann::json& s, bool success, double now_seconds, std::optional<double> last_success) {
+std::string prometheus_text(const RunStats& stats, bool success, double now_seconds, std::optional<double> last_success) {
+  const RunSummary& s = stats.summary;
   std::string out;
   gauge(out, "prerender_renditions", "Renditions of the last run, by status.");
-  const auto& r = s.at("renditions");
-  for (const char* status : {"rendered", "up_to_date", "failed", "not_started"})
-    out += fmt::format("prerender_renditions{{status=\"{}\"}} {}\n", status, r.value(status, 0));
+  const std::pair<const char*, std::size_t> statuses[] = {
+      {"rendered", s.rendered}, {"up_to_date", s.up_to_date}, {"failed", s.failed}, {"not_started", s.renditions_not_started}};
+  for (const auto& [status, count] : statuses) out += fmt::format("prerender_renditions{{status=\"{}\"}} {}\n", status, count);
   gauge(out, "prerender_changed_renditions", "Renditions whose bytes changed in the last run.");
-  out += fmt::format("prerender_changed_renditions {}\n", r.value("changed", 0));
+  out += fmt::format("prerender_changed_renditions {}\n", s.changed);
   gauge(out, "prerender_stage_seconds", "Seconds spent per stage in the last run (read and decode once per asset).");
-  for (const auto& [stage, stats] : s.at("stages_seconds").items())
-    if (stage != "rendition") out += fmt::format("prerender_stage_seconds{{stage=\"{}\"}} {}\n", stage, stats.at("total").get<double>());
+  const std::pair<const char*, const StageStats*> stages[] = {{"decode", &stats.stages.decode},
+                                                             {"encode", &stats.stages.encode},
+                                                             {"read", &stats.stages.read},
+                                                             {"transform", &stats.stages.transform},
+                                                             {"write", &stats.stages.write}};
+  for (const auto& [stage, st] : stages) out += fmt::format("prerender_stage_seconds{{stage=\"{}\"}} {}\n", stage, st->total);
   gauge(out, "prerender_written_bytes", "Bytes written by the last run, by format.");
-  const auto by_format = s.find("bytes_written_by_format");
-  if (by_format != s.end())
-    for (const auto& [format, bytes] : by_format->items())
-    out += fmt::format("prerender_written_bytes{{format=\"{}\"}} {}\n", format, bytes.get<std::uint64_t>());
+  for (const auto& [format, bytes] : stats.bytes_written_by_format)
+    out += fmt::format("prerender_written_bytes{{format=\"{}\"}} {}\n", format, bytes);
   gauge(out, "prerender_run_duration_seconds", "Wall time of the last run.");
-  out += fmt::format("prerender_run_duration_seconds {}\n", s.at("wall_seconds").get<double>());
+  out += fmt::format("prerender_run_duration_seconds {}\n", std::round(s.wall_seconds * 1000) / 1000);
   gauge(out, "prerender_peak_rss_bytes", "Peak resident memory of the last run.");
-  out += fmt::format("prerender_peak_rss_bytes {}\n", s.at("peak_rss_bytes").get<std::uint64_t>());
+  out += fmt::format("prerender_peak_rss_bytes {}\n", s.peak_rss_bytes);
   gauge(out, "prerender_run_timestamp_seconds", "When the last run ended, in Unix time.");
   out += fmt::format("prerender_run_timestamp_seconds {:.3f}\n", now_seconds);
   gauge(out, "prerender_run_success", "1 when the last run left every requested rendition present and up to date.");
@@ -70,10 +74,10 @@ std::string prometheus_text(const nlohmann::json& s, bool success, double now_se
   return out;
 }
 
-void write_metrics_file(const std::filesystem::path& path, const nlohmann::json& summary, bool success) {
+void write_metrics_file(const std::filesystem::path& path, const RunStats& stats, bool success) {
   const double now =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  output::write_atomically(path, prometheus_text(summary, success, now, previous_last_success(path)));
+  output::write_atomically(path, prometheus_text(stats, success, now, previous_last_success(path)));
 }
 
 }  // namespace prerender::report

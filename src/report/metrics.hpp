@@ -1,9 +1,10 @@
 #pragma once
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include "report/run_report.hpp"
 
 namespace prerender::report {
 
@@ -11,11 +12,11 @@ namespace prerender::report {
 // describing the last run (README "Metrics" lists them): renditions by status, stage seconds, bytes
 // written by format, run duration, peak RSS, the run's end time, whether it succeeded, and the time of
 // the last successful run.
-std::string prometheus_text(const nlohmann::json& summary, bool success, double now_seconds,
+std::string prometheus_text(const RunStats& stats, bool success, double now_seconds,
                             std::optional<double> last_success_seconds);
 
 // Writes the file atomically (the collector may read it at any moment). A failed run keeps the previous
 // file's last-success timestamp.
-void write_metrics_file(const std::filesystem::path& path, const nlohmann::json& summary, bool success);
+void write_metrics_file(const std::filesystem::path& path, const RunStats& stats, bool success);
 
 }  // namespace prerender::report

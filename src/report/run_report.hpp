@@ -1,7 +1,7 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -10,7 +10,7 @@
 
 namespace prerender::report {
 
-// What a run did, for run.json and the end-of-run summary.
+// What a run did, as the engine knows it at the end: the input of run_stats.
 struct RunSummary {
   std::string manifest;
   std::size_t rendered = 0, up_to_date = 0, failed = 0, changed = 0;
@@ -25,11 +25,41 @@ struct RunSummary {
   std::vector<std::string> problems;  // what the output storage refused (journal lines, lists, run.json)
 };
 
+// Seconds of one stage over the renditions rendered (rounded to the microsecond).
+struct StageStats {
+  double total = 0, p50 = 0, p95 = 0, max = 0;
+  std::size_t count = 0;
+};
+
+// Read is per asset (counted on its first rendition); a decode's or shared transform's time is carried by
+// the first rendition made from it; so totals add up to the work done.
+struct StageTable {
+  StageStats read, decode, transform, encode, write, rendition;
+};
+
+struct SlowRendition {
+  std::string asset, preset, format;
+  double dpr = 1, seconds = 0;
+};
+
+// The statistics of a run, computed once: run.json, the end-of-run summary and the metrics are each a
+// view of this, so they cannot disagree.
+struct RunStats {
+  RunSummary summary;  // without its records
+  double renditions_per_second = 0;
+  StageTable stages;
+  std::map<std::string, StageTable> presets;  // by preset name
+  std::vector<SlowRendition> slowest;         // at most five, slowest first
+  std::map<std::string, std::uint64_t> bytes_written_by_format;  // of the renditions whose bytes changed
+};
+
+RunStats run_stats(const RunSummary& summary);
+
 // run.json: counts, wall time and throughput, per-stage totals with p50/p95/max, the same per preset,
 // the five slowest renditions, peak RSS, versions.
-nlohmann::json run_json(const RunSummary& summary);
+nlohmann::json to_json(const RunStats& stats);
 
 // The end-of-run summary for people: counts, throughput, stages and presets by cost.
-std::string summary_text(const RunSummary& summary);
+std::string summary_text(const RunStats& stats);
 
 }  // namespace prerender::report
