@@ -3,9 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
-#include "engine/incremental.hpp"
+#include "engine/decisions.hpp"
 #include "engine/plan.hpp"
-#include "engine/run.hpp"
 #include "manifest/manifest.hpp"
 #include "output/path_template.hpp"
 
@@ -40,21 +39,12 @@ void add_plan(CLI::App& app, Context& context) {
       const engine::PlannedManifest planned = engine::load_and_plan(options->file, options->selection.selection(), false);
       const manifest::Manifest& manifest = planned.manifest;
       const engine::Plan& plan = planned.plan;
-      // What a run would skip: the journal of this output root (or of this shard).
-      const auto journal = engine::RunFiles::of(manifest.output.root, options->selection.selection().shard).journal;
-      std::error_code journal_error;
-      const engine::IncrementalState state(manifest, std::filesystem::exists(journal, journal_error) ? output::Journal::read(journal)
-                                                                                      : std::vector<output::RenditionRecord>{});
       std::string out;
       out.reserve(plan.rendition_count() * 96);
-      std::size_t failing = 0, skipping = 0;
-      for (const engine::PlannedAsset& asset : plan.assets) {
-        const engine::AssetState decided = state.decide(asset, false);
+      const auto visit = [&](const engine::PlannedAsset& asset, const engine::AssetState& decided) {
         for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
           const engine::PlannedRendition& r = asset.renditions[i];
-          const char* action = !decided.error.empty() ? "fail" : decided.up_to_date[i] ? "skip" : "render";
-          failing += decided.error.empty() ? 0 : 1;
-          skipping += decided.up_to_date[i] ? 1 : 0;
+          const std::string_view action = engine::name(engine::action_of(decided, i));
           if (options->json) {
             nlohmann::json line{{"action", action},
                                 {"asset", asset.asset->id},
@@ -74,11 +64,14 @@ void add_plan(CLI::App& app, Context& context) {
                            decided.error.empty() ? "" : "  (" + decided.error + ")");
           }
         }
-      }
+      };
+      // What a run would skip: the journal of this output root (or of this shard).
+      const engine::DecisionCounts counts =
+          engine::decide_plan(manifest, plan, options->selection.selection().shard, visit);
       std::fwrite(out.data(), 1, out.size(), stdout);
       std::fflush(stdout);
       fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
-                 plan.rendition_count(), plan.assets.size(), plan.rendition_count() - failing - skipping, skipping, failing);
+                 plan.rendition_count(), plan.assets.size(), counts.render, counts.skip, counts.fail);
       context.exit_code = ExitCode::ok;
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, options->file);
