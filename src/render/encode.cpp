@@ -161,30 +161,31 @@ Budgeted encode_within(const vips::VImage& image, presets::EncodeSettings settin
   int low = 1, high = settings.quality - 1;
   std::optional<Budgeted> fit;
   std::size_t smallest = best.bytes.size();
-  while (low <= high && best.encodes < 8) {
-    const int q = (low + high) / 2;
+  int smallest_quality = settings.quality;
+  auto try_quality = [&](int q) {
     settings.quality = q;
     std::string bytes = encode(image, settings, keep);
     ++best.encodes;
-    smallest = std::min(smallest, bytes.size());
-    if (bytes.size() <= *max_bytes) {
-      fit = Budgeted{std::move(bytes), q, 0};
+    if (bytes.size() < smallest) smallest = bytes.size(), smallest_quality = q;
+    const bool fits = bytes.size() <= *max_bytes;
+    if (fits) fit = Budgeted{std::move(bytes), q, 0};
+    return fits;
+  };
+  bool tried_lowest = false;
+  while (low <= high && best.encodes < 8) {
+    const int q = (low + high) / 2;
+    tried_lowest = tried_lowest || q == 1;
+    if (try_quality(q))
       low = q + 1;
-    } else {
+    else
       high = q - 1;
-    }
   }
-  if (!fit && low == 1 && best.encodes < 9) {
-    // Nothing fitted yet and quality 1 was never tried: it is the last chance.
-    settings.quality = 1;
-    std::string bytes = encode(image, settings, keep);
-    ++best.encodes;
-    smallest = std::min(smallest, bytes.size());
-    if (bytes.size() <= *max_bytes) fit = Budgeted{std::move(bytes), 1, 0};
-  }
+  // Nothing fitted and quality 1, the last chance, was never tried (the encodes ran out first). Once tried,
+  // its size is known: encoding it again would only cost time.
+  if (!fit && !tried_lowest && best.encodes < 8) try_quality(1);
   if (!fit)
     throw RenderError(fmt::format("cannot fit max_bytes {} as {}: the smallest output reached was {} bytes (quality {})",
-                                  *max_bytes, presets::name(settings.format), smallest, low));
+                                  *max_bytes, presets::name(settings.format), smallest, smallest_quality));
   fit->encodes = best.encodes;
   return *fit;
 }

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <string>
+
+#include "engine/plan.hpp"
+#include "manifest/manifest.hpp"
+#include "output/journal.hpp"
+#include "presets/preset.hpp"
+#include "test_support.hpp"
+#include "util/hash.hpp"
+#include "util/version.hpp"
+
+namespace prerender::test {
+
+// A manifest in a temporary folder, with its sources under src/ and its output root at public/, planned
+// whole. The plan points into the manifest: both live as long as this object.
+class PlannedSite {
+ public:
+  PlannedSite(const TempDir& dir, const std::string& yaml)
+      : m_planned(write_and_plan(dir, yaml)) {}
+  const manifest::Manifest& manifest() const { return m_planned.manifest; }
+  const engine::PlannedAsset& asset(std::size_t index = 0) const { return m_planned.plan.assets.at(index); }
+
+ private:
+  static engine::PlannedManifest write_and_plan(const TempDir& dir, const std::string& yaml) {
+    write_file(dir.path() / "site.yaml", yaml);
+    return engine::load_and_plan(dir.path() / "site.yaml", {}, false);
+  }
+  engine::PlannedManifest m_planned;
+};
+
+// Copies a fixture into `dir`/src/`name` and returns its path.
+inline std::filesystem::path copy_source(const TempDir& dir, const std::string& fixture_name, const std::string& name) {
+  std::filesystem::create_directories(dir.path() / "src");
+  const std::filesystem::path to = dir.path() / "src" / name;
+  std::filesystem::copy_file(fixture(fixture_name), to, std::filesystem::copy_options::overwrite_existing);
+  return to;
+}
+
+// The journal line a successful earlier run left for `rendition` of `asset`: the source as it is now
+// (path, size, mtime, hash), `recipe`, this renderer, and a file of `bytes` bytes.
+inline output::RenditionRecord rendered_record(const engine::PlannedAsset& asset, std::size_t rendition,
+                                               const std::string& recipe, std::uint64_t bytes) {
+  const engine::PlannedRendition& r = asset.renditions.at(rendition);
+  output::RenditionRecord out;
+  out.asset = asset.asset->id;
+  out.preset = r.preset->name;
+  out.format = std::string(presets::name(r.format));
+  out.dpr = r.dpr;
+  out.path = r.path;
+  out.url = r.path;
+  out.bytes = bytes;
+  out.source = asset.asset->source_path.string();
+  out.source_hash = util::file_hash(asset.asset->source_path);
+  struct stat st {};
+  REQUIRE(::stat(out.source.c_str(), &st) == 0);
+  out.source_size = static_cast<std::uint64_t>(st.st_size);
+  out.source_mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  out.recipe_hash = recipe;
+  out.renderer_version = util::k_version;
+  out.status = output::Status::rendered;
+  return out;
+}
+
+}  // namespace prerender::test
