@@ -90,6 +90,25 @@ ExitCode report_manifest_error(const std::exception& error, const std::string& f
   return ExitCode::usage;
 }
 
+std::optional<engine::PlannedManifest> load_planned(Context& context, const std::string& file,
+                                                    const engine::Selection& selection) {
+  try {
+    return engine::load_and_plan(file, selection, false);
+  } catch (const manifest::ManifestError& e) {
+    context.exit_code = report_manifest_error(e, file);
+    return std::nullopt;
+  }
+}
+
+void set_up_decoding(manifest::Manifest& manifest, std::uint64_t memory_budget) {
+  manifest.limits.decoder_memory_bytes = memory_budget;
+  render::allow_untrusted_loaders(manifest.limits.allow_untrusted);
+}
+
+report::Verbosity verbosity(bool quiet, const Context& context) {
+  return quiet ? report::Verbosity::quiet : context.verbose ? report::Verbosity::verbose : report::Verbosity::normal;
+}
+
 namespace {
 
 constexpr const char* k_exit_codes =

@@ -47,19 +47,11 @@ void add_check(CLI::App& app, Context& context) {
     options.update = o->update ? engine::Update::yes : engine::Update::no;
     options.images = o->html.empty() ? engine::ReportImages::no : engine::ReportImages::yes;
     o->resources.apply(options.run);
-    std::optional<engine::PlannedManifest> planned;
-    try {
-      planned.emplace(engine::load_and_plan(o->file, o->selection.selection(), false));
-    } catch (const manifest::ManifestError& e) {
-      context.exit_code = report_manifest_error(e, o->file);
-      return;
-    }
-    planned->manifest.limits.decoder_memory_bytes = options.run.memory_budget;  // caps the isolated decoders
-    render::allow_untrusted_loaders(planned->manifest.limits.allow_untrusted);
+    std::optional<engine::PlannedManifest> planned = load_planned(context, o->file, o->selection.selection());
+    if (!planned) return;
+    set_up_decoding(planned->manifest, options.run.memory_budget);
 
-    const report::Verbosity verbosity = o->quiet ? report::Verbosity::quiet
-                                        : context.verbose ? report::Verbosity::verbose
-                                                          : report::Verbosity::normal;
+    const report::Verbosity verbosity = cli::verbosity(o->quiet, context);
     report::EventLog log(stderr, report::LogFormat::text, verbosity);
     report::Progress progress(progress_mode(o->progress), log, stderr);
     options.run.on_start = [&](std::size_t total) { progress.start(total); };

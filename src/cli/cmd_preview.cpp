@@ -38,20 +38,14 @@ void add_preview(CLI::App& app, Context& context) {
     engine::Selection selection;
     if (!o->asset.empty()) selection.only = o->asset;
     selection.top = o->top ? o->top : (o->asset.empty() ? std::optional<std::size_t>(50) : std::nullopt);
-    std::optional<engine::PlannedManifest> planned;
-    try {
-      planned.emplace(engine::load_and_plan(o->file, selection, false));
-    } catch (const manifest::ManifestError& e) {
-      context.exit_code = report_manifest_error(e, o->file);
-      return;
-    }
+    std::optional<engine::PlannedManifest> planned = load_planned(context, o->file, selection);
+    if (!planned) return;
     if (planned->plan.assets.empty()) {
       fmt::print(stderr, "prerender preview: no asset of {} matches '{}'\n", o->file, o->asset);
       context.exit_code = ExitCode::usage;
       return;
     }
-    planned->manifest.limits.decoder_memory_bytes = run.memory_budget;  // caps the isolated decoders
-    render::allow_untrusted_loaders(planned->manifest.limits.allow_untrusted);
+    set_up_decoding(planned->manifest, run.memory_budget);
     SignalScope signals;
     run.signal = signals.signal();
     const report::Preview preview = engine::build_preview(*planned, o->render ? engine::Fresh::yes : engine::Fresh::no, run);

@@ -68,19 +68,11 @@ void add_run(CLI::App& app, Context& context) {
     options.lock_wait_seconds = o->lock.wait_seconds();
     const engine::Selection selection = o->selection.selection();
     options.shard = selection.shard;
-    std::optional<engine::PlannedManifest> planned;
-    try {
-      planned.emplace(engine::load_and_plan(o->file, selection, false));
-    } catch (const manifest::ManifestError& e) {
-      context.exit_code = report_manifest_error(e, o->file);
-      return;
-    }
-    // No isolated decoder may use more than the whole budget: a file that makes a codec allocate without
-    // bound then fails alone (render/isolated.hpp).
-    planned->manifest.limits.decoder_memory_bytes = options.memory_budget;
+    std::optional<engine::PlannedManifest> planned = load_planned(context, o->file, selection);
+    if (!planned) return;
+    set_up_decoding(planned->manifest, options.memory_budget);
     const manifest::Manifest& manifest = planned->manifest;
     const engine::Plan& plan = planned->plan;
-    render::allow_untrusted_loaders(manifest.limits.allow_untrusted);
 
     std::FILE* log_stream = stderr;
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_file(nullptr, &std::fclose);
@@ -92,9 +84,7 @@ void add_run(CLI::App& app, Context& context) {
       }
       log_stream = log_file.get();
     }
-    const report::Verbosity verbosity = o->quiet ? report::Verbosity::quiet
-                                        : context.verbose ? report::Verbosity::verbose
-                                                          : report::Verbosity::normal;
+    const report::Verbosity verbosity = cli::verbosity(o->quiet, context);
     report::EventLog log(log_stream, o->log_format == "json" ? report::LogFormat::json : report::LogFormat::text, verbosity);
     report::Progress progress(progress_mode(o->progress), log, stderr);
     // With the log in a file, failures and a failed run's summary still reach stderr, in text whatever

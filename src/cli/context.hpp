@@ -57,6 +57,19 @@ report::ProgressMode progress_mode(const std::string& value);
 // Prints every manifest problem to stderr and a count line; returns ExitCode::usage.
 ExitCode report_manifest_error(const std::exception& error, const std::string& file);
 
+// Loads and plans the manifest `file` for `selection`. On problems, prints them all, sets the exit code to
+// ExitCode::usage and returns nothing.
+std::optional<engine::PlannedManifest> load_planned(Context& context, const std::string& file,
+                                                    const engine::Selection& selection);
+
+// The runtime of the commands that decode: no isolated decoder may use more than the run's whole memory
+// budget (a file that makes a codec allocate without bound fails alone, render/isolated.hpp), and the
+// loaders libvips marks untrusted are blocked unless the manifest's limits allow them.
+void set_up_decoding(manifest::Manifest& manifest, std::uint64_t memory_budget);
+
+// -q and -v.
+report::Verbosity verbosity(bool quiet, const Context& context);
+
 void add_validate(CLI::App& app, Context& context);
 void add_presets(CLI::App& app, Context& context);
 void add_plan(CLI::App& app, Context& context);
