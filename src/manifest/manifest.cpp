@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "manifest/keys.hpp"
+#include "manifest/popularity_file.hpp"
 #include "manifest/preset_parser.hpp"
 #include "manifest/reader.hpp"
 #include "manifest/yaml_tree.hpp"
@@ -342,7 +343,10 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
     ok = false;
   }
   if (const YamlNode* requests = node.find("requests")) {
-    if (auto v = reader.integer(*requests, "an asset's 'requests'", 0, INT64_MAX)) asset.requests = static_cast<std::uint64_t>(*v);
+    if (auto v = reader.integer(*requests, "an asset's 'requests'", 0, INT64_MAX)) {
+      asset.requests = static_cast<std::uint64_t>(*v);
+      asset.requests_given = true;
+    }
   }
   if (const YamlNode* focus = node.find("focus")) {
     if (!focus->is_sequence() || focus->items.size() != 2) {
@@ -452,6 +456,7 @@ Manifest load_manifest(const fs::path& file, Diagnostics& diagnostics) {
       for (const auto& item : assets->items) read_asset(*item, reader, manifest, preset_names, manifest.assets);
     }
   }
+  if (const YamlNode* popularity = root->find("popularity")) apply_popularity_file(*popularity, reader, manifest);
   std::unordered_map<std::string_view, const Asset*> ids;
   ids.reserve(manifest.assets.size());
   for (std::size_t i = 0; i < manifest.assets.size(); ++i) {
