@@ -126,7 +126,7 @@ def main():
                     number += 1
                     malformed.append(number)
                     lines.append(rng.choice(["garbage without fields", "203.0.113.9 - - [not a time] \"GET / HTTP/1.1\" 200 1",
-                                             "\t\t", "{\"url\": 17}"]))
+                                             "-\t-", "{\"url\": 17}"]))
                     continue
                 number += 1
                 if status in (200, 304) and url.split("?")[0] in by_asset[asset]:
