@@ -41,6 +41,14 @@ GzFile open_log(const std::string& path) {
   return GzFile(file);
 }
 
+// zlib's message, without the "<fd:3>: " it prefixes for a descriptor.
+std::string_view zlib_message(gzFile file) {
+  int code = 0;
+  std::string_view message = gzerror(file, &code);
+  if (message.starts_with("<fd:") && message.find(": ") != std::string_view::npos) message.remove_prefix(message.find(": ") + 2);
+  return code == Z_ERRNO ? std::strerror(errno) : message;
+}
+
 std::string_view without_cr(std::string_view text) {
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   return text;
@@ -57,10 +65,7 @@ std::uint64_t for_each_line(const std::string& path, const std::function<void(co
   for (;;) {
     const int got = gzread(file.get(), buffer.data() + kept, static_cast<unsigned>(k_chunk));
     if (got < 0) {
-      int code = 0;
-      const char* message = gzerror(file.get(), &code);
-      throw std::runtime_error(fmt::format("{}: {} after line {}", display_name(path),
-                                           code == Z_ERRNO ? std::strerror(errno) : message, number));
+      throw std::runtime_error(fmt::format("{}: {} after line {}", display_name(path), zlib_message(file.get()), number));
     }
     if (got == 0) break;
     const char* begin = buffer.data();
@@ -84,8 +89,9 @@ std::uint64_t for_each_line(const std::string& path, const std::function<void(co
   }
   // A gzip stream that ends early reads as end of file; zlib tells it apart only here.
   int code = 0;
-  const char* message = gzerror(file.get(), &code);
-  if (code != Z_OK) throw std::runtime_error(fmt::format("{}: {} after line {} (a truncated gzip file?)", display_name(path), message, number));
+  gzerror(file.get(), &code);
+  if (code != Z_OK)
+    throw std::runtime_error(fmt::format("{}: {} after line {} (a truncated gzip file?)", display_name(path), zlib_message(file.get()), number));
   if (kept > 0 && !skipping) on_line({without_cr({buffer.data(), kept}), ++number, false});
   return number;
 }
