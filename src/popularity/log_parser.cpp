@@ -9,8 +9,7 @@ namespace prerender::popularity {
 namespace {
 
 // CloudFront standard logs (version 1.0) without a #Fields line: the documented column order.
-constexpr int k_cf_date = 0, k_cf_time = 1, k_cf_bytes = 3, k_cf_stem = 7, k_cf_status = 8, k_cf_query = 11,
-              k_cf_result = 13;
+constexpr int k_cf_date = 0, k_cf_time = 1, k_cf_bytes = 3, k_cf_stem = 7, k_cf_status = 8, k_cf_result = 13;
 
 template <typename Number>
 bool parse_number(std::string_view text, Number& out) {
@@ -45,8 +44,8 @@ std::optional<std::int64_t> json_time(const nlohmann::json& value) {
 }  // namespace
 
 LineParser::LineParser(LogFormat format, JsonFields fields) : m_format(format), m_fields(std::move(fields)) {
-  m_date = k_cf_date, m_time = k_cf_time, m_stem = k_cf_stem, m_query = k_cf_query, m_status = k_cf_status,
-  m_bytes = k_cf_bytes, m_result = k_cf_result;
+  m_date = k_cf_date, m_time = k_cf_time, m_stem = k_cf_stem, m_status = k_cf_status, m_bytes = k_cf_bytes,
+  m_result = k_cf_result;
 }
 
 LineParser::Result LineParser::malformed(std::string why) {
@@ -67,7 +66,7 @@ LineParser::Result LineParser::parse_cloudfront(std::string_view line, LogRecord
   if (line.empty()) return Result::skip;
   if (line.front() == '#') {
     if (!line.starts_with("#Fields:")) return Result::skip;
-    m_date = m_time = m_stem = m_query = m_status = m_bytes = m_result = -1;
+    m_date = m_time = m_stem = m_status = m_bytes = m_result = -1;
     int column = 0;
     std::string_view names = line.substr(8);
     while (!names.empty()) {
@@ -79,13 +78,11 @@ LineParser::Result LineParser::parse_cloudfront(std::string_view line, LogRecord
       if (name == "date") m_date = column;
       else if (name == "time") m_time = column;
       else if (name == "cs-uri-stem") m_stem = column;
-      else if (name == "cs-uri-query") m_query = column;
       else if (name == "sc-status") m_status = column;
       else if (name == "sc-bytes") m_bytes = column;
       else if (name == "x-edge-result-type") m_result = column;
       ++column;
     }
-    m_have_fields = true;
     if (m_stem < 0) return malformed("the #Fields line has no cs-uri-stem");
     return Result::skip;
   }

@@ -65,9 +65,8 @@ class LineParser {
   JsonFields m_fields;
   std::string m_why;
   // CloudFront: the column of each field we read, from the "#Fields:" line (-1: absent).
-  int m_date = -1, m_time = -1, m_stem = -1, m_query = -1, m_status = -1, m_bytes = -1, m_result = -1;
-  bool m_have_fields = false;
-  std::string m_url;  // CloudFront stem + '?' + query, or a JSON string with escapes
+  int m_date = -1, m_time = -1, m_stem = -1, m_status = -1, m_bytes = -1, m_result = -1;
+  std::string m_url;  // the URL of a JSON line (nlohmann::json's string does not outlive the line)
 };
 
 // The format of a log from its first line that is not empty: "#Version:"/"#Fields:" is CloudFront, '{'

@@ -77,6 +77,7 @@ def main():
     p.add_argument("--out", required=True, help="the log; .gz is written gzip-compressed")
     p.add_argument("--truth")
     p.add_argument("--malformed-lines")
+    p.add_argument("--misses-truth", help="like --truth, for the requests the CDN passed to the origin")
     args = p.parse_args()
 
     rng = random.Random(args.seed)
@@ -92,6 +93,7 @@ def main():
         total += w
         cum.append(total)
     truth = {a: 0 for a in assets}
+    misses = {a: 0 for a in assets}
     malformed = []
     opener = gzip.open if args.out.endswith(".gz") else open
     with opener(args.out, "wt", encoding="utf-8", newline="\n") as out:
@@ -131,14 +133,16 @@ def main():
                 number += 1
                 if status in (200, 304) and url.split("?")[0] in by_asset[asset]:
                     truth[asset] += 1
+                    misses[asset] += cache == "MISS"
                 lines.append(line_for(args.format, url, status, 1000 + len(url) * 97, t, cache))
             out.write("\n".join(lines) + "\n")
             written += n
-    if args.truth:
-        with open(args.truth, "w", encoding="utf-8") as f:
-            for asset, count in sorted(truth.items(), key=lambda kv: (-kv[1], kv[0])):
-                if count:
-                    f.write(f"{count}\t{asset}\n")
+    for path, counts in ((args.truth, truth), (args.misses_truth, misses)):
+        if path:
+            with open(path, "w", encoding="utf-8") as f:
+                for asset, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                    if count:
+                        f.write(f"{count}\t{asset}\n")
     if args.malformed_lines:
         with open(args.malformed_lines, "w") as f:
             f.write("".join(f"{n}\n" for n in malformed))

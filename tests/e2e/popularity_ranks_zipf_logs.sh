@@ -30,7 +30,7 @@ for format in combined cloudfront json; do
   log="$WORK/access-$format.log"
   [[ $format == cloudfront ]] && log="$log.gz"
   "$PYTHON" "$GEN" --urls "$WORK/plan.jsonl" --format "$format" --lines 30000 --seed 7 --noise --out "$log" \
-    --truth "$WORK/truth-$format.tsv" --malformed-lines "$WORK/bad-$format.txt"
+    --truth "$WORK/truth-$format.tsv" --malformed-lines "$WORK/bad-$format.txt" --misses-truth "$WORK/misses-$format.tsv"
   run_prerender popularity "$site" "$log" -o "$WORK/pop-$format.yaml"
   expect_status 0
   expect_truth "$WORK/pop-$format.yaml" "$WORK/truth-$format.tsv"
@@ -43,6 +43,10 @@ for format in combined cloudfront json; do
   expect_out "$log:$twentieth: "
   expect_out "... and $((bad - 20)) more"
   expect_out "/unlisted/poster-"
+  # Only what the CDN passed to the origin, from each format's own cache-state field.
+  run_prerender popularity "$site" "$log" -o "$WORK/misses-$format.yaml" --misses
+  expect_status 0
+  expect_truth "$WORK/misses-$format.yaml" "$WORK/misses-$format.tsv"
 done
 [[ $format == json ]]
 # A gzip file with a plain name and a plain file read from standard input are told from their bytes.
