@@ -72,7 +72,9 @@ std::uint64_t for_each_line(const std::string& path, const std::function<void(co
     const char* end = begin + kept + static_cast<std::size_t>(got);
     const char* line = begin;
     while (const char* newline = static_cast<const char*>(std::memchr(line, '\n', static_cast<std::size_t>(end - line)))) {
-      if (!skipping) on_line({without_cr({line, static_cast<std::size_t>(newline - line)}), ++number, false});
+      const auto length = static_cast<std::size_t>(newline - line);
+      if (!skipping && length > k_max_line_bytes) on_line({{line, k_max_line_bytes}, ++number, true});
+      else if (!skipping) on_line({without_cr({line, length}), ++number, false});
       skipping = false;
       line = newline + 1;
     }
