@@ -37,7 +37,14 @@ std::int64_t parse_time_option(const std::string& text, const char* name) {
 
 popularity::JsonFields parse_json_fields(const std::vector<std::string>& items) {
   popularity::JsonFields fields;
-  for (const std::string& item : items) {
+  std::vector<std::string> pairs;  // "url=a,status=b" (CLI11's delimiter would count each pair as a value)
+  for (const std::string& item : items)
+    for (std::size_t start = 0; start <= item.size();) {
+      const std::size_t comma = std::min(item.find(',', start), item.size());
+      pairs.push_back(item.substr(start, comma - start));
+      start = comma + 1;
+    }
+  for (const std::string& item : pairs) {
     const std::size_t eq = item.find('=');
     const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
     std::string* target = key == "url" ? &fields.url : key == "status" ? &fields.status : key == "cache" ? &fields.cache
@@ -79,7 +86,8 @@ void add_popularity_options(CLI::App& command, PopularityOptions& o) {
       ->check(CLI::IsMember({"auto", "combined", "cloudfront", "json"}))
       ->capture_default_str();
   command.add_option("--json-fields", o.json_fields, "JSON-lines field names, KEY=NAME for url, status, cache, bytes, time "
-                     "(defaults url, status, cache_status, bytes, timestamp; a.b reaches into objects)")->delimiter(',');
+                     "(defaults url, status, cache_status, bytes, timestamp; a.b reaches into objects)")
+      ->allow_extra_args(false);
   command.add_option("--since", o.since, "Count requests from this time (ISO 8601 UTC, or a duration before now: 24h)");
   command.add_option("--until", o.until, "Count requests before this time (same forms)");
   command.add_option("--half-life", o.half_life, "Weigh requests by age: one this old counts half (e.g. 12h); ages are "
@@ -90,6 +98,7 @@ void add_popularity_options(CLI::App& command, PopularityOptions& o) {
       ->capture_default_str();
   command.add_flag("--any-status", o.any_status, "Count every status (default: 2xx and 304 only)");
   command.add_option("--coverage", o.coverage, "Also report the share of the top N assets (repeatable; 10, 100, ... always)")
+      ->allow_extra_args(false)
       ->check(CLI::PositiveNumber);
   command.add_option("--unknown", o.unknown, "Folders of unknown URLs to report")->capture_default_str();
   command.add_flag("--add-assets", o.add_assets, "Propose sources that popular unknown URLs ask for (under sources.root) as "

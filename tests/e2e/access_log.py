@@ -78,6 +78,8 @@ def main():
     p.add_argument("--truth")
     p.add_argument("--malformed-lines")
     p.add_argument("--misses-truth", help="like --truth, for the requests the CDN passed to the origin")
+    p.add_argument("--window", nargs=2, type=int, metavar=("SINCE", "UNTIL"), help="Unix times for --window-truth")
+    p.add_argument("--window-truth", help="like --truth, for the requests with SINCE <= time < UNTIL")
     args = p.parse_args()
 
     rng = random.Random(args.seed)
@@ -94,6 +96,7 @@ def main():
         cum.append(total)
     truth = {a: 0 for a in assets}
     misses = {a: 0 for a in assets}
+    window = {a: 0 for a in assets}
     malformed = []
     opener = gzip.open if args.out.endswith(".gz") else open
     with opener(args.out, "wt", encoding="utf-8", newline="\n") as out:
@@ -134,10 +137,11 @@ def main():
                 if status in (200, 304) and url.split("?")[0] in by_asset[asset]:
                     truth[asset] += 1
                     misses[asset] += cache == "MISS"
+                    window[asset] += bool(args.window) and args.window[0] <= t < args.window[1]
                 lines.append(line_for(args.format, url, status, 1000 + len(url) * 97, t, cache))
             out.write("\n".join(lines) + "\n")
             written += n
-    for path, counts in ((args.truth, truth), (args.misses_truth, misses)):
+    for path, counts in ((args.truth, truth), (args.misses_truth, misses), (args.window_truth, window)):
         if path:
             with open(path, "w", encoding="utf-8") as f:
                 for asset, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):

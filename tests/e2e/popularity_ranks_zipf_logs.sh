@@ -49,6 +49,13 @@ for format in combined cloudfront json; do
   expect_truth "$WORK/misses-$format.yaml" "$WORK/misses-$format.tsv"
 done
 [[ $format == json ]]
+# A window: 06:00 to 12:00 of the log's day, in ISO 8601 with an offset.
+"$PYTHON" "$GEN" --urls "$WORK/plan.jsonl" --lines 30000 --seed 8 --noise --out "$WORK/day.log" \
+  --window 1796104800 1796126400 --window-truth "$WORK/window.tsv"
+run_prerender popularity "$site" "$WORK/day.log" -o "$WORK/window.yaml" --since 2026-12-01T07:00:00+01:00 --until 2026-12-01T12:00:00Z
+expect_status 0
+expect_truth "$WORK/window.yaml" "$WORK/window.tsv"
+expect_out "outside the window"
 # A gzip file with a plain name and a plain file read from standard input are told from their bytes.
 cp "$WORK/access-cloudfront.log.gz" "$WORK/cloudfront-log"
 run_prerender popularity "$site" "$WORK/cloudfront-log" -o "$WORK/pop-renamed.yaml"

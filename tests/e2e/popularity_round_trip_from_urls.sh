@@ -27,7 +27,9 @@ PY
 # A rendition gone from the output root: its asset is named as not up to date.
 top=$("$PYTHON" -c "import yaml; print(next(iter(yaml.safe_load(open('$WORK/pop.yaml'))['requests'])))")
 rm "$WORK/site/public/$top/small.webp"
-run_prerender popularity "$site" "$WORK/access.log" -o "$WORK/pop.yaml" --coverage 1
+# Repeatable options take one value each, so positionals may follow them.
+run_prerender popularity --coverage 1 --json-fields url=url,status=status --coverage 2 "$site" "$WORK/access.log" -o "$WORK/pop.yaml"
 expect_status 0
 expect_out "top 1 asset: "
 expect_out "; 1 without up-to-date renditions ($top)"
+expect_out "top 2 assets: "
