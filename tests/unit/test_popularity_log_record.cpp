@@ -3,6 +3,7 @@
 #include "popularity/counter.hpp"
 #include "popularity/log_record.hpp"
 #include "popularity/url_map.hpp"
+#include "test_support.hpp"
 
 using namespace prerender;
 using namespace prerender::popularity;
@@ -173,4 +174,21 @@ TEST_CASE("status, window and cache state filters count what they drop") {
   CHECK(tally.hits == 1);
   CHECK(tally.no_cache_state == 1);
   CHECK(tally.outside_window == 2);
+}
+
+TEST_CASE("each sample log is detected from its first line and counted, its 404 left out") {
+  const engine::Plan plan;
+  const UrlMap map(plan, "", {});
+  Counter counter(map, {});
+  for (const char* name : {"logs/combined.log", "logs/cloudfront.log", "logs/fastly.jsonl"})
+    counter.read_log(test::fixture(name).string(), std::nullopt, {});
+  const Tally tally = counter.finish();
+  CHECK(tally.lines == 3 + 3 + 2);
+  CHECK(tally.malformed == 0);
+  CHECK(tally.other_status == 1);
+  CHECK(tally.counted == 5);
+  CHECK(tally.unknown.at("shows/a/hero.avif") == 2);
+  CHECK(tally.unknown.at("shows/a/hero@2x.avif") == 1);
+  CHECK(tally.unknown.at("shows/a/card.webp") == 1);
+  CHECK(tally.unknown.at("shows/a/card x.webp") == 1);
 }
