@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <stdexcept>
 #include <system_error>
 
 #include "engine/incremental.hpp"
@@ -32,6 +33,11 @@ Measurement measure(const engine::PlannedManifest& planned, const std::vector<st
   for (const std::string& log : logs) counter.read_log(log, options.format, options.fields);
   Measurement out;
   out.tally = counter.finish();
+  // A popularity file of zeros would drop every asset's priority: refuse it, and say what the logs lack.
+  if (options.count.misses_only && out.tally.hits == 0 && out.tally.counted == 0 && out.tally.no_cache_state > 0)
+    throw std::runtime_error(fmt::format(
+        "--misses: none of the {} requests has a cache state (nginx: append $upstream_cache_status to the log_format; "
+        "JSON lines: --json-fields cache=NAME)", with_commas(out.tally.no_cache_state)));
   out.ranked = rank_assets(out.tally, map);
   out.unknown_prefixes = top_unknown_prefixes(out.tally, options.unknown_prefixes);
   const engine::IncrementalState state(manifest, journal);

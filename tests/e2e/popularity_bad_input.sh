@@ -28,6 +28,15 @@ run_prerender popularity "$site" "$WORK/access.log.gz" --since yesterday
 expect_status 2
 expect_err "--since: must be a UTC time such as 2026-12-01T00:00:00Z or a duration before now such as 24h"
 
+# --misses on a log without a cache state would write zeros: refused, with what to change.
+"$PYTHON" "$GEN" --urls "$WORK/plan.jsonl" --lines 1000 --format json --out "$WORK/fastly.jsonl"
+run_prerender popularity "$site" "$WORK/fastly.jsonl" -o "$WORK/pop.yaml" --misses --json-fields cache=state
+expect_status 2
+expect_err "--misses: none of the 1,000 requests has a cache state (nginx: append \$upstream_cache_status to the log_format; JSON lines: --json-fields cache=NAME); nothing was written"
+[[ ! -e "$WORK/pop.yaml" ]] || fail "a popularity file of zeros was written"
+run_prerender popularity "$site" "$WORK/fastly.jsonl" -o "$WORK/pop.yaml" --misses
+expect_status 0
+
 # A popularity file that is not one: the manifest names it with file:line:col.
 printf 'version: 1\nrequest:\n  landscape-1: 10\n' >"$WORK/site/popularity.yaml"
 sed -i '1a popularity: popularity.yaml' "$site"
