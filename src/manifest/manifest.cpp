@@ -136,6 +136,10 @@ class Loader {
         }
         YamlNodePtr lib = read(target, &from);
         if (!lib) continue;
+        if (is_popularity_file(*lib)) {  // applied once the assets are read
+          m_popularity.emplace_back(target, lib);
+          continue;
+        }
         const Reader lib_reader(target.string(), m_diagnostics);
         if (!library_shaped(*lib, target)) continue;
         if (!lib_reader.check_map(*lib, k_library_keys, "a preset library")) continue;
@@ -231,6 +235,7 @@ class Loader {
 
   Diagnostics& diagnostics() { return m_diagnostics; }
   std::vector<fs::path> files() const { return m_files; }
+  const std::vector<std::pair<fs::path, YamlNodePtr>>& popularity_files() const { return m_popularity; }
 
  private:
   struct Spec {
@@ -243,6 +248,7 @@ class Loader {
   std::vector<fs::path> m_stack;
   std::set<fs::path> m_seen;
   std::vector<fs::path> m_files;
+  std::vector<std::pair<fs::path, YamlNodePtr>> m_popularity;  // included popularity files
 };
 
 void read_output(const YamlNode& node, const Reader& reader, const fs::path& folder, OutputSpec& out) {
@@ -457,6 +463,8 @@ Manifest load_manifest(const fs::path& file, Diagnostics& diagnostics) {
     }
   }
   if (const YamlNode* popularity = root->find("popularity")) apply_popularity_file(*popularity, reader, manifest);
+  for (const auto& [path, popularity] : loader.popularity_files())
+    apply_included_popularity_file(*popularity, path, diagnostics, manifest);
   std::unordered_map<std::string_view, const Asset*> ids;
   ids.reserve(manifest.assets.size());
   for (std::size_t i = 0; i < manifest.assets.size(); ++i) {

@@ -37,24 +37,31 @@ void apply_popularity_file(const YamlNode& key, const Reader& reader, Manifest& 
   manifest.popularity_file = (manifest.folder / *name).lexically_normal();
   std::error_code error;
   if (!fs::exists(fs::symlink_status(manifest.popularity_file, error))) return;
-  const std::string file = manifest.popularity_file.string();
   Diagnostics& diagnostics = reader.diagnostics();
   YamlNodePtr root;
   try {
-    root = load_yaml_file(file);
+    root = load_yaml_file(manifest.popularity_file.string());
   } catch (const ManifestError& e) {
     for (const Diagnostic& d : e.items()) diagnostics.error(d.file, d.at, d.message);
     return;
   }
-  const Reader file_reader(file, diagnostics);
-  if (!file_reader.check_map(*root, k_popularity_file_keys, "a popularity file")) return;
-  const YamlNode* version = root->find("version");
+  apply_included_popularity_file(*root, manifest.popularity_file, diagnostics, manifest);
+}
+
+bool is_popularity_file(const YamlNode& root) { return root.is_map() && root.find("requests") && !root.find("presets"); }
+
+void apply_included_popularity_file(const YamlNode& root, const fs::path& file, Diagnostics& diagnostics,
+                                    Manifest& manifest) {
+  if (manifest.popularity_file.empty()) manifest.popularity_file = file;  // what `prerender popularity` rewrites
+  const Reader file_reader(file.string(), diagnostics);
+  if (!file_reader.check_map(root, k_popularity_file_keys, "a popularity file")) return;
+  const YamlNode* version = root.find("version");
   if (!version) {
-    file_reader.error(*root, "not a popularity file (no 'version: 1'); `prerender popularity` writes one");
+    file_reader.error(root, "not a popularity file (no 'version: 1'); `prerender popularity` writes one");
     return;
   }
   if (!file_reader.integer(*version, "'version'", 1, 1)) return;
-  if (const YamlNode* requests = root->find("requests")) apply_requests(*requests, file_reader, manifest);
+  if (const YamlNode* requests = root.find("requests")) apply_requests(*requests, file_reader, manifest);
 }
 
 }  // namespace prerender::manifest

@@ -13,4 +13,11 @@ namespace prerender::manifest {
 // manifest no longer has are ignored: the file measures logs, which outlive assets.
 void apply_popularity_file(const YamlNode& key, const Reader& reader, Manifest& manifest);
 
+// Whether an included file is a popularity file (`requests:` and no `presets:`) rather than a preset library.
+bool is_popularity_file(const YamlNode& root);
+
+// The same for a popularity file the manifest includes (`include: [popularity.yaml]`), already read.
+void apply_included_popularity_file(const YamlNode& root, const std::filesystem::path& file, Diagnostics& diagnostics,
+                                    Manifest& manifest);
+
 }  // namespace prerender::manifest

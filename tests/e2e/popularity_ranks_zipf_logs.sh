@@ -82,6 +82,17 @@ import sys
 rows = [int(l.split('\t')[0]) for l in open('$WORK/truth-combined.tsv')]
 print(f'{100 * sum(rows[:2]) / sum(rows):.1f}%')")
 expect_err "--top 2: 2 selected assets have $share of the manifest's requests"
+# The same through include:, and popularity then rewrites the included file.
+sed -i 's|^popularity: popularity.yaml$|include: [popularity.yaml]|' "$site"
+run_prerender plan "$site" --top 2
+expect_status 0
+[[ $(awk '{print $2}' "$WORK/out" | uniq | tr '\n' ' ') == "$top $second " ]] || fail "an included popularity file is not read"
+rm "$WORK/site/popularity.yaml"
+printf 'version: 1\nrequests: {}\n' >"$WORK/site/popularity.yaml"
+run_prerender popularity "$site" "$WORK/access-combined.log"
+expect_status 0
+cmp -s "$WORK/site/popularity.yaml" "$WORK/pop-combined.yaml" || fail "popularity did not rewrite the included file"
+sed -i 's|^include: \[popularity.yaml\]$|popularity: popularity.yaml|' "$site"
 # A hand-written requests: wins over the file.
 last=$(tail -1 "$WORK/truth-combined.tsv" | cut -f2)
 sed -i '/^  - { source: "\*.jpg"/d' "$site"
