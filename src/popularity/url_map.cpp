@@ -1,6 +1,9 @@
 #include "popularity/url_map.hpp"
 
 #include <cstring>
+#include <unordered_map>
+
+#include "util/hash.hpp"
 
 namespace prerender::popularity {
 namespace {
@@ -27,7 +30,9 @@ UrlMap::UrlMap(const engine::Plan& plan, std::string_view base_url, const std::v
   m_base_path = std::string(without_origin(base_url));
   if (m_base_path.empty() || m_base_path.front() != '/') m_base_path.insert(m_base_path.begin(), '/');
   if (m_base_path.back() != '/') m_base_path += '/';
-  m_index.reserve(plan.rendition_count() + journal.size());
+  std::size_t capacity = 16;
+  while (capacity < 2 * (plan.rendition_count() + journal.size())) capacity *= 2;
+  m_slots.resize(capacity);
   std::unordered_map<std::string_view, std::uint32_t> asset_index;
   for (std::uint32_t a = 0; a < plan.assets.size(); ++a) {
     asset_index.emplace(plan.assets[a].asset->id, a);
@@ -40,11 +45,27 @@ UrlMap::UrlMap(const engine::Plan& plan, std::string_view base_url, const std::v
   }
 }
 
+std::size_t UrlMap::slot_of(std::string_view path, std::uint64_t hash) const {
+  const std::size_t mask = m_slots.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = m_slots[i];
+    if (slot.entry == k_empty || (slot.hash == hash && m_paths[slot.entry] == path)) return i;
+  }
+}
+
+std::optional<std::uint32_t> UrlMap::find(std::string_view relative) const {
+  const Slot& slot = m_slots[slot_of(relative, util::stable_hash64(relative))];
+  if (slot.entry == k_empty) return std::nullopt;
+  return slot.entry;
+}
+
 void UrlMap::add(std::string path, Entry entry) {
-  if (m_index.count(path)) return;  // the plan's own rendition wins over an older journal line
+  const std::uint64_t hash = util::stable_hash64(path);
+  Slot& slot = m_slots[slot_of(path, hash)];
+  if (slot.entry != k_empty) return;  // the plan's own rendition wins over an older journal line
   m_paths.push_back(std::move(path));
   m_entries.push_back(entry);
-  m_index.emplace(m_paths.back(), static_cast<std::uint32_t>(m_entries.size() - 1));
+  slot = {hash, static_cast<std::uint32_t>(m_entries.size() - 1)};
 }
 
 std::string_view UrlMap::relative_path(std::string_view url, std::string& scratch) const {
