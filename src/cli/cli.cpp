@@ -158,6 +158,7 @@ int run(int argc, char** argv) {
     add_preview(app, context);
     add_merge(app, context);
     add_urls(app, context);
+    add_popularity(app, context);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

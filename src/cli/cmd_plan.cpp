@@ -17,6 +17,17 @@ std::string box_text(const engine::PlannedRendition& r) {
                      r.box_height ? std::to_string(*r.box_height) : "_");
 }
 
+// What --top N leaves to the CDN: the share of the manifest's requests (its own and the popularity file's)
+// that the selected assets have.
+std::string top_share(const manifest::Manifest& manifest, const engine::Plan& plan, std::size_t top) {
+  std::uint64_t total = 0, selected = 0;
+  for (const manifest::Asset& asset : manifest.assets) total += asset.requests;
+  for (const engine::PlannedAsset& asset : plan.assets) selected += asset.asset->requests;
+  if (total == 0) return fmt::format("--top {}: the manifest has no requests (write them with `prerender popularity`)", top);
+  return fmt::format("--top {}: {} selected assets have {:.1f}% of the manifest's requests ({} of {})", top,
+                     plan.assets.size(), 100.0 * static_cast<double>(selected) / static_cast<double>(total), selected, total);
+}
+
 }  // namespace
 
 void add_plan(CLI::App& app, Context& context) {
@@ -72,6 +83,7 @@ void add_plan(CLI::App& app, Context& context) {
       std::fflush(stdout);
       fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
                  plan.rendition_count(), plan.assets.size(), counts.render, counts.skip, counts.fail);
+      if (options->selection.top) fmt::print(stderr, "plan: {}\n", top_share(manifest, plan, *options->selection.top));
       context.exit_code = ExitCode::ok;
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, options->file);

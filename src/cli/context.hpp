@@ -79,5 +79,6 @@ void add_check(CLI::App& app, Context& context);
 void add_preview(CLI::App& app, Context& context);
 void add_merge(CLI::App& app, Context& context);
 void add_urls(CLI::App& app, Context& context);
+void add_popularity(CLI::App& app, Context& context);
 
 }  // namespace prerender::cli

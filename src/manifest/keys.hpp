@@ -7,8 +7,8 @@ namespace prerender::manifest {
 
 // One key table per mapping of the manifest. They feed validation, "did you mean" suggestions, and
 // the test that keeps docs/manifest.schema.json in step with the parser.
-inline constexpr std::array<std::string_view, 7> k_manifest_keys{"version", "include", "sources", "output",
-                                                                 "limits",  "presets", "assets"};
+inline constexpr std::array<std::string_view, 8> k_manifest_keys{"version", "include", "sources", "output",
+                                                                 "limits",  "presets", "assets", "popularity"};
 inline constexpr std::array<std::string_view, 3> k_library_keys{"version", "include", "presets"};
 inline constexpr std::array<std::string_view, 1> k_sources_keys{"root"};
 inline constexpr std::array<std::string_view, 3> k_output_keys{"root", "path", "base_url"};
@@ -27,6 +27,9 @@ inline constexpr std::array<std::string_view, 4> k_region_keys{"left", "top", "w
 inline constexpr std::array<std::string_view, 4> k_pad_keys{"top", "right", "bottom", "left"};
 inline constexpr std::array<std::string_view, 5> k_overlay_keys{"image", "gravity", "offset", "width", "opacity"};
 inline constexpr std::array<std::string_view, 2> k_check_keys{"max_difference", "max_bytes_change"};
+// The file `popularity:` names (written by `prerender popularity`).
+inline constexpr std::array<std::string_view, 4> k_popularity_file_keys{"version", "summary", "requests",
+                                                                        "proposed_assets"};
 inline constexpr std::array<std::string_view, 5> k_asset_keys{"id", "source", "presets", "requests", "focus"};
 
 }  // namespace prerender::manifest

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "manifest/keys.hpp"
+#include "manifest/popularity_file.hpp"
 #include "manifest/preset_parser.hpp"
 #include "manifest/reader.hpp"
 #include "manifest/yaml_tree.hpp"
@@ -135,6 +136,10 @@ class Loader {
         }
         YamlNodePtr lib = read(target, &from);
         if (!lib) continue;
+        if (is_popularity_file(*lib)) {  // applied once the assets are read
+          m_popularity.emplace_back(target, lib);
+          continue;
+        }
         const Reader lib_reader(target.string(), m_diagnostics);
         if (!library_shaped(*lib, target)) continue;
         if (!lib_reader.check_map(*lib, k_library_keys, "a preset library")) continue;
@@ -230,6 +235,7 @@ class Loader {
 
   Diagnostics& diagnostics() { return m_diagnostics; }
   std::vector<fs::path> files() const { return m_files; }
+  const std::vector<std::pair<fs::path, YamlNodePtr>>& popularity_files() const { return m_popularity; }
 
  private:
   struct Spec {
@@ -242,6 +248,7 @@ class Loader {
   std::vector<fs::path> m_stack;
   std::set<fs::path> m_seen;
   std::vector<fs::path> m_files;
+  std::vector<std::pair<fs::path, YamlNodePtr>> m_popularity;  // included popularity files
 };
 
 void read_output(const YamlNode& node, const Reader& reader, const fs::path& folder, OutputSpec& out) {
@@ -342,7 +349,10 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
     ok = false;
   }
   if (const YamlNode* requests = node.find("requests")) {
-    if (auto v = reader.integer(*requests, "an asset's 'requests'", 0, INT64_MAX)) asset.requests = static_cast<std::uint64_t>(*v);
+    if (auto v = reader.integer(*requests, "an asset's 'requests'", 0, INT64_MAX)) {
+      asset.requests = static_cast<std::uint64_t>(*v);
+      asset.requests_given = true;
+    }
   }
   if (const YamlNode* focus = node.find("focus")) {
     if (!focus->is_sequence() || focus->items.size() != 2) {
@@ -452,6 +462,9 @@ Manifest load_manifest(const fs::path& file, Diagnostics& diagnostics) {
       for (const auto& item : assets->items) read_asset(*item, reader, manifest, preset_names, manifest.assets);
     }
   }
+  if (const YamlNode* popularity = root->find("popularity")) apply_popularity_file(*popularity, reader, manifest);
+  for (const auto& [path, popularity] : loader.popularity_files())
+    apply_included_popularity_file(*popularity, path, diagnostics, manifest);
   std::unordered_map<std::string_view, const Asset*> ids;
   ids.reserve(manifest.assets.size());
   for (std::size_t i = 0; i < manifest.assets.size(); ++i) {

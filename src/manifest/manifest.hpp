@@ -48,6 +48,7 @@ struct Asset {
   std::filesystem::path source_path;     // resolved against sources.root
   std::vector<std::string> presets;
   std::uint64_t requests = 0;
+  bool requests_given = false;           // written in the manifest (wins over the popularity file)
   std::optional<Focus> focus;
   std::size_t order = 0;                 // position in the manifest (glob matches in sorted order)
   Located at;
@@ -64,6 +65,7 @@ struct Manifest {
   std::map<std::string, presets::Preset> presets;  // resolved, by name
   std::map<std::string, Located> preset_at;        // where each preset is defined
   std::vector<Asset> assets;                       // manifest order
+  std::filesystem::path popularity_file;           // `popularity:`, resolved against the manifest's folder; "" if none
 };
 
 // Loads a manifest and the preset libraries it includes, resolves `extends` and defaults, and expands

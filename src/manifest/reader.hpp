@@ -20,6 +20,7 @@ class Reader {
 
   const std::string& file() const { return m_file; }
   void error(const YamlNode& at, std::string message) const { m_diagnostics.error(m_file, at.mark, std::move(message)); }
+  Diagnostics& diagnostics() const { return m_diagnostics; }
 
   // True when `node` is a mapping; reports a wrong type, every unknown key (with the nearest valid
   // one) and every duplicate key. `where` completes "unknown key 'x' in <where>".

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import popularity_bench
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 
@@ -339,6 +341,9 @@ def main():
         scaling["plan_100k_assets"] = {"wall_s": stats["wall"], "cpu_s": round(stats["cpu"], 2), "peak_rss_mib": round(stats["rss_mib"], 1)}
         report["scaling"] = scaling
 
+    # Access logs: prerender popularity against awk | sort | uniq -c on the same generated nginx log.
+    report["popularity"] = popularity_bench.run(args.prerender, work / "popularity", 200_000 if args.quick else 10_000_000)
+
     print(f"{'tool':<16}{'renditions':>11}{'wall s':>9}{'CPU s':>9}{'rend/s':>9}{'CPU ms/r':>10}{'RSS MiB':>9}  bytes by format")
     for name, t in report["tools"].items():
         formats = " ".join(f"{k}={v // 1024}K" for k, v in sorted(t["bytes"].items()))
@@ -349,6 +354,7 @@ def main():
         print(f"  vs {name:<15} {r['renditions_per_s']:>5}x rate   {r['cpu_per_rendition']:>5}x CPU   (against {r['compared_with']})")
     if "scaling" in report:
         print("scaling:", json.dumps(report["scaling"]))
+    print("popularity:", json.dumps(report["popularity"]))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     (cache / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
