@@ -1,11 +1,13 @@
 #include "engine/incremental.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
 #include "engine/run.hpp"
 #include "util/hash.hpp"
+#include "util/source_file.hpp"
 #include "util/version.hpp"
 
 namespace prerender::engine {
@@ -68,7 +70,7 @@ bool IncrementalState::file_has_content(const std::string& relative, std::uint64
   }
 }
 
-AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const {
+AssetState IncrementalState::decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop) const {
   const auto start = std::chrono::steady_clock::now();
   AssetState s;
   const std::string source = asset.asset->source_path.string();
@@ -79,12 +81,14 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
     s.recipes.push_back(recipe(asset, r));
     s.previous.push_back(m_previous.empty() ? nullptr : previous(rendition_key(asset, r)));  // a first run: no keys to build
   }
-  struct stat st {};
-  if (::stat(source.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    s.error = "source does not exist or is not a file: " + source;
-  } else {
-    s.source_size = static_cast<std::uint64_t>(st.st_size);
-    s.source_mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  try {
+    s.source = render::open_source(asset.asset->source_path);
+  } catch (const std::exception& e) {
+    s.error = e.what();
+  }
+  if (s.source) {
+    s.source_size = s.source->identity().size;
+    s.source_mtime_ns = s.source->identity().mtime_ns;
     for (const output::RenditionRecord* prev : s.previous) {
       if (prev && prev->source == source && prev->source_size == s.source_size &&
           prev->source_mtime_ns == s.source_mtime_ns && !prev->source_hash.empty()) {
@@ -98,7 +102,9 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
     for (const output::RenditionRecord* prev : s.previous) comparable = comparable || (prev && prev->status != output::Status::failed);
     if (s.source_hash.empty() && comparable && !force) {
       try {
-        s.source_hash = util::file_hash(source);
+        s.source_hash = render::hash_source(*s.source, m_manifest.limits, stop);
+      } catch (const util::Interrupted&) {
+        throw;
       } catch (const std::exception& e) {
         s.error = e.what();
       }
@@ -110,6 +116,8 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
                            prev->source_hash == s.source_hash && prev->recipe_hash == s.recipes[i] &&
                            prev->renderer_version == util::k_version && file_has_size(asset.renditions[i].path, prev->bytes));
   }
+  // Nothing to render: the descriptor is not held while the run goes on.
+  if (std::find(s.up_to_date.begin(), s.up_to_date.end(), false) == s.up_to_date.end() || !s.error.empty()) s.source.reset();
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return s;
 }

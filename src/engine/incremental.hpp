@@ -10,6 +10,7 @@
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
+#include "render/source.hpp"
 
 namespace prerender::engine {
 
@@ -19,6 +20,7 @@ struct AssetState {
   std::uint64_t source_size = 0;
   std::int64_t source_mtime_ns = 0;
   std::string error;                               // the source cannot be read: its renditions fail
+  render::SourceHandle source;                     // opened once; the probe, hash and decode read it
   std::vector<std::string> recipes;                // per rendition of the planned asset
   std::vector<const output::RenditionRecord*> previous;  // the journal's latest line, or nullptr
   std::vector<bool> up_to_date;
@@ -32,8 +34,10 @@ class IncrementalState {
  public:
   IncrementalState(const manifest::Manifest& manifest, const std::vector<output::RenditionRecord>& records);
 
-  // Thread-safe after construction (read-only).
-  AssetState decide(const PlannedAsset& asset, bool force) const;
+  // Thread-safe after construction (read-only). Opens the asset's source (render::open_source) and
+  // keeps it in the state when a rendition is to be done. Throws util::Interrupted when `stop` holds a
+  // signal while the source is hashed.
+  AssetState decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop = nullptr) const;
   const output::RenditionRecord* previous(const std::string& key) const;
   // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;

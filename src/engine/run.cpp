@@ -112,8 +112,14 @@ class Runner {
         m_result.deadline_reached = true;
         return std::nullopt;
       }
-      const std::size_t index = next_index++;
-      return Job{index, prepare(index)};
+      const std::size_t index = next_index;
+      try {
+        const std::uint64_t estimate = prepare(index);
+        ++next_index;
+        return Job{index, estimate};
+      } catch (const util::Interrupted&) {
+        return std::nullopt;  // a signal while its source was hashed: the asset is not started
+      }
     };
     work.stopping = [&] { return stopping(); };
     work.render = [&](const Job& job) {
@@ -220,7 +226,7 @@ class Runner {
     const PlannedAsset& asset = m_plan.assets[index];
     Prepared& p = m_prepared[index];
     const auto start = std::chrono::steady_clock::now();
-    p.state = m_state->decide(asset, m_options.force);
+    p.state = m_state->decide(asset, m_options.force, m_options.signal);
     for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
       if (!p.state.up_to_date[i]) {
         p.todo.push_back(i);
@@ -237,7 +243,7 @@ class Runner {
     std::uint64_t estimate = 0;
     if (!p.todo.empty() && p.state.error.empty()) {
       try {
-        p.info = render::probe_source(asset.asset->source_path, m_manifest.limits);
+        p.info = render::probe_source(*p.state.source, m_manifest.limits);
         estimate = render::estimate_working_set(*p.info, requests_of(asset, p));
       } catch (const std::exception& e) {
         p.state.error = e.what();
@@ -286,19 +292,21 @@ class Runner {
   Outcome render_asset(std::size_t index) {
     const PlannedAsset& asset = m_plan.assets[index];
     const Prepared& p = m_prepared[index];
+    Prepared& mine = m_prepared[index];  // this worker's own entry from here on
+    // The source's descriptor is closed when the asset is done, whatever happens.
+    const render::SourceHandle source = std::move(mine.state.source);
     if (p.todo.empty()) return Outcome{p.up_to_date};
     if (!p.state.error.empty()) return fail_all(index, p.state.error);
-    Prepared& mine = m_prepared[index];  // this worker's own entry from here on
     if (mine.state.source_hash.empty()) {
       const auto hash_start = std::chrono::steady_clock::now();
       try {
-        mine.state.source_hash = util::file_hash(asset.asset->source_path);
+        mine.state.source_hash = render::hash_source(*source, m_manifest.limits, m_options.signal);
       } catch (const std::exception& e) {
         return fail_all(index, e.what());
       }
       mine.read_seconds += seconds_since(hash_start);
     }
-    render::AssetJob job{asset.asset->source_path, *p.info, requests_of(asset, p), std::nullopt, m_manifest.limits};
+    render::AssetJob job{source, *p.info, requests_of(asset, p), std::nullopt, m_manifest.limits};
     if (asset.asset->focus) job.focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
     std::vector<RenditionRecord> records(p.todo.size());
     // The decodes' transform groups, and the encodes within a group, are independent: a worker with
