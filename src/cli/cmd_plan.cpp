@@ -42,9 +42,8 @@ void add_plan(CLI::App& app, Context& context) {
       const engine::Plan& plan = planned.plan;
       // What a run would skip: the journal of this output root (or of this shard).
       const auto journal = engine::RunFiles::of(manifest.output.root, options->selection.selection().shard).journal;
-      std::error_code journal_error;
-      const engine::IncrementalState state(manifest, std::filesystem::exists(journal, journal_error) ? output::Journal::read(journal)
-                                                                                      : std::vector<output::RenditionRecord>{});
+      const output::JournalSnapshot previous = output::JournalSnapshot::open(journal);
+      const engine::IncrementalState state(manifest, *previous.index);
       std::string out;
       out.reserve(plan.rendition_count() * 96);
       std::size_t failing = 0, skipping = 0;

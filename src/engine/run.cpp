@@ -100,7 +100,9 @@ class Runner {
     } catch (const std::exception& e) {
       throw util::FatalError(e.what());
     }
-    m_state.emplace(m_manifest, m_journal->records());
+    m_state.emplace(m_manifest, m_journal->at_open());
+    // The journal's entries stay in memory for the whole run: they count in the memory budget.
+    m_memory_budget = m_options.memory_budget - std::min(m_journal->index_bytes(), m_options.memory_budget / 2);
     remove_stale_temporaries();
 
     if (m_options.on_start) m_options.on_start(m_plan.rendition_count());
@@ -131,7 +133,7 @@ class Runner {
     work.failed = [&](const Job& job, const std::string& what) { return fail_all(job.index, "unexpected error: " + what); };
     work.record = [&](Outcome&& outcome) { record(std::move(outcome)); };
     work.on_worker_exit = [] { render::release_thread(); };
-    m_result.graph = run_graph(GraphLimits{m_options.jobs, m_options.memory_budget}, work);
+    m_result.graph = run_graph(GraphLimits{m_options.jobs, m_memory_budget}, work);
 
     m_result.assets_done = m_result.graph.admitted;
     m_result.assets_not_started = m_plan.assets.size() - m_result.graph.admitted;
@@ -232,7 +234,12 @@ class Runner {
         p.todo.push_back(i);
         continue;
       }
-      RenditionRecord same = *p.state.previous[i];
+      std::optional<RenditionRecord> read_back = m_journal->at_open().record(*p.state.previous[i]);
+      if (!read_back) {  // the line no longer reads back (or another key's with the same hash): render it
+        p.todo.push_back(i);
+        continue;
+      }
+      RenditionRecord same = std::move(*read_back);
       same.status = Status::up_to_date;
       same.changed = false;
       same.seconds = {};
@@ -243,6 +250,7 @@ class Runner {
     std::uint64_t estimate = 0;
     if (!p.todo.empty() && p.state.error.empty()) {
       try {
+        if (!p.state.source) p.state.source = render::open_source(asset.asset->source_path);
         p.info = render::probe_source(*p.state.source, m_manifest.limits);
         estimate = render::estimate_working_set(*p.info, requests_of(asset, p));
       } catch (const std::exception& e) {
@@ -258,13 +266,16 @@ class Runner {
   // Why an asset estimated to need `estimate` bytes is not rendered, or nothing: it must fit the budget
   // (admitted alone, it would take the memory the budget was set to protect) and what the process may use.
   std::string over_memory(std::uint64_t estimate) const {
-    if (m_available_memory && estimate > *m_available_memory && *m_available_memory < m_options.memory_budget)
+    if (m_available_memory && estimate > *m_available_memory && *m_available_memory < m_memory_budget)
       return fmt::format("needs an estimated {}, over the {} of memory this process may use (cgroup limit or available RAM); "
                          "it cannot be rendered on this machine",
                          util::format_size(estimate), util::format_size(*m_available_memory));
-    if (estimate > m_options.memory_budget)
-      return fmt::format("needs an estimated {}, over the memory budget of {} (--memory); raise it to render this asset",
-                         util::format_size(estimate), util::format_size(m_options.memory_budget));
+    if (estimate > m_memory_budget)
+      return fmt::format("needs an estimated {}, over the memory budget of {} (--memory{}); raise it to render this asset",
+                         util::format_size(estimate), util::format_size(m_memory_budget),
+                         m_memory_budget == m_options.memory_budget
+                             ? ""
+                             : fmt::format(", less {} for the journal's entries", util::format_size(m_options.memory_budget - m_memory_budget)));
     return {};
   }
 
@@ -356,8 +367,8 @@ class Runner {
       r.etag = util::content_hash(rendered.bytes);
       // Changed means other bytes than the journal says the CDN was given: a file put back with its
       // recorded bytes (deleted, or forced) is written but is no reason to purge.
-      const RenditionRecord* prev = p.state.previous[i];
-      const bool same_bytes = prev && prev->etag == r.etag;
+      const output::JournalEntry* prev = p.state.previous[i];
+      const bool same_bytes = prev && prev->same_etag(r.etag);
       const auto write_start = std::chrono::steady_clock::now();
       if (!same_bytes || !m_state->file_has_content(planned.path, r.bytes, r.etag, m_options.force))
         m_root->write(planned.path, rendered.bytes);
@@ -402,7 +413,7 @@ class Runner {
 
   void write_lists() {
     // Every URL of the manifest present, not only this run's selection's (--only, --top, --shard).
-    write_list(m_files.urls, url_list(m_journal->records(), whole_plan()).text);
+    write_list(m_files.urls, url_list(*m_journal, whole_plan()).text);
     std::string changed;
     for (const std::string& url : m_changed_urls) changed += url + "\n";
     write_list(m_files.changed, changed);
@@ -434,6 +445,7 @@ class Runner {
   std::optional<IncrementalState> m_state;  // read-only once the graph runs
   std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
   std::optional<std::uint64_t> m_available_memory;  // the cgroup limit or available RAM, when known
+  std::uint64_t m_memory_budget = 0;                 // --memory less what the journal's entries take
   std::optional<Plan> m_whole_plan;                 // built by whole_plan() when this run selected fewer assets
   std::vector<RenditionRecord> m_this_run;
   std::vector<std::string> m_changed_urls;

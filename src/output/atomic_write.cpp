@@ -9,6 +9,7 @@
 #include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <functional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -76,6 +77,10 @@ bool is_stale_temporary(int dir, const std::string& name) {
 }
 
 void write_in(int dir, const std::string& name, std::string_view bytes, const std::filesystem::path& shown) {
+  write_in_streamed(dir, name, [&](const std::function<void(std::string_view)>& write) { write(bytes); }, shown);
+}
+
+void write_in_streamed(int dir, const std::string& name, const Producer& produce, const std::filesystem::path& shown) {
   struct stat st {};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
     throw std::runtime_error(link_refusal(shown));
@@ -89,19 +94,32 @@ void write_in(int dir, const std::string& name, std::string_view bytes, const st
   }
   if (fd < 0)
     throw std::runtime_error(fmt::format("cannot write in '{}': {}", shown.parent_path().string(), std::strerror(errno)));
+  bool removed = false;
   auto fail = [&](const char* what) {
     const int saved = errno;
     ::close(fd);
     ::unlinkat(dir, temp.c_str(), 0);
+    removed = true;
     throw std::runtime_error(fmt::format("cannot {} '{}': {}", what, shown.string(), std::strerror(saved)));
   };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) errno = ENOSPC;
-    if (n <= 0) fail("write");
-    done += static_cast<std::size_t>(n);
+  auto write = [&](std::string_view bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) errno = ENOSPC;
+      if (n <= 0) fail("write");
+      done += static_cast<std::size_t>(n);
+    }
+  };
+  try {
+    produce(write);
+  } catch (...) {
+    if (!removed) {  // the producer failed: the temporary goes, the name keeps what it held
+      ::close(fd);
+      ::unlinkat(dir, temp.c_str(), 0);
+    }
+    throw;
   }
   if (::fchmod(fd, 0644) != 0) fail("set permissions of");
   if (::fsync(fd) != 0) fail("flush");
