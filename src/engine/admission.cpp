@@ -20,21 +20,26 @@ std::vector<render::RenditionRequest> requests_of(const PlannedAsset& asset, con
   return out;
 }
 
-Admission::Admission(const manifest::Manifest& manifest, const IncrementalState& state, std::uint64_t memory_budget,
-                     bool force)
-    : m_manifest(manifest), m_state(state), m_memory_budget(memory_budget), m_force(force),
-      m_available_memory(util::available_memory()) {}
+Admission::Admission(const manifest::Manifest& manifest, const IncrementalState& state, const output::JournalIndex& journal,
+                     std::uint64_t memory_budget, std::uint64_t asked_budget, bool force, const std::atomic<int>* stop)
+    : m_manifest(manifest), m_state(state), m_journal(journal), m_memory_budget(memory_budget), m_asked_budget(asked_budget),
+      m_force(force), m_stop(stop), m_available_memory(util::available_memory()) {}
 
 Prepared Admission::prepare(const PlannedAsset& asset) const {
   Prepared p;
   const auto start = std::chrono::steady_clock::now();
-  p.state = m_state.decide(asset, m_force);
+  p.state = m_state.decide(asset, m_force, m_stop);
   for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
     if (!p.state.up_to_date[i]) {
       p.todo.push_back(i);
       continue;
     }
-    RenditionRecord same = *p.state.previous[i];
+    std::optional<RenditionRecord> read_back = m_journal.record(*p.state.previous[i]);
+    if (!read_back) {  // the line no longer reads back (or another key's with the same hash): render it
+      p.todo.push_back(i);
+      continue;
+    }
+    RenditionRecord same = std::move(*read_back);
     same.status = Status::up_to_date;
     same.changed = false;
     same.seconds = {};
@@ -44,7 +49,8 @@ Prepared Admission::prepare(const PlannedAsset& asset) const {
   }
   if (!p.todo.empty() && p.state.error.empty()) {
     try {
-      p.info = render::probe_source(asset.asset->source_path, m_manifest.limits);
+      if (!p.state.source) p.state.source = render::open_source(asset.asset->source_path);
+      p.info = render::probe_source(*p.state.source, m_manifest.limits);
       p.estimate = render::estimate_working_set(*p.info, requests_of(asset, p));
     } catch (const std::exception& e) {
       p.state.error = e.what();
@@ -64,8 +70,11 @@ std::string Admission::over_memory(std::uint64_t estimate) const {
                        "it cannot be rendered on this machine",
                        util::format_size(estimate), util::format_size(*m_available_memory));
   if (estimate > m_memory_budget)
-    return fmt::format("needs an estimated {}, over the memory budget of {} (--memory); raise it to render this asset",
-                       util::format_size(estimate), util::format_size(m_memory_budget));
+    return fmt::format("needs an estimated {}, over the memory budget of {} (--memory{}); raise it to render this asset",
+                       util::format_size(estimate), util::format_size(m_memory_budget),
+                       m_memory_budget == m_asked_budget
+                           ? ""
+                           : fmt::format(", less {} for the journal's entries", util::format_size(m_asked_budget - m_memory_budget)));
   return {};
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
+#include "output/journal_index.hpp"
 #include "render/asset.hpp"
 
 namespace prerender::engine {
@@ -33,8 +35,12 @@ std::vector<render::RenditionRequest> requests_of(const PlannedAsset& asset, con
 // and refusing an asset whose estimate the memory budget (or the machine) cannot hold.
 class Admission {
  public:
-  Admission(const manifest::Manifest& manifest, const IncrementalState& state, std::uint64_t memory_budget, bool force);
+  // `memory_budget` is what assets are admitted within: --memory (`asked_budget`) less what the journal's
+  // entries take. `stop`: a signal number set by a handler, or nullptr.
+  Admission(const manifest::Manifest& manifest, const IncrementalState& state, const output::JournalIndex& journal,
+            std::uint64_t memory_budget, std::uint64_t asked_budget, bool force, const std::atomic<int>* stop);
 
+  // Throws util::Interrupted when a signal arrives while the source is hashed: the asset is not started.
   Prepared prepare(const PlannedAsset& asset) const;
 
  private:
@@ -42,8 +48,10 @@ class Admission {
 
   const manifest::Manifest& m_manifest;
   const IncrementalState& m_state;
-  std::uint64_t m_memory_budget;
+  const output::JournalIndex& m_journal;
+  std::uint64_t m_memory_budget, m_asked_budget;
   bool m_force;
+  const std::atomic<int>* m_stop;
   std::optional<std::uint64_t> m_available_memory;  // the cgroup limit or available RAM, when known
 };
 

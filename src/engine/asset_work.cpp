@@ -69,18 +69,20 @@ Outcome AssetWork::fail_all(const PlannedAsset& asset, const Prepared& p, const 
 }
 
 Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
+  // The source's descriptor is closed when the asset is done, whatever happens.
+  const render::SourceHandle source = std::move(p.state.source);
   if (p.todo.empty()) return Outcome{p.up_to_date};
   if (!p.state.error.empty()) return fail_all(asset, p, p.state.error);
   if (p.state.source_hash.empty()) {
     const auto hash_start = std::chrono::steady_clock::now();
     try {
-      p.state.source_hash = util::file_hash(asset.asset->source_path);
+      p.state.source_hash = render::hash_source(*source, m_manifest.limits, m_stop);
     } catch (const std::exception& e) {
       return fail_all(asset, p, e.what());
     }
     p.read_seconds += util::seconds_since(hash_start);
   }
-  render::AssetJob job{asset.asset->source_path, *p.info, requests_of(asset, p), std::nullopt, m_manifest.limits};
+  render::AssetJob job{source, *p.info, requests_of(asset, p), std::nullopt, m_manifest.limits};
   if (asset.asset->focus) job.focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
   std::vector<RenditionRecord> records(p.todo.size());
   // The decodes' transform groups, and the encodes within a group, are independent: a worker with
@@ -121,8 +123,8 @@ RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared&
     r.etag = util::content_hash(rendered.bytes);
     // Changed means other bytes than the journal says the CDN was given: a file put back with its
     // recorded bytes (deleted, or forced) is written but is no reason to purge.
-    const RenditionRecord* prev = p.state.previous[i];
-    const bool same_bytes = prev && prev->etag == r.etag;
+    const output::JournalEntry* prev = p.state.previous[i];
+    const bool same_bytes = prev && prev->same_etag(r.etag);
     const auto write_start = std::chrono::steady_clock::now();
     if (!same_bytes || !m_state.file_has_content(planned.path, r.bytes, r.etag, m_force))
       m_root.write(planned.path, rendered.bytes);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <vector>
 
 #include "engine/admission.hpp"
@@ -23,10 +24,12 @@ struct Outcome {
 // every worker; read-only.
 class AssetWork {
  public:
-  AssetWork(const manifest::Manifest& manifest, const IncrementalState& state, const output::OutputRoot& root, bool force)
-      : m_manifest(manifest), m_state(state), m_root(root), m_force(force) {}
+  AssetWork(const manifest::Manifest& manifest, const IncrementalState& state, const output::OutputRoot& root, bool force,
+            const std::atomic<int>* stop)
+      : m_manifest(manifest), m_state(state), m_root(root), m_force(force), m_stop(stop) {}
 
-  // `prepared` is this worker's own from here on (the source hash is filled in when it was not known).
+  // `prepared` is this worker's own from here on (the source hash is filled in when it was not known; the
+  // source's descriptor is closed when the asset is done).
   Outcome render(const PlannedAsset& asset, Prepared& prepared) const;
   // Every rendition to do fails with `error`; the up-to-date ones are kept.
   Outcome fail_all(const PlannedAsset& asset, const Prepared& prepared, const std::string& error) const;
@@ -40,6 +43,7 @@ class AssetWork {
   const IncrementalState& m_state;
   const output::OutputRoot& m_root;
   bool m_force;
+  const std::atomic<int>* m_stop;
 };
 
 }  // namespace prerender::engine

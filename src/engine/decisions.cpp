@@ -4,6 +4,7 @@
 
 #include "engine/merge.hpp"
 #include "engine/run.hpp"
+#include "output/journal_index.hpp"
 #include "util/error.hpp"
 #include "util/glob.hpp"
 
@@ -25,11 +26,8 @@ Action action_of(const AssetState& state, std::size_t i) {
 
 DecisionCounts decide_plan(const manifest::Manifest& manifest, const Plan& plan, std::optional<Shard> shard,
                            const std::function<void(const PlannedAsset&, const AssetState&)>& visit) {
-  const auto journal = RunFiles::of(manifest.output.root, shard).journal;
-  std::error_code journal_error;
-  const IncrementalState state(manifest, std::filesystem::exists(journal, journal_error)
-                                             ? output::Journal::read(journal)
-                                             : std::vector<output::RenditionRecord>{});
+  const output::JournalSnapshot previous = output::JournalSnapshot::open(RunFiles::of(manifest.output.root, shard).journal);
+  const IncrementalState state(manifest, *previous.index);
   DecisionCounts counts;
   for (const PlannedAsset& asset : plan.assets) {
     const AssetState decided = state.decide(asset, false);

@@ -1,11 +1,13 @@
 #include "engine/incremental.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
 #include "engine/recipe.hpp"
 #include "util/hash.hpp"
+#include "util/source_file.hpp"
 #include "util/time.hpp"
 #include "util/version.hpp"
 
@@ -15,10 +17,8 @@ std::string rendition_key(const PlannedAsset& asset, const PlannedRendition& r) 
   return fmt::format("{}\t{}\t{}\t{}", asset.asset->id, r.preset->name, presets::name(r.format), r.dpr);
 }
 
-IncrementalState::IncrementalState(const manifest::Manifest& manifest, const std::vector<output::RenditionRecord>& records)
-    : m_manifest(manifest) {
-  m_previous.reserve(records.size());
-  for (const output::RenditionRecord& r : records) m_previous.insert_or_assign(r.key(), r);
+IncrementalState::IncrementalState(const manifest::Manifest& manifest, const output::JournalIndex& previous)
+    : m_manifest(manifest), m_previous(previous) {
   for (const auto& [name, preset] : manifest.presets) {
     if (!preset.overlay) continue;
     try {
@@ -47,10 +47,7 @@ std::string IncrementalState::recipe(const PlannedAsset& asset, const PlannedRen
   return recipe_hash(*r.preset, r.format, r.dpr, asset.asset->focus, overlay_hash(r.preset->name));
 }
 
-const output::RenditionRecord* IncrementalState::previous(const std::string& key) const {
-  auto it = m_previous.find(key);
-  return it == m_previous.end() ? nullptr : &it->second;
-}
+const output::JournalEntry* IncrementalState::previous(const std::string& key) const { return m_previous.find(key); }
 
 bool IncrementalState::file_has_size(const std::string& relative, std::uint64_t bytes) const {
   struct stat st {};
@@ -69,7 +66,7 @@ bool IncrementalState::file_has_content(const std::string& relative, std::uint64
   }
 }
 
-AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const {
+AssetState IncrementalState::decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop) const {
   const auto start = std::chrono::steady_clock::now();
   AssetState s;
   const std::string source = asset.asset->source_path.string();
@@ -78,39 +75,46 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force) const
   s.up_to_date.reserve(asset.renditions.size());
   for (const PlannedRendition& r : asset.renditions) {
     s.recipes.push_back(recipe(asset, r));
-    s.previous.push_back(m_previous.empty() ? nullptr : previous(rendition_key(asset, r)));  // a first run: no keys to build
+    s.previous.push_back(m_previous.entries().empty() ? nullptr : previous(rendition_key(asset, r)));  // a first run: no keys to build
   }
-  struct stat st {};
-  if (::stat(source.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    s.error = "source does not exist or is not a file: " + source;
-  } else {
-    s.source_size = static_cast<std::uint64_t>(st.st_size);
-    s.source_mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-    for (const output::RenditionRecord* prev : s.previous) {
-      if (prev && prev->source == source && prev->source_size == s.source_size &&
-          prev->source_mtime_ns == s.source_mtime_ns && !prev->source_hash.empty()) {
-        s.source_hash = prev->source_hash;
+  try {
+    s.source = render::open_source(asset.asset->source_path);
+  } catch (const std::exception& e) {
+    s.error = e.what();
+  }
+  if (s.source) {
+    s.source_size = s.source->identity().size;
+    s.source_mtime_ns = s.source->identity().mtime_ns;
+    const std::uint64_t source_hash = util::stable_hash64(source);
+    for (const output::JournalEntry* prev : s.previous) {
+      if (prev && prev->source_path_hash == source_hash && prev->source_size == s.source_size &&
+          prev->source_mtime_ns == s.source_mtime_ns && prev->source_hash_kind == output::HashKind::hash) {
+        s.source_hash = prev->source_hash_hex();
         break;
       }
     }
     // Hash only when a journal line could still match: with none (a new asset, or --force) the hash can
     // wait for the renderer, off this thread.
     bool comparable = false;
-    for (const output::RenditionRecord* prev : s.previous) comparable = comparable || (prev && prev->status != output::Status::failed);
+    for (const output::JournalEntry* prev : s.previous) comparable = comparable || (prev && prev->status != output::Status::failed);
     if (s.source_hash.empty() && comparable && !force) {
       try {
-        s.source_hash = util::file_hash(source);
+        s.source_hash = render::hash_source(*s.source, m_manifest.limits, stop);
+      } catch (const util::Interrupted&) {
+        throw;
       } catch (const std::exception& e) {
         s.error = e.what();
       }
     }
   }
   for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
-    const output::RenditionRecord* prev = s.previous[i];
+    const output::JournalEntry* prev = s.previous[i];
     s.up_to_date.push_back(!force && s.error.empty() && prev && prev->status != output::Status::failed &&
-                           prev->source_hash == s.source_hash && prev->recipe_hash == s.recipes[i] &&
-                           prev->renderer_version == util::k_version && file_has_size(asset.renditions[i].path, prev->bytes));
+                           prev->same_source_hash(s.source_hash) && prev->same_recipe_hash(s.recipes[i]) &&
+                           prev->current_renderer && file_has_size(asset.renditions[i].path, prev->bytes));
   }
+  // Nothing to render: the descriptor is not held while the run goes on.
+  if (std::find(s.up_to_date.begin(), s.up_to_date.end(), false) == s.up_to_date.end() || !s.error.empty()) s.source.reset();
   s.seconds = util::seconds_since(start);
   return s;
 }

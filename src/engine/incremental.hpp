@@ -10,6 +10,8 @@
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
+#include "output/journal_index.hpp"
+#include "render/source.hpp"
 
 namespace prerender::engine {
 
@@ -19,8 +21,9 @@ struct AssetState {
   std::uint64_t source_size = 0;
   std::int64_t source_mtime_ns = 0;
   std::string error;                               // the source cannot be read: its renditions fail
+  render::SourceHandle source;                     // opened once; the probe, hash and decode read it
   std::vector<std::string> recipes;                // per rendition of the planned asset
-  std::vector<const output::RenditionRecord*> previous;  // the journal's latest line, or nullptr
+  std::vector<const output::JournalEntry*> previous;  // the journal's latest line, or nullptr
   std::vector<bool> up_to_date;
   double seconds = 0;                              // spent stat-ing and hashing
 };
@@ -30,11 +33,14 @@ struct AssetState {
 // size. Hashing a source is skipped when its size and mtime match the journal's.
 class IncrementalState {
  public:
-  IncrementalState(const manifest::Manifest& manifest, const std::vector<output::RenditionRecord>& records);
+  // `previous` must outlive the state.
+  IncrementalState(const manifest::Manifest& manifest, const output::JournalIndex& previous);
 
-  // Thread-safe after construction (read-only).
-  AssetState decide(const PlannedAsset& asset, bool force) const;
-  const output::RenditionRecord* previous(const std::string& key) const;
+  // Thread-safe after construction (read-only). Opens the asset's source (render::open_source) and
+  // keeps it in the state when a rendition is to be done. Throws util::Interrupted when `stop` holds a
+  // signal while the source is hashed.
+  AssetState decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop = nullptr) const;
+  const output::JournalEntry* previous(const std::string& key) const;
   // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
   // Whether the file at `relative` holds the bytes whose content hash is `etag`: with `verify` (--force,
@@ -48,7 +54,7 @@ class IncrementalState {
 
   const manifest::Manifest& m_manifest;
   std::map<std::tuple<const presets::Preset*, presets::Format, double>, std::string> m_recipes;  // without a focus
-  std::unordered_map<std::string, output::RenditionRecord> m_previous;
+  const output::JournalIndex& m_previous;
   std::unordered_map<std::string, std::string> m_overlay_hash;
 };
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "engine/incremental.hpp"
+#include "output/journal_index.hpp"
 #include "output/lock.hpp"
 #include "output/root.hpp"
 
@@ -42,6 +43,25 @@ UrlList url_list(const std::vector<RenditionRecord>& latest, const Plan& whole) 
   }
   std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [unused, r] : listed) out.text += r->url + "\n";
+  return out;
+}
+
+UrlList url_list(const output::Journal& journal, const Plan& whole) {
+  std::unordered_map<std::uint64_t, std::size_t> rank;
+  rank.reserve(whole.rendition_count());
+  std::size_t next = 0;
+  for (const PlannedAsset& asset : whole.assets)
+    for (const PlannedRendition& r : asset.renditions) rank.emplace(output::key_hash(rendition_key(asset, r)), next++);
+  std::vector<std::pair<std::size_t, const output::JournalEntry*>> listed;
+  UrlList out;
+  journal.for_each_latest([&](const output::JournalEntry& e) {
+    const auto it = rank.find(e.key_hash);
+    if (it == rank.end()) ++out.removed;  // its file may still be on disk: nothing deletes it
+    else if (e.status != output::Status::failed) listed.emplace_back(it->second, &e);
+  });
+  std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [unused, e] : listed)
+    if (const std::optional<RenditionRecord> r = journal.record(*e)) out.text += r->url + "\n";
   return out;
 }
 

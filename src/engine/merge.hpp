@@ -32,6 +32,8 @@ struct UrlList {
   std::size_t removed = 0;
 };
 UrlList url_list(const std::vector<output::RenditionRecord>& latest, const Plan& whole);
+// The same from a journal's latest entries; only the listed renditions' records are read from the file.
+UrlList url_list(const output::Journal& journal, const Plan& whole);
 
 // The latest records of the output root's journal, in the plan's priority order (records of renditions
 // no longer in the manifest last).

@@ -104,12 +104,13 @@ std::vector<std::string> render_file(const std::string& source_name, const Files
   const presets::Preset& preset = o.preset;
   const manifest::Limits& limits = o.limits;
   try {
-    const render::SourceInfo info = render::probe_source(source, limits);
+    const render::SourceHandle file = render::open_source(source);
+    const render::SourceInfo info = render::probe_source(*file, limits);
     std::vector<render::RenditionRequest> requests;
     for (presets::Format format : preset.formats)
       for (double dpr : preset.dpr) requests.push_back({&preset, format, dpr});
     // The same per-asset work as `run`, so that a rendition here has the very bytes a run gives it.
-    const render::AssetJob job{source, info, requests, std::nullopt, limits};
+    const render::AssetJob job{file, info, requests, std::nullopt, limits};
     std::vector<std::pair<std::size_t, std::string>> failures;  // request index, reason
     render::render_asset(job, render::Metadata::no, render::serial_for, [&](std::size_t k, render::RenditionResult&& result) {
       if (!result.error.empty()) {

@@ -1,5 +1,6 @@
 #include "engine/run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
 #include <set>
@@ -15,6 +16,7 @@
 #include "render/runtime.hpp"
 #include "report/run_report.hpp"
 #include "util/error.hpp"
+#include "util/source_file.hpp"
 #include "util/system.hpp"
 #include "util/time.hpp"
 
@@ -40,10 +42,13 @@ class Runner {
   RunResult run() {
     const auto start = std::chrono::steady_clock::now();
     if (!open_root()) return m_result;
-    const IncrementalState state(m_manifest, m_journal->records());
+    const IncrementalState state(m_manifest, m_journal->at_open());
+    // The journal's entries stay in memory for the whole run: they count in the memory budget.
+    const std::uint64_t budget = m_options.memory_budget - std::min<std::uint64_t>(m_journal->index_bytes(), m_options.memory_budget / 2);
     remove_stale_temporaries();
-    const Admission admission(m_manifest, state, m_options.memory_budget, m_options.force);
-    const AssetWork asset_work(m_manifest, state, *m_root, m_options.force);
+    const Admission admission(m_manifest, state, m_journal->at_open(), budget, m_options.memory_budget, m_options.force,
+                              m_options.signal);
+    const AssetWork asset_work(m_manifest, state, *m_root, m_options.force, m_options.signal);
     Recorder recorder(*m_journal, m_options, m_result);
 
     if (m_options.on_start) m_options.on_start(m_plan.rendition_count());
@@ -55,8 +60,13 @@ class Runner {
         m_result.deadline_reached = true;
         return std::nullopt;
       }
-      const std::size_t index = next_index++;
-      m_prepared[index] = admission.prepare(m_plan.assets[index]);
+      const std::size_t index = next_index;
+      try {
+        m_prepared[index] = admission.prepare(m_plan.assets[index]);
+      } catch (const util::Interrupted&) {
+        return std::nullopt;  // a signal while its source was hashed: the asset is not started
+      }
+      ++next_index;
       return Job{index, m_prepared[index].estimate};
     };
     work.stopping = [&] { return stopping(); };
@@ -72,7 +82,7 @@ class Runner {
     };
     work.record = [&](Outcome&& outcome) { recorder.record(std::move(outcome)); };
     work.on_worker_exit = [] { render::release_thread(); };
-    m_result.graph = run_graph(GraphLimits{m_options.jobs, m_options.memory_budget}, work);
+    m_result.graph = run_graph(GraphLimits{m_options.jobs, budget}, work);
 
     count_not_started();
     if (const std::string problem = recorder.unrecorded_problem(m_files.journal.string()); !problem.empty())
@@ -83,7 +93,7 @@ class Runner {
       m_result.problems.push_back(fmt::format("the journal could not be compacted and is kept as it was: {}", e.what()));
     }
     // Every URL of the manifest present, not only this run's selection's (--only, --top, --shard).
-    write_file(m_files.urls, url_list(m_journal->records(), whole_plan()).text);
+    write_file(m_files.urls, url_list(*m_journal, whole_plan()).text);
     write_file(m_files.changed, recorder.changed_list());
     m_result.wall_seconds = util::seconds_since(start);
     m_result.peak_rss_bytes = util::peak_rss_bytes();

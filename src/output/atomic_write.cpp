@@ -4,16 +4,20 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <functional>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "output/root.hpp"
+#include "util/hash.hpp"
 
 namespace prerender::output {
 
@@ -28,16 +32,29 @@ std::string host_name() {
   return out;
 }
 
-// A name no other writer uses: this host and pid, the file's own name (cut so that the whole stays
-// within NAME_MAX), a counter and the clock.
-std::string temporary_name(const std::string& name) {
-  static const std::string k_owner = host_name() + "-" + std::to_string(::getpid()) + "-";
-  static std::atomic<unsigned long> counter{0};
-  const auto now = static_cast<unsigned long>(std::chrono::steady_clock::now().time_since_epoch().count());
-  return fmt::format("{}{}{}.{:x}{:x}", k_temp_prefix, k_owner, name.substr(0, 120), counter++, now & 0xffffff);
+// The host in temporary names: a hash of its name, so that a long host name does not lengthen them.
+const std::string& host_tag() {
+  static const std::string k_tag = fmt::format("{:08x}", util::stable_hash64(host_name()) & 0xffffffffU);
+  return k_tag;
+}
+
+// 48 bits that differ from call to call and from process to process: a counter spread by splitmix64 from
+// a seed drawn once. Which name a temporary gets never reaches the bytes of a file.
+std::uint64_t next_random() {
+  static const std::uint64_t k_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+                                      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t z = k_seed + 0x9e3779b97f4a7c15ULL * (counter.fetch_add(1) + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return (z ^ (z >> 31)) & 0xffffffffffffULL;
 }
 
 }  // namespace
+
+std::string temporary_name() {
+  return fmt::format("{}{}-{}-{:012x}", k_temp_prefix, host_tag(), ::getpid(), next_random());
+}
 
 bool is_stale_temporary(int dir, const std::string& name) {
   if (name.rfind(k_temp_prefix, 0) != 0) return false;
@@ -50,7 +67,7 @@ bool is_stale_temporary(int dir, const std::string& name) {
   if (dash2 == std::string::npos) return old;  // not our naming: only when old
   const std::string host = rest.substr(0, dash1);
   const std::string pid_text = rest.substr(dash1 + 1, dash2 - dash1 - 1);
-  if (host != host_name()) return old;
+  if (host != host_tag() && host != host_name()) return old;  // the host name: an earlier release's name
   try {
     const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
     return ::kill(pid, 0) != 0 && errno == ESRCH;
@@ -60,32 +77,49 @@ bool is_stale_temporary(int dir, const std::string& name) {
 }
 
 void write_in(int dir, const std::string& name, std::string_view bytes, const std::filesystem::path& shown) {
+  write_in_streamed(dir, name, [&](const std::function<void(std::string_view)>& write) { write(bytes); }, shown);
+}
+
+void write_in_streamed(int dir, const std::string& name, const Producer& produce, const std::filesystem::path& shown) {
   struct stat st {};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
     throw std::runtime_error(link_refusal(shown));
   std::string temp;
   int fd = -1;
   for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
-    temp = temporary_name(name);
+    temp = temporary_name();
     // O_CLOEXEC: not inherited by a decoder process spawned meanwhile.
     fd = ::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0)
     throw std::runtime_error(fmt::format("cannot write in '{}': {}", shown.parent_path().string(), std::strerror(errno)));
+  bool removed = false;
   auto fail = [&](const char* what) {
     const int saved = errno;
     ::close(fd);
     ::unlinkat(dir, temp.c_str(), 0);
+    removed = true;
     throw std::runtime_error(fmt::format("cannot {} '{}': {}", what, shown.string(), std::strerror(saved)));
   };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) errno = ENOSPC;
-    if (n <= 0) fail("write");
-    done += static_cast<std::size_t>(n);
+  auto write = [&](std::string_view bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) errno = ENOSPC;
+      if (n <= 0) fail("write");
+      done += static_cast<std::size_t>(n);
+    }
+  };
+  try {
+    produce(write);
+  } catch (...) {
+    if (!removed) {  // the producer failed: the temporary goes, the name keeps what it held
+      ::close(fd);
+      ::unlinkat(dir, temp.c_str(), 0);
+    }
+    throw;
   }
   if (::fchmod(fd, 0644) != 0) fail("set permissions of");
   if (::fsync(fd) != 0) fail("flush");

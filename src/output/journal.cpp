@@ -5,10 +5,14 @@
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <optional>
+#include <sys/stat.h>
+#include <vector>
+#include <algorithm>
 #include <stdexcept>
 #include <unistd.h>
 
 #include "output/atomic_write.hpp"
+#include "output/journal_index.hpp"
 #include "util/files.hpp"
 
 namespace prerender::output {
@@ -108,59 +112,87 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
 
 namespace {
 
-std::vector<RenditionRecord> parse_lines(const std::string& text, std::size_t& bad) {
-  std::vector<RenditionRecord> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line(text.data() + start, end - start);
-    start = end + 1;
-    if (line.empty()) continue;
-    try {
-      out.push_back(record_from_json(nlohmann::json::parse(line)));
-    } catch (const nlohmann::json::exception&) {
-      ++bad;
-    }
+// Where the whole lines of the file open at `fd` end: after its last '\n' (0 when it has none), found
+// by reading back from the end.
+std::uint64_t end_of_whole_lines(int fd, const std::filesystem::path& shown) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw std::runtime_error(fmt::format("cannot read '{}': {}", shown.string(), std::strerror(errno)));
+  std::uint64_t end = static_cast<std::uint64_t>(st.st_size);
+  std::vector<char> chunk(std::size_t{1} << 16);
+  while (end > 0) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), end));
+    const ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(end - want));
+    if (n < 0 && errno == EINTR) continue;
+    if (n != static_cast<ssize_t>(want)) throw std::runtime_error(fmt::format("cannot read '{}': {}", shown.string(), std::strerror(errno)));
+    for (std::size_t i = want; i > 0; --i)
+      if (chunk[i - 1] == '\n') return end - want + i;
+    end -= want;
   }
-  return out;
+  return 0;
 }
 
 }  // namespace
 
-std::vector<RenditionRecord> Journal::read(const std::filesystem::path& path, std::size_t* unreadable) {
+void Journal::read(const std::filesystem::path& path, const std::function<void(RenditionRecord&&)>& each, std::size_t* unreadable) {
   std::size_t bad = 0;
-  const std::optional<std::string> text = util::read_regular_file(path);
-  std::vector<RenditionRecord> out = text ? parse_lines(*text, bad) : std::vector<RenditionRecord>{};
+  const UniqueFd fd(util::open_regular_file(path));
+  if (fd) {
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw std::runtime_error(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+    for_each_line(fd.get(), static_cast<std::uint64_t>(st.st_size), path, [&](std::string_view line, std::uint64_t) {
+      try {
+        each(record_from_json(nlohmann::json::parse(line)));
+      } catch (const nlohmann::json::exception&) {
+        ++bad;
+      }
+    });
+  }
   if (unreadable) *unreadable = bad;
+}
+
+std::vector<RenditionRecord> Journal::read(const std::filesystem::path& path, std::size_t* unreadable) {
+  std::vector<RenditionRecord> out;
+  read(path, [&](RenditionRecord&& r) { out.push_back(std::move(r)); }, unreadable);
   return out;
 }
 
 Journal::Journal(const OutputRoot& root, std::string name)
     : m_root(root), m_name(std::move(name)), m_path(root.path() / m_name) {
   open_for_append();
-  const std::string text = util::read_descriptor(m_fd.get(), m_path);
   // A run killed mid-line leaves a torn last line; cut it off (through the descriptor, never the path) so
   // the next append starts a fresh line.
-  const auto end = text.rfind('\n');
-  m_size = end == std::string::npos ? 0 : end + 1;
-  if (m_size != text.size() && ::ftruncate(m_fd.get(), static_cast<off_t>(m_size)) != 0)
+  struct stat st {};
+  m_size = end_of_whole_lines(m_fd.get(), m_path);
+  if (::fstat(m_fd.get(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) != m_size &&
+      ::ftruncate(m_fd.get(), static_cast<off_t>(m_size)) != 0)
     throw std::runtime_error(fmt::format("cannot cut the torn last line of '{}': {}", m_path.string(), std::strerror(errno)));
-  for (RenditionRecord& record : parse_lines(text.substr(0, m_size), m_unreadable)) remember(std::move(record));
+  m_base = std::make_unique<JournalIndex>(m_fd.get(), m_size, m_path);
+  m_lines = m_base->lines();
 }
+
+Journal::~Journal() = default;
 
 void Journal::open_for_append() { m_fd = open_regular_file(m_root.fd(), m_name, O_RDWR | O_APPEND, m_path); }
 
-void Journal::remember(RenditionRecord record) {
-  const std::string key = record.key();
-  auto [it, inserted] = m_index.try_emplace(key, m_records.size());
-  if (inserted) m_records.push_back(std::move(record));
-  else m_records[it->second] = std::move(record);
+const JournalEntry* Journal::latest(const std::string& key) const {
+  const std::uint64_t hash = key_hash(key);
+  const auto it = m_appended.find(hash);
+  return it != m_appended.end() ? &it->second : m_base->find(hash);
 }
 
-const RenditionRecord* Journal::latest(const std::string& key) const {
-  auto it = m_index.find(key);
-  return it == m_index.end() ? nullptr : &m_records[it->second];
+std::optional<RenditionRecord> Journal::record(const JournalEntry& entry) const { return m_base->record(entry); }
+
+void Journal::for_each_latest(const std::function<void(const JournalEntry&)>& each) const {
+  for (const JournalEntry& e : m_base->entries())
+    if (m_appended.find(e.key_hash) == m_appended.end()) each(e);
+  for (const auto& [hash, e] : m_appended) each(e);
+}
+
+std::size_t Journal::unreadable_lines() const { return m_base->unreadable(); }
+
+std::size_t Journal::index_bytes() const {
+  // An unordered_map node: the entry, its key, the next pointer and the cached hash; plus a bucket.
+  return m_base->bytes() + m_appended.size() * (sizeof(JournalEntry) + 4 * sizeof(void*));
 }
 
 void Journal::append(const RenditionRecord& record) {
@@ -178,16 +210,59 @@ void Journal::append(const RenditionRecord& record) {
     }
     done += static_cast<std::size_t>(n);
   }
+  if (std::optional<JournalEntry> e = scan_line(std::string_view(line).substr(0, line.size() - 1), m_size))
+    m_appended.insert_or_assign(e->key_hash, *e);
   m_size += line.size();
-  remember(record);
+  ++m_lines;
 }
 
 void Journal::compact() {
-  std::string text;
-  for (const RenditionRecord& record : m_records) text += to_json(record).dump() + "\n";
-  m_root.write(m_name, text);
+  std::size_t keys = m_appended.size();
+  for (const JournalEntry& e : m_base->entries()) keys += m_appended.find(e.key_hash) == m_appended.end() ? 1 : 0;
+  if (m_lines == keys) return;  // every line is its rendition's latest, and all read back
+  // The offsets of the lines to keep, in file order, with the entries that point at them.
+  std::vector<JournalEntry*> kept;
+  kept.reserve(m_base->entries().size() + m_appended.size());
+  for (JournalEntry& e : m_base->entries())
+    if (m_appended.find(e.key_hash) == m_appended.end()) kept.push_back(&e);
+  for (auto& [hash, e] : m_appended) kept.push_back(&e);
+  std::sort(kept.begin(), kept.end(), [](const JournalEntry* a, const JournalEntry* b) { return a->offset < b->offset; });
+  std::size_t next = 0;
+  std::uint64_t written = 0;
+  m_root.write_streamed(m_name, [&](const std::function<void(std::string_view)>& write) {
+    std::string block;
+    for_each_line(m_fd.get(), m_size, m_path, [&](std::string_view line, std::uint64_t offset) {
+      if (next >= kept.size() || kept[next]->offset != offset) return;
+      kept[next++]->offset = written + block.size();
+      block.append(line);
+      block += '\n';
+      if (block.size() >= (std::size_t{1} << 20)) {
+        write(block);
+        written += block.size();
+        block.clear();
+      }
+    });
+    write(block);
+    written += block.size();
+  });
   open_for_append();
-  m_size = text.size();
+  m_size = written;
+  m_base->set_fd(m_fd.get());
+  m_lines = kept.size();
+}
+
+JournalSnapshot::JournalSnapshot() : index(std::make_unique<JournalIndex>()) {}
+JournalSnapshot::~JournalSnapshot() = default;
+JournalSnapshot::JournalSnapshot(JournalSnapshot&&) noexcept = default;
+
+JournalSnapshot JournalSnapshot::open(const std::filesystem::path& path) {
+  JournalSnapshot out;
+  out.fd = UniqueFd(util::open_regular_file(path));
+  if (!out.fd) return out;
+  struct stat st {};
+  if (::fstat(out.fd.get(), &st) != 0) throw std::runtime_error(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+  out.index = std::make_unique<JournalIndex>(out.fd.get(), static_cast<std::uint64_t>(st.st_size), path);
+  return out;
 }
 
 }  // namespace prerender::output

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
@@ -53,35 +56,57 @@ nlohmann::json to_json(const RenditionRecord& record);
 // Throws nlohmann::json::exception when a field is missing or of the wrong type.
 RenditionRecord record_from_json(const nlohmann::json& json);
 
+class JournalIndex;
+struct JournalEntry;
+
 // renditions.jsonl: appended and flushed one line per finished rendition, so a killed run loses nothing
 // it finished; read back as the incremental state (the latest line per rendition wins). Opened in the
 // output root with O_NOFOLLOW: a link at its name is refused, never followed.
+// In memory it keeps only a compact entry per rendition (output/journal_index.hpp: 112 bytes, the
+// fields the up-to-date test reads and where the line is); a whole record is read again from the file
+// when it is needed.
 class Journal {
  public:
   // Reads what the file `name` in `root` holds (a torn last line from a killed run is cut off, through the
   // descriptor) and keeps it open for appending. Throws std::runtime_error when it cannot be opened: a link,
   // not a regular file, or the system's reason.
   Journal(const OutputRoot& root, std::string name);
+  ~Journal();
 
-  const RenditionRecord* latest(const std::string& key) const;
-  const std::vector<RenditionRecord>& records() const { return m_records; }
-  std::size_t unreadable_lines() const { return m_unreadable; }
+  // The journal as it was opened: read-only, so safe to read from any thread while lines are appended.
+  const JournalIndex& at_open() const { return *m_base; }
+  // The latest entry of `key`, this run's appends included; nullptr when it has none. Not to be called
+  // while another thread appends.
+  const JournalEntry* latest(const std::string& key) const;
+  // The whole record of an entry of this journal, read from the file; nothing when it does not read back.
+  std::optional<RenditionRecord> record(const JournalEntry& entry) const;
+  // Calls `each` with the latest entry of every rendition (this run's appends included), in no
+  // particular order.
+  void for_each_latest(const std::function<void(const JournalEntry&)>& each) const;
+  std::size_t unreadable_lines() const;
+  // The bytes the entries take in memory.
+  std::size_t index_bytes() const;
 
   // Appends one line and hands it to the kernel. Throws std::runtime_error on a write error (a full disk,
   // a file-size limit); the part of the line that was written is cut off again, so the file stays whole
   // lines, and the record is not remembered.
   void append(const RenditionRecord& record);
 
-  // Replaces the file, atomically, by the latest line of each rendition. Throws std::runtime_error when
-  // the new file cannot be written; the previous file is then left as it was.
+  // Replaces the file, atomically, by the latest line of each rendition, copied from the file as it
+  // streams by (in the order of those lines). Nothing to do when no line is superseded or unreadable.
+  // Throws std::runtime_error when the new file cannot be written; the previous file is then left as it
+  // was.
   void compact();
 
-  // Reads a journal without opening it for writing (merge, urls); nothing when there is no file. Throws
-  // std::runtime_error when the path is a link or not a regular file.
+  // Reads a journal without opening it for writing (merge, urls, plan), one line at a time, calling
+  // `each` with the record of every line that reads back, in file order; nothing when there is no file.
+  // Throws std::runtime_error when the path is a link or not a regular file.
+  static void read(const std::filesystem::path& path, const std::function<void(RenditionRecord&&)>& each,
+                   std::size_t* unreadable = nullptr);
+  // The same, every record collected.
   static std::vector<RenditionRecord> read(const std::filesystem::path& path, std::size_t* unreadable = nullptr);
 
  private:
-  void remember(RenditionRecord record);
   void open_for_append();
 
   const OutputRoot& m_root;
@@ -89,9 +114,21 @@ class Journal {
   std::filesystem::path m_path;  // for messages
   UniqueFd m_fd;
   std::uint64_t m_size = 0;      // bytes of whole lines in the file
-  std::vector<RenditionRecord> m_records;  // latest per key, in order of first appearance
-  std::unordered_map<std::string, std::size_t> m_index;
-  std::size_t m_unreadable = 0;
+  std::size_t m_lines = 0;       // lines in the file, unreadable ones included
+  std::unique_ptr<JournalIndex> m_base;                          // the file as opened
+  std::unordered_map<std::uint64_t, JournalEntry> m_appended;   // by key hash: this run's lines
+};
+
+// A journal file opened read-only for its entries (plan): the index and the descriptor it reads from.
+struct JournalSnapshot {
+  UniqueFd fd;
+  std::unique_ptr<JournalIndex> index;
+  // An empty index when there is no file. Throws std::runtime_error when the path is a link or not a
+  // regular file.
+  static JournalSnapshot open(const std::filesystem::path& path);
+  ~JournalSnapshot();
+  JournalSnapshot();
+  JournalSnapshot(JournalSnapshot&&) noexcept;
 };
 
 }  // namespace prerender::output

@@ -154,6 +154,13 @@ void OutputRoot::write(const fs::path& relative, std::string_view bytes) const {
   write_in(dir.get(), relative.filename().string(), bytes, shown);
 }
 
+void OutputRoot::write_streamed(const fs::path& relative, const Producer& produce) const {
+  const fs::path shown = m_path / relative;
+  if (!relative.has_filename()) throw std::runtime_error(fmt::format("cannot write '{}': not a file name", shown.string()));
+  const UniqueFd dir = open_folder(relative.parent_path(), Create::yes);
+  write_in_streamed(dir.get(), relative.filename().string(), produce, shown);
+}
+
 void OutputRoot::remove_file(const fs::path& relative) const {
   const UniqueFd dir = open_folder(relative.parent_path(), Create::no);
   if (::unlinkat(dir.get(), relative.filename().c_str(), 0) != 0 && errno != ENOENT)

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,11 @@ std::FILE* open_for_appending(const std::filesystem::path& path);
 // Throws std::runtime_error naming `shown`; the temporary is removed on failure.
 void write_in(int dir, const std::string& name, std::string_view bytes, const std::filesystem::path& shown);
 
+// The same with the bytes produced piece by piece: `produce` calls the function it is given with each
+// piece, in order. When `produce` throws, the temporary is removed and the name keeps what it held.
+using Producer = std::function<void(const std::function<void(std::string_view)>& write)>;
+void write_in_streamed(int dir, const std::string& name, const Producer& produce, const std::filesystem::path& shown);
+
 // An output root: opened once (links in its own path are followed, that path is the user's choice) and
 // held by its descriptor. Everything below it is reached relative to that descriptor, folder by folder,
 // with O_NOFOLLOW: a link below the root is refused, never followed. While it lives, write_atomically() of
@@ -73,6 +79,8 @@ class OutputRoot {
 
   // Writes the file `relative` atomically (write_in() in its folder, created when missing).
   void write(const std::filesystem::path& relative, std::string_view bytes) const;
+  // The same, streamed (write_in_streamed()).
+  void write_streamed(const std::filesystem::path& relative, const Producer& produce) const;
 
   // Removes the file `relative` (a link there is removed itself, never followed); nothing when it is missing.
   // Throws std::runtime_error naming it when it cannot be removed.

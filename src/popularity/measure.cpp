@@ -7,6 +7,7 @@
 
 #include "engine/incremental.hpp"
 #include "engine/run.hpp"
+#include "output/journal_index.hpp"
 #include "popularity/proposals.hpp"
 
 namespace prerender::popularity {
@@ -40,7 +41,10 @@ Measurement measure(const engine::PlannedManifest& planned, const std::vector<st
         "JSON lines: --json-fields cache=NAME)", with_commas(out.tally.no_cache_state)));
   out.ranked = rank_assets(out.tally, map);
   out.unknown_prefixes = top_unknown_prefixes(out.tally, options.unknown_prefixes);
-  const engine::IncrementalState state(manifest, journal);
+  // Up to date as run decides it: the journal's compact index, not its records.
+  const output::JournalSnapshot previous =
+      output::JournalSnapshot::open(engine::RunFiles::of(manifest.output.root, std::nullopt).journal);
+  const engine::IncrementalState state(manifest, *previous.index);
   out.coverage = coverage(out.ranked, out.tally.mapped_weight, options.coverage_tops, [&](std::uint32_t index) {
     const engine::AssetState decided = state.decide(planned.plan.assets[index], false);
     for (bool fresh : decided.up_to_date)

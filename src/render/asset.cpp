@@ -80,7 +80,7 @@ std::optional<AssetMetadata> render_asset(const AssetJob& job, Metadata metadata
     const auto start = std::chrono::steady_clock::now();
     std::vector<Master> masters;
     try {
-      masters = decode_levels(job.source, job.info, decode, job.limits);
+      masters = decode_levels(*job.source, job.info, decode, job.limits);
     } catch (const std::exception& e) {
       for (std::size_t i : decode.requests) {
         RenditionResult failed;

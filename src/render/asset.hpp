@@ -20,7 +20,7 @@ namespace prerender::render {
 // probed into `info`), decoded as plan_decodes says, each decode's renditions transformed (once per
 // group differing only in the encoding) and encoded.
 struct AssetJob {
-  std::filesystem::path source;
+  SourceHandle source;  // opened once (open_source): probed into `info`, decoded from the same descriptor
   SourceInfo info;
   std::vector<RenditionRequest> requests;
   std::optional<std::pair<double, double>> focus;  // fractions of the upright source

@@ -82,9 +82,11 @@ vips::VImage paint_heat_map(const vips::VImage& reference, const vips::VImage& d
 
 Decoded decode_for_comparison(const std::filesystem::path& path, const manifest::Limits& limits) {
   const manifest::Limits wide = comparison_limits(limits);
-  const SourceInfo info = probe_source(path, wide);
-  const Master master = decode_master(path, info, 0, info.frames, wide);
-  return {master.image, master.image.width(), master.page_height, master.frames, sniff_output_format_of(path)};
+  const SourceHandle file = open_source(path);
+  const SourceInfo info = probe_source(*file, wide);
+  const std::vector<Master> masters = decode_levels(*file, info, Decode{0, info.frames, {0}, {}}, wide);
+  const Master& master = masters.front();
+  return {master.image, master.image.width(), master.page_height, master.frames, sniff_output_format(file->head(512))};
 }
 
 Comparison compare(const vips::VImage& reference, const vips::VImage& candidate, HeatMap heat_map) {

@@ -218,13 +218,24 @@ void cap_memory(std::uint64_t bytes) {
     throw RenderError(fmt::format("cannot cap the decoder's memory: {}", std::strerror(errno)));
 }
 
-}  // namespace
-
-SourceInfo probe_in_child(const fs::path& path, const manifest::Limits& limits) {
-  return info_from(run_child({"probe", path.string(), limits_json(limits).dump()}, limits, path));
+// The source at `path`, when it is the file the parent opened: what the parent probed is what this
+// process reads, or nothing is read.
+SourceHandle open_same_source(const std::string& path, const util::FileIdentity& expected) {
+  SourceHandle file = open_source(path);
+  if (file->identity() != expected)
+    throw RenderError("the source changed since it was probed (another file, or new contents, at its path); refused");
+  return file;
 }
 
-Master decode_in_child(const fs::path& path, const SourceInfo& info, int level, int frames, const manifest::Limits& limits) {
+}  // namespace
+
+SourceInfo probe_in_child(const util::SourceFile& file, const manifest::Limits& limits) {
+  const fs::path& path = file.path();
+  return info_from(run_child({"probe", path.string(), limits_json(limits).dump(), file.identity().to_string()}, limits, path));
+}
+
+Master decode_in_child(const util::SourceFile& file, const SourceInfo& info, int level, int frames, const manifest::Limits& limits) {
+  const fs::path& path = file.path();
   char pattern[] = "/tmp/prerender-decode-XXXXXX";
   const int fd = ::mkostemp(pattern, O_CLOEXEC);
   if (fd < 0) throw RenderError(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
@@ -234,8 +245,8 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, int level, 
     std::string path;
     ~Remove() { ::unlink(path.c_str()); }
   } remove{raw};
-  const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), info_json(info).dump(),
-                                           std::to_string(level), std::to_string(frames), raw},
+  const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), file.identity().to_string(),
+                                           info_json(info).dump(), std::to_string(level), std::to_string(frames), raw},
                                           limits, path);
   Master master;
   master.info = info;
@@ -266,20 +277,22 @@ Master decode_in_child(const fs::path& path, const SourceInfo& info, int level, 
 int child_main(const std::vector<std::string>& args) {
   nlohmann::json answer;
   try {
-    if (args.size() < 3) throw RenderError("usage: __child probe|decode SOURCE LIMITS ...");
+    if (args.size() < 4) throw RenderError("usage: __child probe|decode SOURCE LIMITS IDENTITY ...");
     const manifest::Limits limits = limits_from(nlohmann::json::parse(args[2]));
     cap_memory(limits.decoder_memory_bytes);
     allow_untrusted_loaders(limits.allow_untrusted);
     allow_formats(limits.formats);
+    const SourceHandle file = open_same_source(args[1], util::FileIdentity::parse(args[3]));
     if (args[0] == "probe") {
-      answer = info_json(probe_source(args[1], limits, Isolation::in_process));
-    } else if (args[0] == "decode" && args.size() == 7) {
-      const SourceInfo info = info_from(nlohmann::json::parse(args[3]));
-      const Master master = decode_master(args[1], info, std::stoi(args[4]), std::stoi(args[5]), limits,
-                                          Isolation::in_process);
+      answer = info_json(probe_source(*file, limits, Isolation::in_process));
+    } else if (args[0] == "decode" && args.size() == 8) {
+      const SourceInfo info = info_from(nlohmann::json::parse(args[4]));
+      const Master master = decode_levels(*file, info, Decode{decode_base(info, std::stoi(args[5])), std::stoi(args[6]),
+                                                              {std::stoi(args[5])}, {}},
+                                          limits, Isolation::in_process).front();
       std::size_t size = 0;
       std::unique_ptr<void, decltype(&g_free)> pixels(master.image.write_to_memory(&size), &g_free);
-      std::ofstream out(args[6], std::ios::binary);
+      std::ofstream out(args[7], std::ios::binary);
       out.write(static_cast<const char*>(pixels.get()), static_cast<std::streamsize>(size));
       if (!out) throw RenderError("cannot write the decoded pixels");
       answer = {{"frames", master.frames}, {"page_height", master.page_height},

@@ -109,22 +109,26 @@ namespace {
 
 // Decodes in stored orientation, shrunk on load by 2 for a JPEG's levels above 0 (sequential: rotating
 // needs random access, so it happens once the pixels are in memory).
-vips::VImage load(const std::filesystem::path& path, const SourceInfo& info, int base, int frames) {
-  auto* options = vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_WARNING);
+vips::VImage load(const util::SourceFile& file, const SourceInfo& info, int base, int frames) {
+  // The loader is the one the probe chose and the limits allowed, or nothing is decoded: bytes changed in
+  // place since the probe would otherwise reach a loader never checked ("jpegload" and "jpegload_source"
+  // are one decoder, from a file or a source).
+  vips::VSource source = source_of(file);
+  const char* found = vips_foreign_find_load_source(source.get_source());  // a type name: VipsForeignLoadJpegSource
+  const char* nickname = found ? vips_nickname_find(g_type_from_name(found)) : nullptr;
+  const std::string now = nickname ? nickname : "";
+  auto decoder = [](std::string loader) { return ends_with(loader, "_source") ? loader.substr(0, loader.size() - 7) : loader; };
+  if (decoder(now) != decoder(info.loader))
+    throw RenderError(fmt::format("the source now loads with {}, not {} as probed: it changed since it was probed; refused",
+                                  now.empty() ? "no loader" : now, info.loader));
+  // The probe's loader itself, called by name: libvips does not choose again.
+  vips::VSource fresh = source_of(file);
+  vips::VImage image;
+  auto* options = vips::VImage::option()->set("source", fresh)->set("out", &image)->set("access", VIPS_ACCESS_SEQUENTIAL)
+                      ->set("fail_on", VIPS_FAIL_ON_WARNING);
   if (info.frames > 1) options->set("n", frames);
   if (is_jpeg(info)) options->set("shrink", base >= 1 ? 2 : 1);
-  // The file form with an explicit (empty) option group: a name ending in ']' is never read as options.
-  const std::string name = path.string() + "[]";
-  vips::VImage image = vips::VImage::new_from_file(name.c_str(), options);
-  // The loader is the one the probe chose and the limits allowed, or nothing is decoded: a file put in
-  // the source's place since the probe would otherwise reach a loader never checked ("jpegload" and
-  // "jpegload_source" are one decoder, from a file or a source).
-  const char* loaded = nullptr;
-  if (vips_image_get_string(image.get_image(), VIPS_META_LOADER, &loaded) != 0 || !loaded) loaded = "";
-  auto decoder = [](std::string loader) { return ends_with(loader, "_source") ? loader.substr(0, loader.size() - 7) : loader; };
-  if (decoder(loaded) != decoder(info.loader))
-    throw RenderError(fmt::format("the source now loads with {}, not {} as probed: it changed since it was probed; refused",
-                                  *loaded ? loaded : "no loader", info.loader));
+  vips::VImage::call(now.c_str(), options);
   return image;
 }
 
@@ -210,18 +214,19 @@ Master upright(const vips::VImage& stored, const SourceInfo& info, int level, in
 
 }  // namespace
 
-std::vector<Master> decode_levels(const std::filesystem::path& path, const SourceInfo& info, const Decode& decode,
+std::vector<Master> decode_levels(const util::SourceFile& file, const SourceInfo& info, const Decode& decode,
                                   const manifest::Limits& limits, Isolation isolation) {
   std::vector<Master> out;
   if (decode.levels.empty()) return out;
+  const std::filesystem::path& path = file.path();
   if (!is_core_format(info.format) && isolation == Isolation::automatic) {
-    for (int level : decode.levels) out.push_back(decode_in_child(path, info, level, decode.frames, limits));
+    for (int level : decode.levels) out.push_back(decode_in_child(file, info, level, decode.frames, limits));
     return out;
   }
   const auto start = std::chrono::steady_clock::now();
   const VipsCall call({path.filename().string(), info.format});
   try {
-    vips::VImage image = load(path, info, decode.base, std::max(1, decode.frames));
+    vips::VImage image = load(file, info, decode.base, std::max(1, decode.frames));
     int frames = std::max(1, decode.frames);
     int page_height = image.height() / frames;
     if (image.get_typeof(VIPS_META_PAGE_HEIGHT) != 0) {
@@ -255,7 +260,8 @@ std::vector<Master> decode_levels(const std::filesystem::path& path, const Sourc
 
 Master decode_master(const std::filesystem::path& path, const SourceInfo& info, int level, int frames,
                      const manifest::Limits& limits, Isolation isolation) {
-  std::vector<Master> masters = decode_levels(path, info, Decode{decode_base(info, level), frames, {level}, {}}, limits, isolation);
+  std::vector<Master> masters =
+      decode_levels(*open_source(path), info, Decode{decode_base(info, level), frames, {level}, {}}, limits, isolation);
   return std::move(masters.front());
 }
 

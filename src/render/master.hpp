@@ -71,10 +71,12 @@ Size level_size(const SourceInfo& info, int level);
 // per level, in the order of `decode.levels`. Throws RenderError naming the reason.
 // Formats beyond the core ones are decoded in a child process (render/isolated.hpp), a child per
 // level; the decode is stopped after limits.max_seconds either way.
-std::vector<Master> decode_levels(const std::filesystem::path& path, const SourceInfo& info, const Decode& decode,
+// The file is read by its descriptor, with the loader the probe chose (info.loader) and no other: when
+// libvips would now pick another one for its bytes, nothing is decoded.
+std::vector<Master> decode_levels(const util::SourceFile& file, const SourceInfo& info, const Decode& decode,
                                   const manifest::Limits& limits = {}, Isolation isolation = Isolation::automatic);
 
-// One level alone, made as decode_levels makes it.
+// One level alone, made as decode_levels makes it, of the file at `path` (opened with open_source()).
 Master decode_master(const std::filesystem::path& path, const SourceInfo& info, int level, int frames,
                      const manifest::Limits& limits = {}, Isolation isolation = Isolation::automatic);
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,45 +42,78 @@ std::string header_refusal(const std::string& format, const std::string& reason)
   return fmt::format("corrupt {}: cannot read the header: {}", title, reason);
 }
 
+void check_file_size(std::uint64_t bytes, const manifest::Limits& limits) {
+  if (bytes > limits.max_file_bytes)
+    throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})", util::format_size(bytes),
+                                  bytes, util::format_size(limits.max_file_bytes)));
+}
+
 }  // namespace
 
-SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits, Isolation isolation) {
-  SourceInfo info;
-  // Opened without following a final symbolic link and without waiting (a FIFO would block the open),
-  // then told apart by what the descriptor is: only a regular file is read.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+vips::VSource source_of(const util::SourceFile& file) {
+  // A descriptor of its own, at the start of the file: libvips reads with read() and seeks, which a
+  // dup() would share with every other reader of the descriptor. /proc/self/fd/N reopens the same
+  // file (never the path, which may hold another one by now).
+  int fd = ::open(fmt::format("/proc/self/fd/{}", file.fd()).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    const int error = errno;
+    fd = ::fcntl(file.fd(), F_DUPFD_CLOEXEC, 0);
+    if (fd >= 0) ::lseek(fd, 0, SEEK_SET);
+  }
+  if (fd < 0) throw RenderError(fmt::format("cannot read the source: {}", std::strerror(errno)));
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } close{fd};
+  return vips::VSource::new_from_descriptor(fd);  // libvips keeps a dup() of its own
+}
+
+SourceHandle open_source(const std::filesystem::path& path) {
+  // Told apart by what the descriptor is: only a regular file is read.
+  SourceHandle file;
+  try {
+    file = util::SourceFile::open(path);
+  } catch (const std::system_error& e) {
+    const int error = e.code().value();
     if (error == ELOOP) throw RenderError("the source is a symbolic link; sources are read only from regular files");
     const std::string reason = util::unreadable_file_reason(path);  // the running user's view: a folder's permission
-    if (error == ENOENT && (reason.empty() || reason == "it does not exist")) throw RenderError("source does not exist or is not a file");
+    if (error == ENOENT && (reason.empty() || reason == "it does not exist")) throw RenderError("source does not exist or is not a file: " + path.string());
     throw RenderError("cannot read the source: " + (reason.empty() ? std::string(std::strerror(error)) : reason));
   }
-  struct stat st {};
-  const int stat_result = ::fstat(fd, &st);
-  ::close(fd);
-  if (stat_result != 0) throw RenderError(fmt::format("cannot read the source: {}", std::strerror(errno)));
-  if (!S_ISREG(st.st_mode)) {
-    const char* kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ? "a character device"
-                       : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a file";
-    throw RenderError(fmt::format("the source is {}, not a regular file", kind));
+  if (!file->regular()) throw RenderError(fmt::format("the source is {}, not a regular file", file->kind()));
+  return file;
+}
+
+std::string hash_source(const util::SourceFile& file, const manifest::Limits& limits, const std::atomic<int>* stop) {
+  check_file_size(file.identity().size, limits);
+  try {
+    return file.hash(util::ReadBounds{limits.max_seconds, stop});
+  } catch (const util::Interrupted&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw RenderError(fmt::format("cannot hash the source: {}", e.what()));
   }
-  info.file_bytes = static_cast<std::uint64_t>(st.st_size);
+}
+
+SourceInfo probe_source(const std::filesystem::path& path, const manifest::Limits& limits, Isolation isolation) {
+  return probe_source(*open_source(path), limits, isolation);
+}
+
+SourceInfo probe_source(const util::SourceFile& file, const manifest::Limits& limits, Isolation isolation) {
+  const std::filesystem::path& path = file.path();
+  SourceInfo info;
+  info.file_bytes = file.identity().size;
   if (info.file_bytes == 0) throw RenderError("the source is an empty file");
-  if (info.file_bytes > limits.max_file_bytes)
-    throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})",
-                                  util::format_size(info.file_bytes), info.file_bytes,
-                                  util::format_size(limits.max_file_bytes)));
-  const std::string head = read_head(path);
+  check_file_size(info.file_bytes, limits);
+  const std::string head = file.head(512);
   info.format = sniff_format(head);
   if (std::find(limits.formats.begin(), limits.formats.end(), info.format) == limits.formats.end()) {
     if (info.format == "unknown") throw RenderError(describe_unknown(head) + named_as(path));
     throw RenderError(fmt::format("format '{}' is not allowed; list it in limits.formats to opt in", info.format));
   }
-  if (!is_core_format(info.format) && isolation == Isolation::automatic) return probe_in_child(path, limits);
+  if (!is_core_format(info.format) && isolation == Isolation::automatic) return probe_in_child(file, limits);
   const VipsCall call({path.filename().string(), info.format});
   try {
-    vips::VSource source = vips::VSource::new_from_file(path.c_str());
+    vips::VSource source = source_of(file);
     vips::VImage header = vips::VImage::new_from_source(
         source, "", vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_WARNING));
     const char* loader = nullptr;

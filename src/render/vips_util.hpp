@@ -6,6 +6,10 @@
 #include <vector>
 #include <vips/vips8>
 
+namespace prerender::util {
+class SourceFile;
+}
+
 namespace prerender::render {
 
 // One call into libvips on this thread (a probe, a decode, a transform, an encode), whose failure must be
@@ -48,5 +52,9 @@ void stop_after(vips::VImage& image, double seconds);
 
 // The message for a computation stopped by stop_after, or `message` for any other failure.
 std::string killed_or(const std::string& message, double seconds);
+
+// A libvips source that reads `file` (render/source.hpp) from its start, on a descriptor of its own.
+// Throws RenderError when none can be made.
+vips::VSource source_of(const util::SourceFile& file);
 
 }  // namespace prerender::render

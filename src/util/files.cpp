@@ -32,11 +32,11 @@ std::string read_descriptor(int fd, const std::filesystem::path& shown) {
   }
 }
 
-std::optional<std::string> read_regular_file(const std::filesystem::path& path) {
+int open_regular_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
-    if (error == ENOENT) return std::nullopt;
+    if (error == ENOENT) return -1;
     struct stat st {};
     if (error == ELOOP && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
       throw std::runtime_error("'" + path.string() + "' is a symbolic link: prerender does not follow links here");
@@ -47,6 +47,12 @@ std::optional<std::string> read_regular_file(const std::filesystem::path& path) 
     ::close(fd);
     throw std::runtime_error("'" + path.string() + "' is not a regular file");
   }
+  return fd;
+}
+
+std::optional<std::string> read_regular_file(const std::filesystem::path& path) {
+  const int fd = open_regular_file(path);
+  if (fd < 0) return std::nullopt;
   try {
     std::string bytes = read_descriptor(fd, path);
     ::close(fd);

@@ -14,6 +14,9 @@ std::string read_file(const std::filesystem::path& path);
 // std::runtime_error naming the path when it is a link ("is a symbolic link"), not a regular file, or
 // cannot be read.
 std::optional<std::string> read_regular_file(const std::filesystem::path& path);
+// The descriptor read_regular_file() reads from (the caller closes it), -1 when there is no file; throws
+// as it does.
+int open_regular_file(const std::filesystem::path& path);
 
 // Everything from the descriptor's start (pread, the file offset untouched). Throws std::runtime_error
 // naming `shown`.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A source is read only from a regular file, opened without following a final symbolic link and without
-# waiting: a symbolic link to a good image is refused by the probe (it rendered before), a link to
-# /dev/zero and a FIFO are refused at once (the FIFO is not opened), and the run goes on.
+# A source is read only from a regular file, opened once without following a final symbolic link and
+# without waiting: a symbolic link to a good image and a link to /dev/zero are refused as links, a FIFO
+# as a FIFO, at once (nothing waits on the FIFO), and the run goes on.
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$WORK/site/images"
 cp "$FIXTURES/images/landscape-1.jpg" "$WORK/site/images/photo.jpg"
@@ -27,6 +27,6 @@ set -e
 [[ $STATUS != 124 ]] || fail "the run hung on a special file"
 expect_status 1
 expect_err "failed: link small webp 1x: the source is a symbolic link; sources are read only from regular files"
-expect_err "failed: zero small webp 1x: source does not exist or is not a file"
-expect_err "failed: pipe small webp 1x: source does not exist or is not a file"
+expect_err "failed: zero small webp 1x: the source is a symbolic link; sources are read only from regular files"
+expect_err "failed: pipe small webp 1x: the source is a FIFO, not a regular file"
 expect_err "1 rendered, 0 up to date, 3 failed"

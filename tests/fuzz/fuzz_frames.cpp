@@ -29,10 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_seconds = 2;
   if (!render::is_core_format(render::sniff_file(file))) return 0;
   try {
-    const render::SourceInfo info = render::probe_source(file, limits, render::Isolation::in_process);
+    const render::SourceHandle source = render::open_source(file);
+    const render::SourceInfo info = render::probe_source(*source, limits, render::Isolation::in_process);
     if (info.frames > 1) {
       const int frames = std::min(info.frames, limits.max_frames);
-      render::decode_levels(file, info, render::Decode{render::decode_base(info, 1), frames, {1}, {}}, limits,
+      render::decode_levels(*source, info, render::Decode{render::decode_base(info, 1), frames, {1}, {}}, limits,
                             render::Isolation::in_process);
     }
   } catch (const render::RenderError&) {

@@ -8,6 +8,7 @@
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
+#include "output/journal_index.hpp"
 #include "presets/preset.hpp"
 #include "test_support.hpp"
 #include "util/hash.hpp"
@@ -64,5 +65,25 @@ inline output::RenditionRecord rendered_record(const engine::PlannedAsset& asset
   out.status = output::Status::rendered;
   return out;
 }
+
+// The compact index a run would open for a journal holding `records` (written to a file of its own).
+// IncrementalState keeps a reference to it: keep this object alive as long as the state.
+class JournalOf {
+ public:
+  explicit JournalOf(const std::vector<output::RenditionRecord>& records = {})
+      : m_snapshot(output::JournalSnapshot::open(written(m_dir, records))) {}
+  const output::JournalIndex& index() const { return *m_snapshot.index; }
+
+ private:
+  static std::filesystem::path written(const TempDir& dir, const std::vector<output::RenditionRecord>& records) {
+    std::string text;
+    for (const output::RenditionRecord& r : records) text += output::to_json(r).dump() + "\n";
+    write_file(dir.path() / "renditions.jsonl", text);
+    return dir.path() / "renditions.jsonl";
+  }
+
+  TempDir m_dir;
+  output::JournalSnapshot m_snapshot;
+};
 
 }  // namespace prerender::test

@@ -38,8 +38,9 @@ std::uint64_t full_estimate(const test::PlannedSite& site) {
 
 engine::Prepared prepare(const test::PlannedSite& site, const std::vector<RenditionRecord>& records, std::uint64_t budget,
                          bool force = false) {
-  const engine::IncrementalState state(site.manifest(), records);
-  const engine::Admission admission(site.manifest(), state, budget, force);
+  const test::JournalOf journal(records);
+  const engine::IncrementalState state(site.manifest(), journal.index());
+  const engine::Admission admission(site.manifest(), state, journal.index(), budget, budget, force, nullptr);
   return admission.prepare(site.asset());
 }
 
@@ -104,7 +105,8 @@ TEST_CASE("up-to-date renditions become up_to_date records carrying the asset's 
   test::TempDir dir;
   test::copy_source(dir, "images/landscape-1.jpg", "lake.jpg");
   const test::PlannedSite site(dir, k_site);
-  const engine::AssetState fresh = engine::IncrementalState(site.manifest(), {}).decide(site.asset(), false);
+  const test::JournalOf none;
+  const engine::AssetState fresh = engine::IncrementalState(site.manifest(), none.index()).decide(site.asset(), false);
   std::vector<RenditionRecord> records;
   for (std::size_t i = 0; i < 2; ++i) {
     test::write_file(site.manifest().output.root / site.asset().renditions[i].path, "12345");

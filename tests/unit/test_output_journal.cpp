@@ -1,86 +1,128 @@
 #include <doctest/doctest.h>
+
+#include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "child_support.hpp"
 #include "output/journal.hpp"
+#include "output/journal_index.hpp"
 #include "output/root.hpp"
 #include "test_support.hpp"
 #include "util/files.hpp"
+#include "util/hash.hpp"
+#include "util/version.hpp"
 
 using namespace prerender;
-using output::RenditionRecord;
-using output::Status;
 namespace fs = std::filesystem;
 
 namespace {
 
-RenditionRecord line_of(const std::string& asset, const std::string& etag) {
-  RenditionRecord r;
-  r.asset = asset, r.preset = "hero", r.format = "webp", r.etag = etag, r.status = Status::rendered;
+output::RenditionRecord sample(const std::string& asset, const std::string& etag_of) {
+  output::RenditionRecord r;
+  r.asset = asset, r.preset = "small", r.format = "webp", r.dpr = 2;
+  r.path = asset + "/small@2x.webp", r.url = "https://cdn.test/" + r.path, r.content_type = "image/webp";
+  r.bytes = 1234, r.etag = util::content_hash(etag_of), r.source = "images/" + asset + ".jpg";
+  r.source_hash = util::content_hash("source"), r.source_size = 99, r.source_mtime_ns = 1700000000123456789;
+  r.recipe_hash = util::content_hash("recipe"), r.renderer_version = util::k_version, r.libvips_version = "8.14.1";
+  r.status = output::Status::rendered;
+  r.asset_metadata = {{"width", 10}, {"blurhash", "LEHV6n"}};
   return r;
+}
+
+bool reads_back(const std::string& line) {
+  try {
+    output::record_from_json(nlohmann::json::parse(line));
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
 }
 
 }  // namespace
 
-TEST_CASE("a journal line a file-size limit cuts short is removed again and its record is not remembered") {
-  test::TempDir dir;
-  const fs::path file = dir.path() / "renditions.jsonl";
-  {
-    const output::OutputRoot root(dir.path());
-    output::Journal journal(root, "renditions.jsonl");
-    journal.append(line_of("a", "1"));
+TEST_CASE("a journal line is read without a document exactly when it reads back as a record") {
+  const nlohmann::json good = output::to_json(sample("hero", "v1"));
+  std::vector<std::string> lines{good.dump(), "{\"asset\":\"torn", "[1,2]", "\"text\"", "{}", "null"};
+  for (const char* field : {"asset", "dpr", "bytes", "etag", "changed", "seconds", "status", "source_mtime_ns"}) {
+    nlohmann::json missing = good;
+    missing.erase(field);
+    lines.push_back(missing.dump());
   }
-  const std::string whole = util::read_file(file);
-  // Room for 10 more bytes: the next line starts, then the write fails (EFBIG).
-  const std::string seen = test::in_child_with_file_size_limit(whole.size() + 10, [&] {
-    const output::OutputRoot root(dir.path());
-    output::Journal journal(root, "renditions.jsonl");
-    std::string out;
-    try {
-      journal.append(line_of("b", "2"));
-      out = "appended";
-    } catch (const std::runtime_error& e) {
-      out = e.what();
-    }
-    out += journal.latest(line_of("b", "2").key()) ? " | b remembered" : " | b not remembered";
-    out += journal.latest(line_of("a", "1").key()) ? " | a remembered" : " | a not remembered";
-    return out;
-  });
-  CHECK(seen == "cannot append to '" + file.string() + "': File too large | b not remembered | a remembered");
-  CHECK(util::read_file(file) == whole);  // cut back to whole lines by the writer itself
-  {
-    const output::OutputRoot root(dir.path());
-    output::Journal journal(root, "renditions.jsonl");
-    journal.append(line_of("c", "3"));
+  for (const auto& [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"asset", 3}, {"dpr", "2"}, {"bytes", nullptr}, {"changed", 1}, {"bytes", true}, {"width", 2.5},
+           {"seconds", 1}, {"requests", "many"}, {"error", 5}, {"finished_at", false}, {"asset_metadata", "any"},
+           {"source_hash", ""}, {"etag", "not hex"}}) {
+    nlohmann::json changed = good;
+    changed[field] = value;
+    lines.push_back(changed.dump());
   }
-  const std::vector<RenditionRecord> back = output::Journal::read(file);
-  REQUIRE(back.size() == 2);
-  CHECK(back[0].asset == "a");
-  CHECK(back[1].asset == "c");
+  for (const char* stage : {"read", "total"}) {
+    nlohmann::json changed = good;
+    changed["seconds"][stage] = "slow";
+    lines.push_back(changed.dump());
+    changed["seconds"].erase(stage);
+    lines.push_back(changed.dump());
+  }
+  lines.push_back(good.dump().substr(0, good.dump().size() - 1) + ",\"bytes\":\"twice\"}");  // the last duplicate wins
+  for (const std::string& line : lines) {
+    CAPTURE(line);
+    CHECK(output::scan_line(line, 0).has_value() == reads_back(line));
+  }
+  const std::optional<output::JournalEntry> e = output::scan_line(good.dump(), 77);
+  REQUIRE(e);
+  const output::RenditionRecord r = sample("hero", "v1");
+  CHECK(e->key_hash == output::key_hash(r.key()));
+  CHECK(e->offset == 77);
+  CHECK(e->length == good.dump().size());
+  CHECK(e->bytes == 1234);
+  CHECK(e->source_mtime_ns == 1700000000123456789);
+  CHECK(e->same_etag(r.etag));
+  CHECK_FALSE(e->same_etag(util::content_hash("v2")));
+  CHECK(e->same_source_hash(r.source_hash));
+  CHECK(e->current_renderer);
+  CHECK(e->status == output::Status::rendered);
 }
 
-TEST_CASE("compact keeps the latest line of each rendition, in order of first appearance") {
+TEST_CASE("the latest line wins, unreadable lines are counted, and compaction copies each latest line as it was") {
   test::TempDir dir;
   const output::OutputRoot root(dir.path());
+  const std::string hero1 = output::to_json(sample("hero", "v1")).dump(), logo = output::to_json(sample("logo", "v1")).dump(),
+                    hero2 = output::to_json(sample("hero", "v2")).dump();
+  test::write_file(dir.path() / "renditions.jsonl", hero1 + "\n" + logo + "\nnot json\n" + hero2 + "\n");
   {
     output::Journal journal(root, "renditions.jsonl");
-    journal.append(line_of("a", "1"));
-    journal.append(line_of("b", "2"));
-    journal.append(line_of("a", "3"));
-    REQUIRE(journal.latest(line_of("a", "").key()));
-    CHECK(journal.latest(line_of("a", "").key())->etag == "3");
+    CHECK(journal.unreadable_lines() == 1);
+    CHECK(journal.at_open().entries().size() == 2);
+    const output::JournalEntry* hero = journal.latest(sample("hero", "").key());
+    REQUIRE(hero);
+    CHECK(journal.record(*hero)->etag == util::content_hash("v2"));
+    output::RenditionRecord logo2 = sample("logo", "v2");
+    journal.append(logo2);
+    journal.append(sample("new", "v1"));
+    CHECK(journal.latest(logo2.key())->same_etag(logo2.etag));
+    CHECK(journal.at_open().find(logo2.key())->same_etag(util::content_hash("v1")));  // as opened
     journal.compact();
-    journal.append(line_of("b", "4"));  // still open for appending after the file was replaced
+    CHECK(journal.record(*journal.latest(logo2.key()))->etag == logo2.etag);  // read from the new file
+    journal.append(sample("last", "v1"));
   }
-  // Two compacted lines and the one appended since.
-  const std::vector<RenditionRecord> lines = output::Journal::read(dir.path() / "renditions.jsonl");
-  REQUIRE(lines.size() == 3);
-  CHECK(lines[0].etag == "3");
-  CHECK(lines[1].etag == "2");
-  CHECK(lines[2].etag == "4");
-  const output::Journal reopened(root, "renditions.jsonl");
-  REQUIRE(reopened.records().size() == 2);
-  CHECK(reopened.records()[0].etag == "3");
-  CHECK(reopened.records()[1].etag == "4");
+  const std::string text = util::read_file(dir.path() / "renditions.jsonl");
+  CHECK(text == hero2 + "\n" + output::to_json(sample("logo", "v2")).dump() + "\n" + output::to_json(sample("new", "v1")).dump() +
+                    "\n" + output::to_json(sample("last", "v1")).dump() + "\n");
+  output::Journal again(root, "renditions.jsonl");
+  CHECK(again.unreadable_lines() == 0);
+  CHECK(again.at_open().entries().size() == 4);
+}
+
+TEST_CASE("a journal's entries take 112 bytes per rendition, whatever its lines hold") {
+  test::TempDir dir;
+  {
+    std::ofstream out(dir.path() / "renditions.jsonl");
+    for (int i = 0; i < 20000; ++i) out << output::to_json(sample("bulk/" + std::to_string(i), "v1")).dump() << "\n";
+  }
+  const output::OutputRoot root(dir.path());
+  const output::Journal journal(root, "renditions.jsonl");
+  CHECK(journal.at_open().entries().size() == 20000);
+  CHECK(journal.index_bytes() <= 20000 * 112);
+  CHECK(fs::file_size(dir.path() / "renditions.jsonl") > 20000 * 500);  // the records, by comparison
 }

@@ -12,7 +12,7 @@ namespace {
 // Every request's bytes (or error) rendered as `run` does, keyed by the request's index in `requests`.
 std::map<std::size_t, std::string> render_all(const std::filesystem::path& file, const std::vector<render::RenditionRequest>& requests) {
   const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
-  const render::AssetJob job{file, info, requests, std::nullopt, {}};
+  const render::AssetJob job{render::open_source(file), info, requests, std::nullopt, {}};
   std::map<std::size_t, std::string> out;
   render::render_asset(job, render::Metadata::yes, render::serial_for, [&](std::size_t k, render::RenditionResult&& r) {
     REQUIRE(r.error.empty());

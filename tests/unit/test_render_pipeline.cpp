@@ -293,7 +293,7 @@ TEST_CASE("the decode refuses a loader other than the probe's") {
   // As if a GIF had been probed and a PNG put in its place: nothing is decoded.
   info.loader = "gifload_source";
   CHECK_THROWS_WITH_AS(render::decode_master(png, info, 0, 1),
-                       "the source now loads with pngload, not gifload_source as probed: it changed since it was probed; refused",
+                       "the source now loads with pngload_source, not gifload_source as probed: it changed since it was probed; refused",
                        render::RenderError);
 }
 
