@@ -19,6 +19,7 @@
 #include "output/root.hpp"
 #include "output/path_template.hpp"
 #include "presets/preset_view.hpp"
+#include "publish/headers.hpp"
 #include "render/asset.hpp"
 #include "render/estimate.hpp"
 #include "render/master.hpp"
@@ -50,7 +51,9 @@ std::string recipe_hash(const presets::Preset& preset, presets::Format format, d
                         {"overlay", overlay_hash},
                         {"renderer", util::k_version},
                         {"libvips", render::libvips_version()}};
-  recipe["preset"].erase("check");  // the check tolerance does not change the bytes
+  // Neither the check tolerance nor the HTTP headers and cache tags change the bytes: a preset whose tags
+  // change is re-journalled with them (publish::stamp_http), not re-rendered.
+  for (const char* key : {"check", "cache_control", "tags"}) recipe["preset"].erase(key);
   if (focus) recipe["focus"] = {focus->x, focus->y};
   return util::content_hash(recipe.dump());
 }
@@ -232,6 +235,7 @@ class Runner {
       same.seconds = {};
       same.requests = asset.asset->requests;
       same.finished_at = utc_now();
+      publish::stamp_http(same, *asset.renditions[i].preset, asset.asset->tags);
       p.up_to_date.push_back(std::move(same));
     }
     std::uint64_t estimate = 0;
@@ -356,6 +360,7 @@ class Runner {
       r.seconds.write = seconds_since(write_start);
       r.changed = !same_bytes;
       r.status = Status::rendered;
+      publish::stamp_http(r, *planned.preset, asset.asset->tags);
     } catch (const std::exception& e) {
       r.status = Status::failed;
       r.error = e.what();

@@ -49,6 +49,7 @@ struct Asset {
   std::vector<std::string> presets;
   std::uint64_t requests = 0;
   std::optional<Focus> focus;
+  std::vector<std::string> tags;         // cache tags added to its renditions' (publish/tags.hpp)
   std::size_t order = 0;                 // position in the manifest (glob matches in sorted order)
   Located at;
 };

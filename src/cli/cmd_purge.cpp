@@ -1,0 +1,7 @@
+#include "cli/context.hpp"
+
+namespace prerender::cli {
+
+void add_purge(CLI::App&, Context&) {}
+
+}  // namespace prerender::cli
