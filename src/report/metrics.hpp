@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace prerender::report {
 
@@ -13,6 +14,9 @@ namespace prerender::report {
 // the last successful run.
 std::string prometheus_text(const nlohmann::json& summary, bool success, double now_seconds,
                             std::optional<double> last_success_seconds);
+
+// The value of the unlabelled gauge `name` in an earlier textfile at `path`; nothing when there is none.
+std::optional<double> previous_gauge(const std::filesystem::path& path, std::string_view name);
 
 // Writes the file atomically (the collector may read it at any moment). A failed run keeps the previous
 // file's last-success timestamp.
