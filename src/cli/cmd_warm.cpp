@@ -159,7 +159,7 @@ void add_warm(CLI::App& app, Context& context) {
   command->add_option("--log-file", c->log_file, "Write the log here instead of stderr (appended)");
   add_progress_option(*command, c->progress_flag);
   command->add_option("--metrics-file", c->metrics_file, "Write Prometheus text metrics here (node_exporter textfile collector)");
-  command->excludes(command->get_option("--list"))->excludes(command->get_option("--changed"));
+  command->get_option("--list")->excludes(command->get_option("--changed"));
   command->callback([&context, c] { c->execute(context); });
 }
 
