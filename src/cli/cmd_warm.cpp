@@ -114,7 +114,9 @@ void WarmCommand::execute(Context& context) const {
   }
   progress.finish();
   log.event("warm_end", result.summary_json, "", false);
-  if (verbosity != report::Verbosity::quiet || result.failed > 0) fmt::print(stderr, "{}\n", result.summary);
+  // The summary for people: on stderr unless the JSON log is there already (warm_end holds it).
+  const bool json_on_stderr = log.format() == report::LogFormat::json && log_stream == stderr;
+  if (!json_on_stderr && (verbosity != report::Verbosity::quiet || result.failed > 0)) fmt::print(stderr, "{}\n", result.summary);
   const bool success = result.failed == 0 && result.not_started == 0 && result.signal == 0;
   if (!metrics_file.empty()) {
     try {
