@@ -113,10 +113,11 @@ void WarmCommand::execute(Context& context) const {
     return;
   }
   progress.finish();
-  log.event("warm_end", result.summary_json, "", false);
-  // The summary for people: on stderr unless the JSON log is there already (warm_end holds it).
-  const bool json_on_stderr = log.format() == report::LogFormat::json && log_stream == stderr;
-  if (!json_on_stderr && (verbosity != report::Verbosity::quiet || result.failed > 0)) fmt::print(stderr, "{}\n", result.summary);
+  // The summary: the text log's last line, the JSON log's warm_end; on stderr as well when the log goes to
+  // a file and something failed (what cron mails).
+  log.event("warm_end", result.summary_json, result.summary,
+            log.format() == report::LogFormat::json || verbosity != report::Verbosity::quiet || result.failed > 0);
+  if (log_stream != stderr && result.failed > 0) fmt::print(stderr, "{}\n", result.summary);
   const bool success = result.failed == 0 && result.not_started == 0 && result.signal == 0;
   if (!metrics_file.empty()) {
     try {

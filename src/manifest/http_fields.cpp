@@ -24,8 +24,7 @@ std::optional<std::vector<std::string>> read_tags(const Reader& reader, const Ya
       continue;
     }
     if (const auto problem = publish::tag_problem(*tag)) {
-      reader.error(*item, fmt::format("{}: tag {} {}; a cache tag is 1 to {} characters of a-z, 0-9, '.', '_', '-'",
-                                      what, quote(*tag), *problem, publish::k_max_tag_chars));
+      reader.error(*item, fmt::format("{}: tag {} {}", what, quote(*tag), *problem));
       ok = false;
     } else if (std::find(out.begin(), out.end(), *tag) == out.end()) {
       out.push_back(*tag);

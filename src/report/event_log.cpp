@@ -19,12 +19,12 @@ void EventLog::emit(nlohmann::json event) {
   std::fflush(m_out);
 }
 
-void EventLog::event(std::string_view name, nlohmann::json fields, std::string_view text, bool failure) {
-  if (m_verbosity == Verbosity::quiet && !failure) return;
+void EventLog::event(std::string_view name, nlohmann::json fields, std::string_view text, bool important) {
+  if (m_verbosity == Verbosity::quiet && !important) return;
   if (m_format == LogFormat::json) {
     fields["event"] = name;
     emit(std::move(fields));
-  } else if (!text.empty() && (failure || m_verbosity == Verbosity::verbose)) {
+  } else if (!text.empty() && (important || m_verbosity == Verbosity::verbose)) {
     fmt::print(m_out, "{}\n", text);
   }
 }

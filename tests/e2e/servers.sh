@@ -98,7 +98,7 @@ sub vcl_recv {
 }
 sub vcl_deliver { if (obj.hits > 0) { set resp.http.X-Cache = "HIT"; } else { set resp.http.X-Cache = "MISS"; } }
 VCL
-  varnishd -j none -a "127.0.0.1:$VARNISH_PORT" -f "$SERVERS/default.vcl" -n "$SERVERS/varnish" -s malloc,64m \
+  varnishd -j none -a "127.0.0.1:$VARNISH_PORT" -f "$SERVERS/default.vcl" -n "$SERVERS/varnish" -s "malloc,${VARNISH_MEMORY:-64m}" \
            -P "$SERVERS/varnish.pid" >"$SERVERS/varnish-start.log" 2>&1 ||
     { cat "$SERVERS/varnish-start.log" >&2; server_unavailable "varnishd did not start"; }
   # A PURGE of an unknown tag answers 200 once the cache serves; a GET would cache what the case tests next.
