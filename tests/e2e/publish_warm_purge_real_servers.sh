@@ -119,4 +119,19 @@ assert warm[("prerender_warm_urls", (("result", "failed"),))] == 0, warm
 assert warm[("prerender_warm_success", ())] == 1, warm
 assert warm[("prerender_warm_latency_seconds", (("quantile", "0.95"),))] > 0, warm
 PY
+# Tags are not part of the recipe: a tag added to a preset is journalled by the next run without
+# re-rendering (only the 6 renditions journalled as renderer 0.2.0's are made again).
+sed -i 's/small: { resize: { width: 160 }, format: \[webp, jpeg\] }/small: { resize: { width: 160 }, format: [webp, jpeg], tags: [thumbs] }/' "$WORK/site/site.yaml"
+grep -q 'tags: \[thumbs\]' "$WORK/site/site.yaml" || fail "the manifest was not edited"
+run_prerender run "$WORK/site/site.yaml" --jobs 2
+expect_status 0
+expect_err "6 rendered, 42 up to date"
+"$PYTHON" - "$public/renditions.jsonl" "$public/changed.txt" <<'PY' || fail "the new tag is not journalled as expected"
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    assert ("thumbs" in r["tags"]) == (r["preset"] == "small"), r
+    assert "renderer-0.2.0" not in r["tags"], r
+assert open(sys.argv[2]).read() == "", "changed.txt lists URLs whose bytes did not change"
+PY
 echo "ok: warm, headers, purge by renderer version, retries and metrics against nginx and Varnish"
