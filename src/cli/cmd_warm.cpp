@@ -65,6 +65,18 @@ nlohmann::json url_event(const net::UrlResult& u) {
   return e;
 }
 
+// --log-file opened for appending; null without one. Throws CLI::ValidationError when it cannot be opened.
+std::unique_ptr<std::FILE, int (*)(std::FILE*)> open_log_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(nullptr, &std::fclose);
+  if (path.empty()) return out;
+  try {
+    out.reset(output::open_for_appending(path));
+  } catch (const std::exception& e) {
+    throw CLI::ValidationError("--log-file", e.what());
+  }
+  return out;
+}
+
 void WarmCommand::execute(Context& context) const {
   std::optional<manifest::Manifest> manifest;
   try {
@@ -74,16 +86,8 @@ void WarmCommand::execute(Context& context) const {
     return;
   }
   const net::WarmOptions o = options(*manifest);
-  std::FILE* log_stream = stderr;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_out(nullptr, &std::fclose);
-  if (!log_file.empty()) {
-    try {
-      log_out.reset(output::open_for_appending(log_file));
-    } catch (const std::exception& e) {
-      throw CLI::ValidationError("--log-file", e.what());
-    }
-    log_stream = log_out.get();
-  }
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_out = open_log_file(log_file);
+  std::FILE* log_stream = log_out ? log_out.get() : stderr;
   const report::Verbosity verbosity = quiet ? report::Verbosity::quiet
                                       : context.verbose ? report::Verbosity::verbose
                                                         : report::Verbosity::normal;
