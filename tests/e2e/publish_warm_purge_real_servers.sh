@@ -55,6 +55,17 @@ run_prerender warm "$WORK/site/site.yaml" --cdn "$cdn" --log-format json --metri
 expect_status 0
 [[ $(cache_counts "$WORK/err") == "48 0 0 0" ]] || fail "second warm: hits misses unknown failed = $(cache_counts "$WORK/err"), not 48 0 0 0"
 
+# --edge: the requests go to that address with the CDN's Host (Varnish caches per Host: new objects);
+# --top takes the first URLs of the list; --rate spaces the requests (10 at 20/s: at least 0.45 s).
+start=$(date +%s%N)
+run_prerender warm "$WORK/site/site.yaml" --cdn http://img.test --edge "127.0.0.1:$VARNISH_PORT" --top 10 --rate 20 --log-format json
+expect_status 0
+elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[[ $(cache_counts "$WORK/err") == "0 10 0 0" ]] || fail "warm via --edge: hits misses unknown failed = $(cache_counts "$WORK/err"), not 0 10 0 0"
+(( elapsed_ms >= 450 )) || fail "10 requests at --rate 20 took $elapsed_ms ms"
+head -10 "$public/urls.txt" | sed 's|^https://cdn.test|http://img.test|' >"$WORK/top10"
+grep -o '"url":"[^"]*"' "$WORK/err" | sed 's/"url":"//; s/"$//' | sort | cmp -s - <(sort "$WORK/top10") || fail "--top 10 did not warm the first 10 URLs"
+
 # What Varnish returns carries the journal's headers.
 "$PYTHON" - "$public/renditions.jsonl" "$cdn" <<'PY' || fail "Varnish's headers differ from the journal's"
 import json, sys, urllib.request
