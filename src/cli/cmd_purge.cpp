@@ -139,6 +139,8 @@ void PurgeCommand::execute(Context& context) const {
   if (!print) sender.emplace();
   std::size_t requests = 0;
   const std::string token = token_env.empty() ? std::string(traits.token_env) : token_env;
+  if (!print && !token.empty() && !std::getenv(token.c_str()))  // before any request goes out
+    throw CLI::ValidationError("--token-env", fmt::format("the environment variable {} is not set", token));
   publish::PurgeBatcher batcher(*cdn, mode, endpoint.empty() && *cdn == publish::Cdn::varnish ? "http://127.0.0.1:6081/" : endpoint,
                                 token, batch, [&](publish::PurgeRequest r) {
                                   ++requests;
