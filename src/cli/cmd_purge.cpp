@@ -46,8 +46,9 @@ class Sender {
 
   ExitCode finish(std::size_t items) {
     while (m_client.in_flight() > 0) collect(100);
-    fmt::print("purge: {} item{} in {} request{}: {} accepted, {} refused\n", items, items == 1 ? "" : "s", m_sent,
-               m_sent == 1 ? "" : "s", m_sent - m_refused - m_unreachable, m_refused + m_unreachable);
+    fmt::print("purge: {} item{} in {} request{}: {} accepted, {} refused{}\n", items, items == 1 ? "" : "s", m_sent,
+               m_sent == 1 ? "" : "s", m_sent - m_refused - m_unreachable, m_refused,
+               m_unreachable ? fmt::format(", {} failed to reach the API (retry)", m_unreachable) : "");
     if (m_unreachable > 0) return ExitCode::retry;
     return m_refused > 0 ? ExitCode::failures : ExitCode::ok;
   }
