@@ -203,7 +203,7 @@ class Warmer {
                       {"peak_rss_bytes", util::peak_rss_bytes()},
                       {"renderer_version", util::k_version}};
     r.summary = fmt::format("warm: {} URLs{}: {} hits, {} misses, {} unknown, {} failed{}; {} retries; p50 {:.1f} ms, p95 {:.1f} ms; {:.0f} requests/s",
-                            m_edges.size() > 1 ? lines : m_done, m_edges.size() > 1 ? fmt::format(" x {} edges", m_edges.size()) : "", r.hits, r.misses,
+                            lines, m_edges.size() > 1 ? fmt::format(" x {} edges", m_edges.size()) : "", r.hits, r.misses,
                             r.unknown, r.failed, r.not_started ? fmt::format(", {} not started", r.not_started) : "", r.retries,
                             m_latency.quantile(0.5) * 1000, m_latency.quantile(0.95) * 1000, rate);
     return r;

@@ -116,6 +116,11 @@ expect_err "warm: 2 URLs: 1 hits, 0 misses, 0 unknown, 1 failed; 2 retries"
 after=$(grep -c ' /broken/500.jpg ' "$SERVERS/access.log" || true)
 [[ $((after - before)) == 3 ]] || fail "nginx saw $((after - before)) requests for the failing URL, not 3"
 
+# --deadline: past it no request starts; what was left is reported and the exit status says so.
+run_prerender warm "$WORK/site/site.yaml" --cdn "$cdn" --deadline 0s
+expect_status 1
+expect_err "warm: 48 URLs: 0 hits, 0 misses, 0 unknown, 0 failed, 48 not started"
+
 # Both metrics files parse as Prometheus text and say what happened.
 "$PYTHON" - "$WORK/run.prom" "$WORK/warm.prom" <<'PY' || fail "the metrics do not parse or say something else"
 import sys
