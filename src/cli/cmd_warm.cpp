@@ -57,9 +57,20 @@ std::string url_line(const net::UrlResult& u) {
   return fmt::format("{} {}{}  {} bytes  {:.1f} ms  {}", u.status, u.url, where, u.bytes, u.seconds * 1000, net::name(u.cache));
 }
 
+// libcurl's CURL_HTTP_VERSION_* as the protocol's own number.
+std::string_view http_version(long curl_version) {
+  switch (curl_version) {
+    case 1: return "1.0";
+    case 2: return "1.1";
+    case 3: return "2";
+    case 30: return "3";
+  }
+  return "";
+}
+
 nlohmann::json url_event(const net::UrlResult& u) {
   nlohmann::json e{{"url", u.url},         {"status", u.status}, {"bytes", u.bytes}, {"seconds", u.seconds},
-                   {"cache", net::name(u.cache)}, {"attempts", u.attempts}, {"http_version", u.http_version == 3 ? "2" : "1.1"}};
+                   {"cache", net::name(u.cache)}, {"attempts", u.attempts}, {"http_version", http_version(u.http_version)}};
   if (!u.edge.empty()) e["edge"] = u.edge;
   if (!u.ok()) e["error"] = u.error;
   return e;

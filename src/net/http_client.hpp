@@ -24,7 +24,7 @@ struct Response {
   std::string error;           // libcurl's reason when the transfer failed
   std::uint64_t bytes = 0;     // body bytes received
   double seconds = 0;          // total transfer time
-  long http_version = 0;       // 11, 2 (libcurl's CURL_HTTP_VERSION_*: 2 = 1.1, 3 = 2)
+  long http_version = 0;       // libcurl's CURL_HTTP_VERSION_*: 2 = HTTP/1.1, 3 = HTTP/2, 30 = HTTP/3
   std::string body;            // with keep_body
   // The response headers warm and purge read (names lowercased, last value wins).
   std::string x_cache, cf_cache_status, age, x_cache_hits, x_varnish, etag, content_type, xkey, surrogate_key;
