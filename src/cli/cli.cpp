@@ -159,6 +159,9 @@ int run(int argc, char** argv) {
     add_merge(app, context);
     add_urls(app, context);
     add_popularity(app, context);
+    add_publish_config(app, context);
+    add_warm(app, context);
+    add_purge(app, context);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -80,5 +80,8 @@ void add_preview(CLI::App& app, Context& context);
 void add_merge(CLI::App& app, Context& context);
 void add_urls(CLI::App& app, Context& context);
 void add_popularity(CLI::App& app, Context& context);
+void add_publish_config(CLI::App& app, Context& context);
+void add_warm(CLI::App& app, Context& context);
+void add_purge(CLI::App& app, Context& context);
 
 }  // namespace prerender::cli

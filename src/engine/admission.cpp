@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fmt/format.h>
 
+#include "publish/headers.hpp"
 #include "render/estimate.hpp"
 #include "render/source.hpp"
 #include "util/system.hpp"
@@ -45,6 +46,7 @@ Prepared Admission::prepare(const PlannedAsset& asset) const {
     same.seconds = {};
     same.requests = asset.asset->requests;
     same.finished_at = util::utc_now();
+    publish::stamp_http(same, *asset.renditions[i].preset, asset.asset->tags);
     p.up_to_date.push_back(std::move(same));
   }
   if (!p.todo.empty() && p.state.error.empty()) {

@@ -7,6 +7,7 @@
 
 #include "output/path_template.hpp"
 #include "presets/preset_view.hpp"
+#include "publish/headers.hpp"
 #include "render/runtime.hpp"
 #include "render/source.hpp"
 #include "util/hash.hpp"
@@ -131,6 +132,7 @@ RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared&
     r.seconds.write = util::seconds_since(write_start);
     r.changed = !same_bytes;
     r.status = Status::rendered;
+    publish::stamp_http(r, *planned.preset, asset.asset->tags);
   } catch (const std::exception& e) {
     r.status = Status::failed;
     r.error = e.what();

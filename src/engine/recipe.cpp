@@ -17,7 +17,9 @@ std::string recipe_hash(const presets::Preset& preset, presets::Format format, d
                         {"overlay", overlay_hash},
                         {"renderer", util::k_version},
                         {"libvips", render::libvips_version()}};
-  recipe["preset"].erase("check");  // the check tolerance does not change the bytes
+  // Neither the check tolerance nor the HTTP headers and cache tags change the bytes: a preset whose tags
+  // change is re-journalled with them (publish::stamp_http), not re-rendered.
+  for (const char* key : {"check", "cache_control", "tags"}) recipe["preset"].erase(key);
   if (focus) recipe["focus"] = {focus->x, focus->y};
   return util::content_hash(recipe.dump());
 }

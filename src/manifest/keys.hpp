@@ -17,11 +17,12 @@ inline constexpr std::array<std::string_view, 6> k_limits_keys{"max_pixels", "ma
 // Source format families limits.formats may name (told from the bytes, see render/sniff.hpp).
 inline constexpr std::array<std::string_view, 11> k_source_formats{"jpeg", "png", "webp", "gif", "heif", "tiff",
                                                                    "jxl", "svg", "jp2k", "pdf", "unknown"};
-inline constexpr std::array<std::string_view, 27> k_preset_keys{
+inline constexpr std::array<std::string_view, 29> k_preset_keys{
     "extends",  "resize",    "crop",        "trim",      "pad",       "background",  "rotate",
     "flip",     "flop",      "sharpen",     "blur",      "grayscale", "overlay",     "keep",
     "format",   "quality",   "lossless",    "effort",    "progressive", "chroma_subsampling", "palette",
-    "bitdepth", "max_bytes", "animation",   "max_frames", "dpr",      "check"};
+    "bitdepth", "max_bytes", "animation",   "max_frames", "dpr",      "check",
+    "cache_control", "tags"};
 inline constexpr std::array<std::string_view, 5> k_resize_keys{"width", "height", "fit", "gravity", "enlarge"};
 inline constexpr std::array<std::string_view, 4> k_region_keys{"left", "top", "width", "height"};
 inline constexpr std::array<std::string_view, 4> k_pad_keys{"top", "right", "bottom", "left"};
@@ -30,6 +31,7 @@ inline constexpr std::array<std::string_view, 2> k_check_keys{"max_difference", 
 // The file `popularity:` names (written by `prerender popularity`).
 inline constexpr std::array<std::string_view, 4> k_popularity_file_keys{"version", "summary", "requests",
                                                                         "proposed_assets"};
-inline constexpr std::array<std::string_view, 5> k_asset_keys{"id", "source", "presets", "requests", "focus"};
+inline constexpr std::array<std::string_view, 3> k_cache_control_keys{"browser", "cdn", "surrogate"};
+inline constexpr std::array<std::string_view, 6> k_asset_keys{"id", "source", "presets", "requests", "focus", "tags"};
 
 }  // namespace prerender::manifest

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "manifest/http_fields.hpp"
 #include "manifest/keys.hpp"
 #include "manifest/popularity_file.hpp"
 #include "manifest/preset_parser.hpp"
@@ -363,6 +364,7 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
       if (x && y) asset.focus = Focus{*x, *y};
     }
   }
+  if (const YamlNode* tags = node.find("tags")) asset.tags = read_tags(reader, *tags, "an asset's 'tags'").value_or(asset.tags);
   if (!ok) return;
 
   if (util::has_wildcard(asset.source)) {

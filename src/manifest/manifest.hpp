@@ -50,6 +50,7 @@ struct Asset {
   std::uint64_t requests = 0;
   bool requests_given = false;           // written in the manifest (wins over the popularity file)
   std::optional<Focus> focus;
+  std::vector<std::string> tags;         // cache tags added to its renditions' (publish/tags.hpp)
   std::size_t order = 0;                 // position in the manifest (glob matches in sorted order)
   Located at;
 };

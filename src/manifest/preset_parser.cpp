@@ -5,6 +5,7 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "manifest/http_fields.hpp"
 #include "manifest/keys.hpp"
 
 namespace prerender::manifest {
@@ -290,6 +291,8 @@ presets::PresetSpec parse_preset(const YamlNode& node, const std::string& name, 
     } else if (k == "animation") out.animation = reader.choice<presets::Animation>(v, p.what(k), presets::k_animation_names);
     else if (k == "max_frames") out.max_frames = PresetReader::as_int(reader.integer(v, p.what(k), 1, 10000));
     else if (k == "dpr") out.dpr = p.dprs(v);
+    else if (k == "cache_control") out.cache_control = read_cache_control(reader, v, p.what(k));
+    else if (k == "tags") out.tags = read_tags(reader, v, p.what(k));
     else if (k == "check") {
       if (reader.check_map(v, k_check_keys, fmt::format("'check' of preset '{}'", name))) {
         if (const YamlNode* d = v.find("max_difference")) out.max_difference = reader.number(*d, p.what("check.max_difference"), 0, 1);

@@ -72,6 +72,10 @@ nlohmann::json to_json(const RenditionRecord& r) {
                    {"asset_metadata", r.asset_metadata},
                    {"finished_at", r.finished_at}};
   if (!r.error.empty()) j["error"] = r.error;
+  if (!r.cache_control.empty()) j["cache_control"] = r.cache_control;
+  if (!r.cdn_cache_control.empty()) j["cdn_cache_control"] = r.cdn_cache_control;
+  if (!r.surrogate_control.empty()) j["surrogate_control"] = r.surrogate_control;
+  if (!r.tags.empty()) j["tags"] = r.tags;
   return j;
 }
 
@@ -107,6 +111,10 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   r.asset_metadata = j.value("asset_metadata", nlohmann::json());
   r.finished_at = j.value("finished_at", std::string());
   r.error = j.value("error", std::string());
+  r.cache_control = j.value("cache_control", std::string());
+  r.cdn_cache_control = j.value("cdn_cache_control", std::string());
+  r.surrogate_control = j.value("surrogate_control", std::string());
+  r.tags = j.value("tags", std::vector<std::string>());
   return r;
 }
 

@@ -46,6 +46,10 @@ struct RenditionRecord {
   std::uint64_t requests = 0;
   nlohmann::json asset_metadata;  // dominant colour, text colour, placeholder; null when not computed
   std::string finished_at;        // UTC, ISO 8601
+  // HTTP metadata (publish/headers.hpp). Not part of the recipe: an up-to-date rendition is journalled with
+  // the preset's and asset's current ones. Empty when the line was written before they were recorded.
+  std::string cache_control, cdn_cache_control, surrogate_control;
+  std::vector<std::string> tags;
 
   // asset, preset, format and dpr: what identifies a rendition across runs.
   std::string key() const;

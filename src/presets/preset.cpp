@@ -67,6 +67,15 @@ PresetSpec merge(const PresetSpec& parent, const PresetSpec& child) {
   take(out.dpr, parent.dpr, child.dpr);
   take(out.max_difference, parent.max_difference, child.max_difference);
   take(out.max_bytes_change, parent.max_bytes_change, child.max_bytes_change);
+  if (parent.cache_control && child.cache_control) {  // key by key, as resize
+    out.cache_control = child.cache_control;
+    take(out.cache_control->browser, parent.cache_control->browser, child.cache_control->browser);
+    take(out.cache_control->cdn, parent.cache_control->cdn, child.cache_control->cdn);
+    take(out.cache_control->surrogate, parent.cache_control->surrogate, child.cache_control->surrogate);
+  } else {
+    take(out.cache_control, parent.cache_control, child.cache_control);
+  }
+  take(out.tags, parent.tags, child.tags);
   return out;
 }
 
@@ -104,6 +113,8 @@ Preset resolve(std::string name, const PresetSpec& spec) {
   out.dpr = spec.dpr.value_or(out.dpr);
   out.max_difference = spec.max_difference.value_or(out.max_difference);
   out.max_bytes_change = spec.max_bytes_change.value_or(out.max_bytes_change);
+  out.cache_control = spec.cache_control.value_or(out.cache_control);
+  out.tags = spec.tags.value_or(out.tags);
   return out;
 }
 
@@ -140,6 +151,8 @@ PresetSpec to_spec(const Preset& p) {
   s.dpr = p.dpr;
   s.max_difference = p.max_difference;
   s.max_bytes_change = p.max_bytes_change;
+  s.cache_control = p.cache_control;
+  s.tags = p.tags;
   return s;
 }
 

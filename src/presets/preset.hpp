@@ -81,6 +81,13 @@ struct Keep {
   bool operator==(const Keep&) const = default;
 };
 
+// How a preset's renditions may be cached (publish/headers.hpp): Cache-Control for everyone, and optional
+// CDN-Cache-Control and Surrogate-Control for the edge. Not part of the recipe: they change no byte.
+struct CacheControl {
+  std::optional<std::string> browser, cdn, surrogate;
+  bool operator==(const CacheControl&) const = default;
+};
+
 struct ResizeSpec {
   std::optional<int> width, height;
   std::optional<Fit> fit;
@@ -112,6 +119,8 @@ struct PresetSpec {
   std::optional<std::vector<double>> dpr;
   std::optional<double> max_difference;
   std::optional<double> max_bytes_change;
+  std::optional<CacheControl> cache_control;
+  std::optional<std::vector<std::string>> tags;
 };
 
 // `child` with every field it leaves unset taken from `parent` (resize key by key).
@@ -152,6 +161,9 @@ struct Preset {
   // against the reference that still pass.
   double max_difference = 0.01;
   double max_bytes_change = 0.1;
+  // HTTP caching and cache tags added to its renditions' (publish/tags.hpp); not part of the recipe hash.
+  CacheControl cache_control;
+  std::vector<std::string> tags;
   bool operator==(const Preset&) const = default;
 };
 

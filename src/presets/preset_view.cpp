@@ -56,6 +56,12 @@ nlohmann::json to_json(const Preset& p) {
   out["max_frames"] = p.max_frames;
   out["dpr"] = p.dpr;
   out["check"] = {{"max_difference", p.max_difference}, {"max_bytes_change", p.max_bytes_change}};
+  nlohmann::json cache = nlohmann::json::object();
+  if (p.cache_control.browser) cache["browser"] = *p.cache_control.browser;
+  if (p.cache_control.cdn) cache["cdn"] = *p.cache_control.cdn;
+  if (p.cache_control.surrogate) cache["surrogate"] = *p.cache_control.surrogate;
+  if (!cache.empty()) out["cache_control"] = cache;
+  if (!p.tags.empty()) out["tags"] = p.tags;
   return out;
 }
 

@@ -19,6 +19,16 @@ void EventLog::emit(nlohmann::json event) {
   std::fflush(m_out);
 }
 
+void EventLog::event(std::string_view name, nlohmann::json fields, std::string_view text, bool important) {
+  if (m_verbosity == Verbosity::quiet && !important) return;
+  if (m_format == LogFormat::json) {
+    fields["event"] = name;
+    emit(std::move(fields));
+  } else if (!text.empty() && (important || m_verbosity == Verbosity::verbose)) {
+    fmt::print(m_out, "{}\n", text);
+  }
+}
+
 void EventLog::run_start(const nlohmann::json& fields) {
   if (m_format == LogFormat::json) {
     nlohmann::json event = fields;

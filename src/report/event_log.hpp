@@ -29,6 +29,10 @@ class EventLog {
   void progress(const nlohmann::json& fields, const std::string& text);
   void run_end(const nlohmann::json& summary, const std::string& text);
   void message(std::string_view text);  // text: as is; json: {"event":"message","message":...}
+  // Another command's event (warm: warm_start, url, warm_end): json: `fields` with "event"; text: `text`
+  // when it is not empty and the event is important (a failure, a summary) or the log verbose. Quiet keeps
+  // the important ones only.
+  void event(std::string_view name, nlohmann::json fields, std::string_view text, bool important);
 
   LogFormat format() const { return m_format; }
   std::FILE* stream() const { return m_out; }

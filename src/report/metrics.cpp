@@ -15,7 +15,9 @@ void gauge(std::string& out, std::string_view name, std::string_view help) {
   out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
 }
 
-std::optional<double> previous_last_success(const std::filesystem::path& path) {
+}  // namespace
+
+std::optional<double> previous_gauge(const std::filesystem::path& path, std::string_view name) {
   std::optional<std::string> text;
   try {
     text = util::read_regular_file(path);  // a link is not followed: it is refused when written below
@@ -25,16 +27,22 @@ std::optional<double> previous_last_success(const std::filesystem::path& path) {
   if (!text) return std::nullopt;
   std::istringstream in(*text);
   std::string line;
-  constexpr std::string_view k_name = "prerender_last_success_timestamp_seconds ";
+  const std::string prefix = std::string(name) + " ";
   while (std::getline(in, line))
-    if (line.rfind(k_name, 0) == 0) {
+    if (line.rfind(prefix, 0) == 0) {
       try {
-        return std::stod(line.substr(k_name.size()));
+        return std::stod(line.substr(prefix.size()));
       } catch (const std::exception&) {
         return std::nullopt;
       }
     }
   return std::nullopt;
+}
+
+namespace {
+
+std::optional<double> previous_last_success(const std::filesystem::path& path) {
+  return previous_gauge(path, "prerender_last_success_timestamp_seconds");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "report/run_report.hpp"
 
@@ -14,6 +15,9 @@ namespace prerender::report {
 // the last successful run.
 std::string prometheus_text(const RunStats& stats, bool success, double now_seconds,
                             std::optional<double> last_success_seconds);
+
+// The value of the unlabelled gauge `name` in an earlier textfile at `path`; nothing when there is none.
+std::optional<double> previous_gauge(const std::filesystem::path& path, std::string_view name);
 
 // Writes the file atomically (the collector may read it at any moment). A failed run keeps the previous
 // file's last-success timestamp.
