@@ -42,3 +42,46 @@ TEST_CASE("the JSON Schema has exactly the keys the parser accepts, mapping by m
   CHECK(keys_of(defs.at("check")) == table(k_check_keys));
   CHECK(keys_of(defs.at("asset")) == table(k_asset_keys));
 }
+
+namespace {
+
+// The options the README's "Preset options" table names in its first column: `resize.width` gives
+// "resize" and "resize.width".
+std::set<std::string> readme_preset_options() {
+  std::ifstream in(prerender::test::source_dir() / "README.md");
+  REQUIRE(in);
+  std::set<std::string> out;
+  bool in_table = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line == "### Preset options") in_table = true;
+    else if (in_table && line.rfind("### ", 0) == 0) break;
+    if (!in_table || line.rfind("| `", 0) != 0) continue;
+    const std::string first = line.substr(1, line.find('|', 1) - 1);
+    for (std::size_t open = first.find('`'); open != std::string::npos; open = first.find('`', open)) {
+      const std::size_t close = first.find('`', open + 1);
+      const std::string name = first.substr(open + 1, close - open - 1);
+      out.insert(name.substr(0, name.find('.')));
+      if (name.find('.') != std::string::npos) out.insert(name);
+      open = close + 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the README's table of preset options names every option the parser accepts, and no other") {
+  const std::set<std::string> readme = readme_preset_options();
+  std::set<std::string> top, nested;
+  for (const std::string& name : readme) (name.find('.') == std::string::npos ? top : nested).insert(name);
+  CHECK(top == table(k_preset_keys));
+  for (const std::string& name : nested) {
+    CAPTURE(name);
+    const std::string parent = name.substr(0, name.find('.')), child = name.substr(name.find('.') + 1);
+    if (parent == "resize") CHECK(table(k_resize_keys).count(child) == 1);
+    else if (parent == "check") CHECK(table(k_check_keys).count(child) == 1);
+    else FAIL("a dotted option of a mapping without a key table: ", name);
+  }
+  for (std::string_view key : k_resize_keys) CHECK(readme.count("resize." + std::string(key)) == 1);
+  for (std::string_view key : k_check_keys) CHECK(readme.count("check." + std::string(key)) == 1);
+}
