@@ -8,15 +8,10 @@
 #include <string>
 
 #include "manifest/manifest.hpp"
+#include "render/error.hpp"
 #include "util/source_file.hpp"
 
 namespace prerender::render {
-
-// One rendition or asset failing: a value the engine records, never a reason to stop the others.
-class RenderError : public std::runtime_error {
- public:
-  explicit RenderError(const std::string& message) : std::runtime_error(message) {}
-};
 
 // What the header of a source says, read before anything is decoded.
 struct SourceInfo {
@@ -39,7 +34,7 @@ using SourceHandle = std::shared_ptr<const util::SourceFile>;
 
 // Opens `path` without following a final link and without waiting (a FIFO would block the open), and
 // keeps it only when it is a regular file. Throws RenderError: "the source is a symbolic link; sources are
-// read only from regular files", "source does not exist or is not a file", "the source is a FIFO, not a
+// read only from regular files", "source does not exist or is not a file: <path>", "the source is a FIFO, not a
 // regular file" (a directory, a device...), "cannot read the source: <reason>".
 SourceHandle open_source(const std::filesystem::path& path);
 

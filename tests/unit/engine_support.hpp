@@ -16,6 +16,17 @@
 
 namespace prerender::test {
 
+// One asset (`lake`, 7 requests, its source at src/lake.jpg: copy a photo there) with one preset of two
+// formats (webp, jpeg) at 64 CSS pixels wide.
+inline const std::string k_one_photo_site = R"(version: 1
+sources: { root: src/ }
+output: { root: public/ }
+presets:
+  hero: { resize: { width: 64 }, format: [webp, jpeg] }
+assets:
+  - { id: lake, source: lake.jpg, presets: [hero], requests: 7 }
+)";
+
 // A manifest in a temporary folder, with its sources under src/ and its output root at public/, planned
 // whole. The plan points into the manifest: both live as long as this object.
 class PlannedSite {

@@ -17,14 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string k_site = R"(version: 1
-sources: { root: src/ }
-output: { root: public/ }
-presets:
-  hero: { resize: { width: 64 }, format: [webp, jpeg] }
-assets:
-  - { id: lake, source: lake.jpg, presets: [hero], requests: 7 }
-)";
+const std::string& k_site = test::k_one_photo_site;
 
 constexpr std::uint64_t k_gib = 1ull << 30;
 

@@ -16,14 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string k_site = R"(version: 1
-sources: { root: src/ }
-output: { root: public/ }
-presets:
-  hero: { resize: { width: 64 }, format: [webp, jpeg] }
-assets:
-  - { id: lake, source: lake.jpg, presets: [hero], requests: 7 }
-)";
+const std::string& k_site = test::k_one_photo_site;
 
 // A site with a real photo as the source, the files of both renditions written (`bytes` long each), and
 // the records a successful earlier run would have left for them.
