@@ -1,25 +1,18 @@
 #include "render/isolated.hpp"
 
-#include <cerrno>
-#include <chrono>
-#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <memory>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include "render/runtime.hpp"
 #include "render/vips_util.hpp"
-
-extern char** environ;
+#include "util/subprocess.hpp"
 
 namespace prerender::render {
 namespace fs = std::filesystem;
@@ -97,88 +90,23 @@ std::string memory_cap_reason(std::uint64_t cap) {
                      cap >> 20);
 }
 
-// Runs the child and returns its stdout; throws RenderError on a crash, a timeout or a reported error.
+// Runs the child and returns its answer; throws RenderError on a crash, a timeout or a reported error.
 nlohmann::json run_child(const std::vector<std::string>& args, const manifest::Limits& limits, const fs::path& source) {
   const double max_seconds = limits.max_seconds;
-  int out[2], err[2];
-  // Close-on-exec: a child another worker spawns meanwhile must not inherit this pipe's write end, or
-  // this child's death would not end the read below until that other child exits (a crash reported as
-  // a timeout when a slow source ran beside it).
-  if (::pipe2(out, O_CLOEXEC) != 0) throw RenderError(fmt::format("cannot start a decoder process: {}", std::strerror(errno)));
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    throw RenderError(fmt::format("cannot start a decoder process: {}", std::strerror(errno)));
+  std::vector<std::string> argv{child_binary(), "__child"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  util::Captured child;
+  try {
+    // A crashing codec's own complaints ("free(): invalid next size") would only confuse the log: its
+    // stderr is read, never printed, only to tell an allocation refused under the memory cap from a crash.
+    child = util::run_captured(argv, max_seconds > 0 ? max_seconds : 3600);
+  } catch (const std::runtime_error& e) {
+    throw RenderError(fmt::format("cannot start a decoder process ({}): {}", argv[0], e.what()));
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  // A crashing codec's own complaints ("free(): invalid next size") would only confuse the log: they are
-  // read here, never printed, only to tell an allocation refused under the memory cap from a crash.
-  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-  posix_spawn_file_actions_addclose(&actions, err[0]);
-  std::vector<std::string> argv_storage{child_binary(), "__child"};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  ::close(err[1]);
-  if (spawned != 0) {
-    ::close(out[0]);
-    ::close(err[0]);
-    throw RenderError(fmt::format("cannot start a decoder process ({}): {}", argv[0], std::strerror(spawned)));
-  }
-  std::string text, last_words;
-  constexpr std::size_t k_last_words = 4096;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(max_seconds > 0 ? max_seconds : 3600);
-  bool timed_out = false;
-  bool err_open = true;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd fds[2]{{out[0], POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
-    const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000)));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) continue;
-    char buffer[4096];
-    if (fds[1].revents != 0) {
-      const ssize_t n = ::read(err[0], buffer, sizeof(buffer));
-      if (n <= 0) {
-        err_open = false;
-      } else {
-        last_words.append(buffer, static_cast<std::size_t>(n));
-        if (last_words.size() > 2 * k_last_words) last_words.erase(0, last_words.size() - k_last_words);
-      }
-    }
-    if (fds[0].revents != 0) {
-      const ssize_t n = ::read(out[0], buffer, sizeof(buffer));
-      if (n <= 0) break;  // the child closed its end: finished or died
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(out[0]);
-  if (timed_out) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  // The child is gone: what it wrote last to stderr is all there (its write end closed with it).
-  for (char buffer[4096]; err_open;) {
-    const ssize_t n = ::read(err[0], buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    last_words.append(buffer, static_cast<std::size_t>(n));
-    if (last_words.size() > 2 * k_last_words) last_words.erase(0, last_words.size() - k_last_words);
-  }
-  ::close(err[0]);
-  if (timed_out)
+  const std::string& text = child.out;
+  const std::string& last_words = child.last_words;
+  const int status = child.status;
+  if (child.timed_out)
     throw RenderError(fmt::format("decoding took longer than limits.max_seconds ({:g} s) and was stopped", max_seconds));
   const bool capped = limits.decoder_memory_bytes > 0 && !k_address_sanitizer;
   nlohmann::json answer;
