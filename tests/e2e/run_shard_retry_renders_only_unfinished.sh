@@ -26,3 +26,7 @@ echo "killed after $recorded of $total renditions; retry: $(grep -o '[0-9]* rend
 check_outputs "$WORK/site/public"
 run_prerender run "$WORK/site/site.yaml" --shard auto --shards 2 --jobs 1
 expect_err "0 rendered, $total up to date"
+# plan --shard auto lists what --shard 1/2 does.
+"$PRERENDER" plan "$WORK/site/site.yaml" --shard auto --shards 2 >"$WORK/plan-auto"
+"$PRERENDER" plan "$WORK/site/site.yaml" --shard 1/2 >"$WORK/plan-explicit"
+[[ -s "$WORK/plan-auto" ]] && cmp -s "$WORK/plan-auto" "$WORK/plan-explicit" || fail "plan --shard auto differs from --shard 1/2"
