@@ -1,11 +1,13 @@
 #include "cli/cli.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <fmt/format.h>
 #include <limits>
 
 #include "cli/context.hpp"
+#include "engine/shard_env.hpp"
 #include "manifest/diagnostics.hpp"
 #include "render/isolated.hpp"
 #include "render/runtime.hpp"
@@ -19,14 +21,28 @@ namespace prerender::cli {
 void SelectionOptions::add_to(CLI::App& command) {
   command.add_option("--top", top, "Only the N most requested assets")->check(CLI::PositiveNumber);
   command.add_option("--only", only, "Only assets whose id matches this glob ('*' also matches '/')");
-  command.add_option("--shard", shard, "Only shard K of N (0-based K/N, by a stable hash of the asset id)");
+  command.add_option("--shard", shard,
+                     "Only shard K of N (0-based K/N, by a stable hash of the asset id); auto: K and N from the batch "
+                     "engine (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_*, AWS_BATCH_JOB_ARRAY_INDEX)");
+  command.add_option("--shards", shards, "With --shard auto: the shard count N (needed on Kubernetes and AWS Batch)")
+      ->check(CLI::Range(1u, 1u << 20));
 }
 
 engine::Selection SelectionOptions::selection() const {
   engine::Selection out{only, top, std::nullopt};
-  if (shard) {
+  if (shards && shard != "auto") throw CLI::ValidationError("--shards", "goes with --shard auto");
+  if (shard == "auto") {
+    const auto found = engine::shard_from_environment(
+        [](std::string_view name) -> std::optional<std::string> {
+          const char* value = std::getenv(std::string(name).c_str());
+          return value ? std::optional<std::string>(value) : std::nullopt;
+        },
+        shards);
+    if (const auto* error = std::get_if<std::string>(&found)) throw CLI::ValidationError(*error);
+    out.shard = std::get<engine::Shard>(found);
+  } else if (shard) {
     out.shard = engine::parse_shard(*shard);
-    if (!out.shard) throw CLI::ValidationError("--shard", "must be K/N with 0 <= K < N, e.g. 0/4");
+    if (!out.shard) throw CLI::ValidationError("--shard", "must be K/N with 0 <= K < N, e.g. 0/4, or auto");
   }
   return out;
 }

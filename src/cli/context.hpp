@@ -22,10 +22,11 @@ struct Context {
 struct SelectionOptions {
   std::optional<std::size_t> top;
   std::optional<std::string> only;
-  std::optional<std::string> shard;
+  std::optional<std::string> shard;    // K/N or auto
+  std::optional<std::uint32_t> shards;  // N for --shard auto
 
   void add_to(CLI::App& command);
-  // Throws CLI::ValidationError when --shard is malformed.
+  // Throws CLI::ValidationError when --shard is malformed or `auto` finds no shard in the environment.
   engine::Selection selection() const;
 };
 
