@@ -37,6 +37,18 @@ expect_err() { grep -qF -- "$1" "$WORK/err" || fail "stderr lacks: $1"; }
 expect_no_err() { ! grep -qF -- "$1" "$WORK/err" || fail "stderr has: $1"; }
 skip() { echo "SKIPPED: $*" >&2; exit 77; }
 
+# stop_by_pidfiles PIDFILE...: stops each daemon whose pidfile exists, SIGTERM then SIGKILL after 5 s.
+stop_by_pidfiles() {
+  local pidfile pid
+  for pidfile in "$@"; do
+    [[ -s "$pidfile" ]] || continue
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+
 # make_site DIR: a small site of real photos (fixtures) and a manifest with two presets, six renditions
 # per asset, all quick to encode. Prints nothing; the manifest is DIR/site.yaml.
 make_site() {

@@ -7,14 +7,7 @@ SERVERS="$WORK/servers"
 mkdir -p "$SERVERS"
 
 servers_stop() {
-  local pidfile pid
-  for pidfile in "$SERVERS"/nginx.pid "$SERVERS"/varnish.pid; do
-    [[ -s "$pidfile" ]] || continue
-    pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  stop_by_pidfiles "$SERVERS"/nginx.pid "$SERVERS"/varnish.pid
 }
 trap 'servers_stop; rm -rf "$WORK"' EXIT
 

@@ -15,14 +15,7 @@ unavailable() {
   skip "$*"
 }
 stop_daemons() {
-  local pidfile pid
-  for pidfile in "$B/slurmd.pid" "$B/slurmctld.pid" "$B/munge/munged.pid"; do
-    [[ -s "$pidfile" ]] || continue
-    pid=$(cat "$pidfile")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  stop_by_pidfiles "$B/slurmd.pid" "$B/slurmctld.pid" "$B/munge/munged.pid"
 }
 show_logs() { local f; for f in "$B"/log/*.log "$B/munge/munged.log"; do echo "--- $f" >&2; tail -n 30 "$f" >&2 || true; done; }
 trap 'stop_daemons; rm -rf "$WORK"' EXIT
