@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "presets/fields.hpp"
 #include "presets/preset_view.hpp"
 #include "render/runtime.hpp"
 #include "util/hash.hpp"
@@ -19,7 +20,9 @@ std::string recipe_hash(const presets::Preset& preset, presets::Format format, d
                         {"libvips", render::libvips_version()}};
   // Neither the check tolerance nor the HTTP headers and cache tags change the bytes: a preset whose tags
   // change is re-journalled with them (publish::stamp_http), not re-rendered.
-  for (const char* key : {"check", "cache_control", "tags"}) recipe["preset"].erase(key);
+  presets::for_each_field([&](const auto& field) {
+    if (field.affects == presets::Affects::nothing) recipe["preset"].erase(std::string(field.top()));
+  });
   if (focus) recipe["focus"] = {focus->x, focus->y};
   return util::content_hash(recipe.dump());
 }

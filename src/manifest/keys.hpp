@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "presets/fields.hpp"
+
 namespace prerender::manifest {
 
 // One key table per mapping of the manifest. They feed validation, "did you mean" suggestions, and
@@ -17,17 +19,13 @@ inline constexpr std::array<std::string_view, 6> k_limits_keys{"max_pixels", "ma
 // Source format families limits.formats may name (told from the bytes, see render/sniff.hpp).
 inline constexpr std::array<std::string_view, 11> k_source_formats{"jpeg", "png", "webp", "gif", "heif", "tiff",
                                                                    "jxl", "svg", "jp2k", "pdf", "unknown"};
-inline constexpr std::array<std::string_view, 29> k_preset_keys{
-    "extends",  "resize",    "crop",        "trim",      "pad",       "background",  "rotate",
-    "flip",     "flop",      "sharpen",     "blur",      "grayscale", "overlay",     "keep",
-    "format",   "quality",   "lossless",    "effort",    "progressive", "chroma_subsampling", "palette",
-    "bitdepth", "max_bytes", "animation",   "max_frames", "dpr",      "check",
-    "cache_control", "tags"};
-inline constexpr std::array<std::string_view, 5> k_resize_keys{"width", "height", "fit", "gravity", "enlarge"};
+// The preset mapping and its nested `resize` and `check`: from the option table.
+inline constexpr auto k_preset_keys = presets::k_option_keys;
+inline constexpr auto k_resize_keys = presets::k_resize_option_keys;
 inline constexpr std::array<std::string_view, 4> k_region_keys{"left", "top", "width", "height"};
 inline constexpr std::array<std::string_view, 4> k_pad_keys{"top", "right", "bottom", "left"};
 inline constexpr std::array<std::string_view, 5> k_overlay_keys{"image", "gravity", "offset", "width", "opacity"};
-inline constexpr std::array<std::string_view, 2> k_check_keys{"max_difference", "max_bytes_change"};
+inline constexpr auto k_check_keys = presets::k_check_option_keys;
 // The file `popularity:` names (written by `prerender popularity`).
 inline constexpr std::array<std::string_view, 4> k_popularity_file_keys{"version", "summary", "requests",
                                                                         "proposed_assets"};

@@ -1,6 +1,9 @@
 #include "presets/preset.hpp"
 
 #include <fmt/format.h>
+#include <type_traits>
+
+#include "presets/fields.hpp"
 
 namespace prerender::presets {
 
@@ -31,129 +34,61 @@ void take(std::optional<T>& out, const std::optional<T>& parent, const std::opti
   out = child ? child : parent;
 }
 
+// Cache-Control merges key by key, as resize does.
+void take(std::optional<CacheControl>& out, const std::optional<CacheControl>& parent,
+          const std::optional<CacheControl>& child) {
+  if (!parent || !child) return take<CacheControl>(out, parent, child);
+  out = child;
+  take(out->browser, parent->browser, child->browser);
+  take(out->cdn, parent->cdn, child->cdn);
+  take(out->surrogate, parent->surrogate, child->surrogate);
+}
+
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
 }  // namespace
 
 PresetSpec merge(const PresetSpec& parent, const PresetSpec& child) {
   PresetSpec out;
   out.extends = child.extends;
-  take(out.resize.width, parent.resize.width, child.resize.width);
-  take(out.resize.height, parent.resize.height, child.resize.height);
-  take(out.resize.fit, parent.resize.fit, child.resize.fit);
-  take(out.resize.gravity, parent.resize.gravity, child.resize.gravity);
-  take(out.resize.enlarge, parent.resize.enlarge, child.resize.enlarge);
-  take(out.crop, parent.crop, child.crop);
-  take(out.trim, parent.trim, child.trim);
-  take(out.pad, parent.pad, child.pad);
-  take(out.background, parent.background, child.background);
-  take(out.rotate, parent.rotate, child.rotate);
-  take(out.flip, parent.flip, child.flip);
-  take(out.flop, parent.flop, child.flop);
-  take(out.sharpen, parent.sharpen, child.sharpen);
-  take(out.blur, parent.blur, child.blur);
-  take(out.grayscale, parent.grayscale, child.grayscale);
-  take(out.overlay, parent.overlay, child.overlay);
-  take(out.keep, parent.keep, child.keep);
-  take(out.formats, parent.formats, child.formats);
-  take(out.quality, parent.quality, child.quality);
-  take(out.effort, parent.effort, child.effort);
-  take(out.bitdepth, parent.bitdepth, child.bitdepth);
-  take(out.lossless, parent.lossless, child.lossless);
-  take(out.progressive, parent.progressive, child.progressive);
-  take(out.palette, parent.palette, child.palette);
-  take(out.chroma, parent.chroma, child.chroma);
-  take(out.max_bytes, parent.max_bytes, child.max_bytes);
-  take(out.animation, parent.animation, child.animation);
-  take(out.max_frames, parent.max_frames, child.max_frames);
-  take(out.dpr, parent.dpr, child.dpr);
-  take(out.max_difference, parent.max_difference, child.max_difference);
-  take(out.max_bytes_change, parent.max_bytes_change, child.max_bytes_change);
-  if (parent.cache_control && child.cache_control) {  // key by key, as resize
-    out.cache_control = child.cache_control;
-    take(out.cache_control->browser, parent.cache_control->browser, child.cache_control->browser);
-    take(out.cache_control->cdn, parent.cache_control->cdn, child.cache_control->cdn);
-    take(out.cache_control->surrogate, parent.cache_control->surrogate, child.cache_control->surrogate);
-  } else {
-    take(out.cache_control, parent.cache_control, child.cache_control);
-  }
-  take(out.tags, parent.tags, child.tags);
+  for_each_field([&](const auto& field) { take(field.get(out), field.get(parent), field.get(child)); });
   return out;
 }
 
 Preset resolve(std::string name, const PresetSpec& spec) {
   Preset out;
   out.name = std::move(name);
-  out.resize.width = spec.resize.width;
-  out.resize.height = spec.resize.height;
-  out.resize.fit = spec.resize.fit.value_or(out.resize.fit);
-  out.resize.gravity = spec.resize.gravity.value_or(out.resize.gravity);
-  out.resize.enlarge = spec.resize.enlarge.value_or(out.resize.enlarge);
-  out.crop = spec.crop;
-  if (spec.trim && *spec.trim > 0) out.trim = spec.trim;
-  out.pad = spec.pad.value_or(out.pad);
-  out.background = spec.background.value_or(out.background);
-  out.rotate = spec.rotate.value_or(0);
-  out.flip = spec.flip.value_or(false);
-  out.flop = spec.flop.value_or(false);
-  if (spec.sharpen && *spec.sharpen > 0) out.sharpen = spec.sharpen;
-  if (spec.blur && *spec.blur > 0) out.blur = spec.blur;
-  out.grayscale = spec.grayscale.value_or(false);
-  out.overlay = spec.overlay;
-  out.keep = spec.keep.value_or(out.keep);
-  out.formats = spec.formats.value_or(out.formats);
-  out.quality = spec.quality;
-  out.effort = spec.effort;
-  out.bitdepth = spec.bitdepth;
-  out.lossless = spec.lossless;
-  out.progressive = spec.progressive;
-  out.palette = spec.palette;
-  out.chroma = spec.chroma;
-  out.max_bytes = spec.max_bytes;
-  out.animation = spec.animation.value_or(out.animation);
-  out.max_frames = spec.max_frames.value_or(out.max_frames);
-  out.dpr = spec.dpr.value_or(out.dpr);
-  out.max_difference = spec.max_difference.value_or(out.max_difference);
-  out.max_bytes_change = spec.max_bytes_change.value_or(out.max_bytes_change);
-  out.cache_control = spec.cache_control.value_or(out.cache_control);
-  out.tags = spec.tags.value_or(out.tags);
+  for_each_field([&](const auto& field) {
+    auto& to = field.get(out);
+    const auto& from = field.get(spec);
+    using To = std::remove_cvref_t<decltype(to)>;
+    if constexpr (is_optional<To>::value) {
+      to = from;
+      if constexpr (std::is_arithmetic_v<typename To::value_type>) {
+        if (field.zero == Zero::off && to && !(*to > 0)) to.reset();
+      }
+    } else {
+      to = from.value_or(to);  // a default-constructed Preset holds the defaults
+    }
+  });
   return out;
 }
 
-}  // namespace prerender::presets
+PresetSpec to_spec(const Preset& preset) {
+  PresetSpec out;
+  for_each_field([&](const auto& field) { field.get(out) = field.get(preset); });
+  return out;
+}
 
-namespace prerender::presets {
-
-PresetSpec to_spec(const Preset& p) {
-  PresetSpec s;
-  s.resize = {p.resize.width, p.resize.height, p.resize.fit, p.resize.gravity, p.resize.enlarge};
-  s.crop = p.crop;
-  s.trim = p.trim;
-  s.pad = p.pad;
-  s.background = p.background;
-  s.rotate = p.rotate;
-  s.flip = p.flip;
-  s.flop = p.flop;
-  s.sharpen = p.sharpen;
-  s.blur = p.blur;
-  s.grayscale = p.grayscale;
-  s.overlay = p.overlay;
-  s.keep = p.keep;
-  s.formats = p.formats;
-  s.quality = p.quality;
-  s.effort = p.effort;
-  s.bitdepth = p.bitdepth;
-  s.lossless = p.lossless;
-  s.progressive = p.progressive;
-  s.palette = p.palette;
-  s.chroma = p.chroma;
-  s.max_bytes = p.max_bytes;
-  s.animation = p.animation;
-  s.max_frames = p.max_frames;
-  s.dpr = p.dpr;
-  s.max_difference = p.max_difference;
-  s.max_bytes_change = p.max_bytes_change;
-  s.cache_control = p.cache_control;
-  s.tags = p.tags;
-  return s;
+bool same_pixel_options(const Preset& a, const Preset& b) {
+  bool same = true;
+  for_each_field([&](const auto& field) {
+    if (field.affects == Affects::pixels) same = same && field.get(a) == field.get(b);
+  });
+  return same;
 }
 
 }  // namespace prerender::presets

@@ -181,4 +181,7 @@ namespace prerender::presets {
 // A resolved preset as a spec with every field set, so that command-line settings can be merged over it.
 PresetSpec to_spec(const Preset& preset);
 
+// Whether every option that changes the transformed pixels (presets/fields.hpp) has the same value in both.
+bool same_pixel_options(const Preset& a, const Preset& b);
+
 }  // namespace prerender::presets

@@ -2,45 +2,65 @@
 
 #include <yaml-cpp/emitter.h>
 
+#include <type_traits>
+
+#include "presets/fields.hpp"
 #include "presets/format_defaults.hpp"
 
 namespace prerender::presets {
 
-nlohmann::json to_json(const Preset& p) {
-  nlohmann::json out;
-  nlohmann::json resize{{"fit", name(p.resize.fit)}, {"gravity", name(p.resize.gravity)}, {"enlarge", p.resize.enlarge}};
-  if (p.resize.width) resize["width"] = *p.resize.width;
-  if (p.resize.height) resize["height"] = *p.resize.height;
-  out["resize"] = resize;
-  if (p.crop) {
-    if (p.crop->aspect) out["crop"] = p.crop->aspect_text;
-    else out["crop"] = {{"left", p.crop->region->left}, {"top", p.crop->region->top},
-                        {"width", p.crop->region->width}, {"height", p.crop->region->height}};
-  }
-  if (p.trim) out["trim"] = *p.trim;
-  out["pad"] = {{"top", p.pad.top}, {"right", p.pad.right}, {"bottom", p.pad.bottom}, {"left", p.pad.left}};
-  out["background"] = to_string(p.background);
-  out["rotate"] = p.rotate;
-  out["flip"] = p.flip;
-  out["flop"] = p.flop;
-  if (p.sharpen) out["sharpen"] = *p.sharpen;
-  if (p.blur) out["blur"] = *p.blur;
-  out["grayscale"] = p.grayscale;
-  if (p.overlay)
-    out["overlay"] = {{"image", p.overlay->image},
-                      {"gravity", name(p.overlay->gravity)},
-                      {"offset", {p.overlay->offset_x, p.overlay->offset_y}},
-                      {"width", p.overlay->width},
-                      {"opacity", p.overlay->opacity}};
-  nlohmann::json keep = nlohmann::json::array();
-  if (p.keep.icc) keep.push_back("icc");
-  if (p.keep.copyright) keep.push_back("copyright");
-  if (p.keep.exif) keep.push_back("exif");
-  out["keep"] = keep;
-  nlohmann::json formats = nlohmann::json::array();
+namespace {
+
+// An option's value as the JSON view writes it: one overload per value type.
+template <typename T>
+nlohmann::json value(const T& v) {
+  if constexpr (std::is_enum_v<T>) return name(v);
+  else return v;
+}
+nlohmann::json value(const Colour& c) { return to_string(c); }
+nlohmann::json value(const Edges& e) {
+  return {{"top", e.top}, {"right", e.right}, {"bottom", e.bottom}, {"left", e.left}};
+}
+nlohmann::json value(const Crop& c) {
+  if (c.aspect) return c.aspect_text;
+  return {{"left", c.region->left}, {"top", c.region->top}, {"width", c.region->width}, {"height", c.region->height}};
+}
+nlohmann::json value(const Overlay& o) {
+  return {{"image", o.image},
+          {"gravity", name(o.gravity)},
+          {"offset", {o.offset_x, o.offset_y}},
+          {"width", o.width},
+          {"opacity", o.opacity}};
+}
+nlohmann::json value(const Keep& k) {
+  nlohmann::json out = nlohmann::json::array();
+  if (k.icc) out.push_back("icc");
+  if (k.copyright) out.push_back("copyright");
+  if (k.exif) out.push_back("exif");
+  return out;
+}
+nlohmann::json value(const std::vector<Format>& formats) {
+  nlohmann::json out = nlohmann::json::array();
+  for (Format f : formats) out.push_back(name(f));
+  return out;
+}
+nlohmann::json value(const CacheControl& c) {
+  nlohmann::json out = nlohmann::json::object();
+  if (c.browser) out["browser"] = *c.browser;
+  if (c.cdn) out["cdn"] = *c.cdn;
+  if (c.surrogate) out["surrogate"] = *c.surrogate;
+  return out;
+}
+
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+// The encoder settings each format of the preset gets, resolved against the per-format defaults.
+nlohmann::json encode_json(const Preset& p) {
   nlohmann::json encode = nlohmann::json::object();
   for (Format f : p.formats) {
-    formats.push_back(name(f));
     const EncodeSettings s = encode_settings(p, f);
     nlohmann::json e{{"quality", s.quality}, {"lossless", s.lossless}, {"bitdepth", s.bitdepth}};
     if (traits(f).effort_range) e["effort"] = s.effort;
@@ -49,19 +69,27 @@ nlohmann::json to_json(const Preset& p) {
     if (f == Format::png) e["palette"] = s.palette;
     encode[std::string(name(f))] = e;
   }
-  out["format"] = formats;
-  out["encode"] = encode;
-  if (p.max_bytes) out["max_bytes"] = *p.max_bytes;
-  out["animation"] = name(p.animation);
-  out["max_frames"] = p.max_frames;
-  out["dpr"] = p.dpr;
-  out["check"] = {{"max_difference", p.max_difference}, {"max_bytes_change", p.max_bytes_change}};
-  nlohmann::json cache = nlohmann::json::object();
-  if (p.cache_control.browser) cache["browser"] = *p.cache_control.browser;
-  if (p.cache_control.cdn) cache["cdn"] = *p.cache_control.cdn;
-  if (p.cache_control.surrogate) cache["surrogate"] = *p.cache_control.surrogate;
-  if (!cache.empty()) out["cache_control"] = cache;
-  if (!p.tags.empty()) out["tags"] = p.tags;
+  return encode;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Preset& p) {
+  nlohmann::json out;
+  for_each_field([&](const auto& field) {
+    const auto& v = field.get(p);
+    using T = std::remove_cvref_t<decltype(v)>;
+    std::optional<nlohmann::json> shown;
+    if constexpr (is_optional<T>::value) {
+      if (v) shown = value(*v);
+    } else if (field.shown == Shown::always || !(v == T{})) {
+      shown = value(v);
+    }
+    if (!shown || field.shown == Shown::in_encode) return;
+    if (field.group.empty()) out[std::string(field.key)] = std::move(*shown);
+    else out[std::string(field.group)][std::string(field.key)] = std::move(*shown);
+  });
+  out["encode"] = encode_json(p);
   return out;
 }
 

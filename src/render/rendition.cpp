@@ -175,9 +175,7 @@ bool same_transform(const Master& master, const RenditionRequest& a, const Rendi
   const bool alpha_matters = master.image.has_alpha() || p.background.a < 255 || p.overlay.has_value();
   if (alpha_matters && presets::traits(a.format).has_alpha != presets::traits(b.format).has_alpha) return false;
   if (a_animates && p.max_frames != q.max_frames) return false;
-  return p.resize == q.resize && p.crop == q.crop && p.trim == q.trim && p.pad == q.pad && p.background == q.background &&
-         p.rotate == q.rotate && p.flip == q.flip && p.flop == q.flop && p.sharpen == q.sharpen && p.blur == q.blur &&
-         p.grayscale == q.grayscale && p.overlay == q.overlay;
+  return presets::same_pixel_options(p, q);
 }
 
 Transformed transform_rendition(const Master& master, const RenditionRequest& request,

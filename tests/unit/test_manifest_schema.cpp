@@ -2,9 +2,14 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <optional>
 #include <span>
+#include <type_traits>
+#include <utility>
 
 #include "manifest/keys.hpp"
+#include "presets/fields.hpp"
+#include "presets/preset_view.hpp"
 #include "test_support.hpp"
 
 using namespace prerender::manifest;
@@ -84,4 +89,40 @@ TEST_CASE("the README's table of preset options names every option the parser ac
   }
   for (std::string_view key : k_resize_keys) CHECK(readme.count("resize." + std::string(key)) == 1);
   for (std::string_view key : k_check_keys) CHECK(readme.count("check." + std::string(key)) == 1);
+}
+
+namespace {
+
+template <typename T>
+constexpr bool is_optional_v = false;
+template <typename T>
+constexpr bool is_optional_v<std::optional<T>> = true;
+
+}  // namespace
+
+TEST_CASE("every option of the field table is in the schema, the README and the JSON view where its entry says") {
+  const nlohmann::json s = schema();
+  const nlohmann::json& defs = s.at("definitions");
+  const std::set<std::string> readme = readme_preset_options();
+  const nlohmann::json view = prerender::presets::to_json(prerender::presets::resolve("defaults", {}));
+  std::set<std::string> tops;
+  prerender::presets::for_each_field([&](const auto& field) {
+    const std::string top(field.top()), key(field.key);
+    CAPTURE(top);
+    CAPTURE(key);
+    tops.insert(top);
+    CHECK(keys_of(defs.at("preset")).count(top) == 1);
+    CHECK(readme.count(top) == 1);
+    if (!field.group.empty()) {
+      CHECK(keys_of(defs.at(top)).count(key) == 1);
+      CHECK(readme.count(top + "." + key) == 1);
+    }
+    using Member = std::remove_cvref_t<decltype(field.get(std::declval<const prerender::presets::Preset&>()))>;
+    const bool shown = field.shown == prerender::presets::Shown::always && !is_optional_v<Member>;
+    if (field.shown == prerender::presets::Shown::in_encode) CHECK(view.count(top) == 0);
+    else if (shown && field.group.empty()) CHECK(view.count(top) == 1);
+    else if (shown) CHECK(view.at(top).count(key) == 1);
+  });
+  for (const auto& [key, value] : view.items())
+    if (key != "encode") CHECK_MESSAGE(tops.count(key) == 1, "the JSON view has '", key, "', not in the table");
 }
