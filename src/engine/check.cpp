@@ -6,8 +6,8 @@
 #include <map>
 #include <set>
 
+#include "engine/check_update.hpp"
 #include "engine/graph.hpp"
-#include "output/root.hpp"
 #include "render/compare.hpp"
 #include "render/jpeg_quality.hpp"
 #include "render/runtime.hpp"
@@ -188,78 +188,23 @@ class Checker {
   fs::path m_outputs;
 };
 
-// Makes the new outputs the references: only changed bytes are rewritten, extra references removed
-// (with the folders they leave empty).
-report::UpdateSummary update_references(const std::vector<RenditionCheck>& checks, const fs::path& golden, const fs::path& outputs) {
-  report::UpdateSummary out;
-  // The reference folder is an output root: links below it are refused, never followed.
-  std::optional<output::OutputRoot> references;
-  try {
-    references.emplace(golden);
-  } catch (const std::exception& e) {
-    throw util::FatalError(e.what());
-  }
-  for (const RenditionCheck& c : checks) {
-    if (c.has(Finding::extra_reference)) {
-      try {
-        references->remove_file(c.path);
-      } catch (const std::exception& e) {
-        throw util::FatalError(fmt::format("cannot remove the reference: {}", e.what()));
-      }
-      for (fs::path folder = fs::path(c.path).parent_path(); !folder.empty() && references->remove_empty_folder(folder);
-           folder = folder.parent_path()) {
-      }
-      out.removed.push_back(c.path);
-      continue;
-    }
-    if (!c.rendered) continue;  // a rendition that failed keeps its reference
-    if (c.identical) {
-      ++out.unchanged;
-      continue;
-    }
-    try {
-      references->write(c.path, util::read_file(outputs / c.path));
-    } catch (const std::exception& e) {
-      throw util::FatalError(fmt::format("cannot update the reference: {}", e.what()));
-    }
-    if (c.has_reference) out.changed.push_back(&c);
-    else out.added.push_back(c.path);
-  }
-  return out;
-}
-
 }  // namespace
 
-report::CheckResult run_check(const PlannedManifest& planned, const CheckOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  report::CheckResult result;
-  result.manifest = planned.manifest.file.string();
-  result.golden = options.golden.string();
-  result.renderer_version = util::k_version;
-  result.libvips_version = render::libvips_version();
+namespace {
 
+void check_golden_folder(const CheckOptions& options) {
   std::error_code ec;
   if (fs::exists(options.golden, ec) && !fs::is_directory(options.golden, ec))
     throw util::FatalError(fmt::format("the reference folder '{}' is not a folder", options.golden.string()));
   if (options.update == Update::no && !fs::is_directory(options.golden, ec))
     throw util::FatalError(fmt::format("the reference folder '{}' does not exist (make it with --update)", options.golden.string()));
+}
 
-  std::optional<util::TempDir> scratch;
-  try {
-    scratch.emplace("prerender-check-");
-  } catch (const std::exception& e) {
-    throw util::FatalError(e.what());
-  }
-  const ScratchRun rendered = render_into(planned, scratch->path(), options.run);
-  const std::map<std::string, output::RenditionRecord>& records = rendered.records;
-  result.signal = rendered.result.signal;
-  if (result.signal != 0) {
-    result.seconds = util::seconds_since(start);
-    return result;
-  }
-
-  // One check per planned rendition, in plan order, then the extra references.
-  std::vector<const output::RenditionRecord*> sources;
+// One check per planned rendition, in plan order (with the record it compares in `sources`), then one per
+// extra reference.
+void list_checks(const PlannedManifest& planned, const std::map<std::string, output::RenditionRecord>& records,
+                 const fs::path& golden, std::vector<RenditionCheck>& checks,
+                 std::vector<const output::RenditionRecord*>& sources) {
   for (const PlannedAsset& asset : planned.plan.assets) {
     for (const PlannedRendition& r : asset.renditions) {
       const auto found = records.find(r.path);
@@ -273,17 +218,44 @@ report::CheckResult run_check(const PlannedManifest& planned, const CheckOptions
       c.max_bytes_change = r.preset->max_bytes_change;
       c.max_bytes = r.preset->max_bytes;
       c.seconds = record.seconds.total;
-      result.renditions.push_back(std::move(c));
+      checks.push_back(std::move(c));
       sources.push_back(&record);
     }
   }
   const std::set<std::string> known = all_paths(planned.manifest);
-  for (const std::string& path : reference_files(options.golden)) {
+  for (const std::string& path : reference_files(golden)) {
     if (known.count(path) != 0) continue;
     RenditionCheck c;
     c.path = path;
-    result.renditions.push_back(std::move(c));
+    checks.push_back(std::move(c));
   }
+}
+
+}  // namespace
+
+report::CheckResult run_check(const PlannedManifest& planned, const CheckOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  report::CheckResult result;
+  result.manifest = planned.manifest.file.string();
+  result.golden = options.golden.string();
+  result.renderer_version = util::k_version;
+  result.libvips_version = render::libvips_version();
+  check_golden_folder(options);
+
+  std::optional<util::TempDir> scratch;
+  try {
+    scratch.emplace("prerender-check-");
+  } catch (const std::exception& e) {
+    throw util::FatalError(e.what());
+  }
+  const ScratchRun rendered = render_into(planned, scratch->path(), options.run);
+  result.signal = rendered.result.signal;
+  if (result.signal != 0) {
+    result.seconds = util::seconds_since(start);
+    return result;
+  }
+  std::vector<const output::RenditionRecord*> sources;
+  list_checks(planned, rendered.records, options.golden, result.renditions, sources);
 
   const Checker checker(planned.manifest, options, scratch->path());
   for_each_parallel(
@@ -296,6 +268,7 @@ report::CheckResult run_check(const PlannedManifest& planned, const CheckOptions
       [] { render::release_thread(); });
 
   if (options.update == Update::yes) {
+    std::error_code ec;
     fs::create_directories(options.golden, ec);
     if (ec) throw util::FatalError(fmt::format("cannot create the reference folder '{}': {}", options.golden.string(), ec.message()));
     result.update = update_references(result.renditions, options.golden, scratch->path());
