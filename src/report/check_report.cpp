@@ -10,13 +10,6 @@
 namespace prerender::report {
 namespace {
 
-// The finding a rendition is filed under: the most serious it has (enum order).
-Finding primary(const RenditionCheck& c) {
-  Finding out = c.problems.front().finding;
-  for (const Problem& p : c.problems) out = std::min(out, p.finding);
-  return out;
-}
-
 std::string_view tag(Finding finding) {
   switch (finding) {
     case Finding::render_error: return "ERROR";
@@ -31,19 +24,13 @@ std::string_view tag(Finding finding) {
   return "FAIL";
 }
 
-std::string problems_text(const RenditionCheck& c) {
-  std::string out;
-  for (const Problem& p : c.problems) out += (out.empty() ? "" : "; ") + p.message;
-  return out;
-}
-
 // Failing renditions, most serious first; among differences, the largest first.
 std::vector<const RenditionCheck*> failures(const CheckResult& result) {
   std::vector<const RenditionCheck*> out;
   for (const RenditionCheck& c : result.renditions)
     if (!c.passed()) out.push_back(&c);
   std::stable_sort(out.begin(), out.end(), [](const RenditionCheck* a, const RenditionCheck* b) {
-    if (primary(*a) != primary(*b)) return primary(*a) < primary(*b);
+    if (a->primary() != b->primary()) return a->primary() < b->primary();
     return a->difference.value_or(0) > b->difference.value_or(0);
   });
   return out;
@@ -70,70 +57,16 @@ std::string check_text(const CheckResult& r) {
                          util::format_size(c->bytes));
     for (const std::string& path : r.update->removed) out += fmt::format("removed  {}\n", path);
     for (const RenditionCheck& c : r.renditions)
-      if (c.has(Finding::render_error)) out += fmt::format("ERROR    {}  {}  (its reference is kept)\n", c.path, problems_text(c));
+      if (c.has(Finding::render_error)) out += fmt::format("ERROR    {}  {}  (its reference is kept)\n", c.path, c.problems_text());
     out += fmt::format("prerender check --update: {} added, {} changed, {} removed, {} unchanged, {} failed to render in {} ({:.1f} s)\n",
                        r.update->added.size(), r.update->changed.size(), r.update->removed.size(), r.update->unchanged,
                        r.count(Finding::render_error), r.golden, r.seconds);
     return out;
   }
-  for (const RenditionCheck* c : failures(r)) out += fmt::format("{:<10} {}  {}\n", tag(primary(*c)), c->path, problems_text(*c));
+  for (const RenditionCheck* c : failures(r)) out += fmt::format("{:<10} {}  {}\n", tag(c->primary()), c->path, c->problems_text());
   out += fmt::format("prerender check: {} rendition{} against {}: {} ({:.1f} s)\n", r.renditions.size(),
                      r.renditions.size() == 1 ? "" : "s", r.golden, counts_text(r), r.seconds);
   return out;
-}
-
-std::string junit_xml(const CheckResult& r) {
-  using html::escape;
-  // Suites in plan order of their first rendition.
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<const RenditionCheck*>> suites;
-  for (const RenditionCheck& c : r.renditions) {
-    const std::string suite = c.preset.empty() ? std::string("extra references") : "preset " + c.preset;
-    if (suites.find(suite) == suites.end()) order.push_back(suite);
-    suites[suite].push_back(&c);
-  }
-  auto counts = [](const std::vector<const RenditionCheck*>& cases) {
-    std::size_t failures = 0, errors = 0;
-    double seconds = 0;
-    for (const RenditionCheck* c : cases) {
-      if (c->has(Finding::render_error)) ++errors;
-      else if (!c->passed()) ++failures;
-      seconds += c->seconds;
-    }
-    return std::tuple{failures, errors, seconds};
-  };
-  std::size_t all_failures = 0, all_errors = 0;
-  std::string body;
-  for (const std::string& suite : order) {
-    const auto& cases = suites[suite];
-    const auto [failures, errors, seconds] = counts(cases);
-    all_failures += failures, all_errors += errors;
-    body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.3f}\">\n",
-                        escape(suite), cases.size(), failures, errors, seconds);
-    for (const RenditionCheck* c : cases) {
-      const std::string classname = c->preset.empty() ? std::string("prerender.extra") : "prerender." + c->preset;
-      body += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"", escape(classname), escape(c->path), c->seconds);
-      if (c->passed()) {
-        body += "/>\n";
-        continue;
-      }
-      const char* element = c->has(Finding::render_error) ? "error" : "failure";
-      std::string details = fmt::format("asset: {}\npreset: {}\nformat: {}\n", c->asset, c->preset, c->format);
-      if (c->rendered) details += fmt::format("new: {}x{}, {} bytes, {}\n", c->width, c->height, c->bytes, c->format);
-      if (c->has_reference)
-        details += fmt::format("reference: {}x{}, {} bytes, {}\n", c->reference_width, c->reference_height, c->reference_bytes,
-                               c->reference_format);
-      if (c->difference) details += fmt::format("difference: {:.4f} (tolerance {})\n", *c->difference, c->max_difference);
-      for (const Problem& p : c->problems) details += fmt::format("{}: {}\n", name(p.finding), p.message);
-      body += fmt::format(">\n      <{} type=\"{}\" message=\"{}\">{}</{}>\n    </testcase>\n", element, name(primary(*c)),
-                          escape(problems_text(*c)), escape(details), element);
-    }
-    body += "  </testsuite>\n";
-  }
-  return fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<testsuites name=\"prerender check\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n{}</testsuites>\n",
-      r.renditions.size(), all_failures, all_errors, r.seconds, body);
 }
 
 namespace {

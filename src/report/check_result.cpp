@@ -22,6 +22,18 @@ bool RenditionCheck::has(Finding finding) const {
   return std::any_of(problems.begin(), problems.end(), [&](const Problem& p) { return p.finding == finding; });
 }
 
+Finding RenditionCheck::primary() const {
+  Finding out = problems.front().finding;
+  for (const Problem& p : problems) out = std::min(out, p.finding);
+  return out;
+}
+
+std::string RenditionCheck::problems_text() const {
+  std::string out;
+  for (const Problem& p : problems) out += (out.empty() ? "" : "; ") + p.message;
+  return out;
+}
+
 std::size_t CheckResult::count_passed() const {
   return static_cast<std::size_t>(std::count_if(renditions.begin(), renditions.end(), [](const RenditionCheck& c) { return c.passed(); }));
 }

@@ -63,6 +63,10 @@ struct RenditionCheck {
 
   bool passed() const { return problems.empty(); }
   bool has(Finding finding) const;
+  // The finding it is filed under: the most serious it has (enum order). Only for a failing rendition.
+  Finding primary() const;
+  // Its problems' messages, joined with "; ".
+  std::string problems_text() const;
 };
 
 // What `check --update` changed in the reference folder.
