@@ -140,6 +140,23 @@ void print_version() {
   fmt::print("prerender {}\nlibvips {}\nwrites: {}\n", util::k_version, render::libvips_version(), formats);
 }
 
+// The commands, in the order --help lists them.
+void add_commands(CLI::App& app, Context& context) {
+  add_validate(app, context);
+  add_presets(app, context);
+  add_plan(app, context);
+  add_render(app, context);
+  add_run(app, context);
+  add_check(app, context);
+  add_preview(app, context);
+  add_merge(app, context);
+  add_urls(app, context);
+  add_popularity(app, context);
+  add_publish_config(app, context);
+  add_warm(app, context);
+  add_purge(app, context);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -165,19 +182,7 @@ int run(int argc, char** argv) {
     app.add_flag("-v,--verbose", context.verbose, "Show every rendition and libvips' own warnings");
     app.fallthrough();  // global options may also follow the command
     app.add_flag("--version", version, "Print the renderer and libvips versions and the formats this build writes");
-    add_validate(app, context);
-    add_presets(app, context);
-    add_plan(app, context);
-    add_render(app, context);
-    add_run(app, context);
-    add_check(app, context);
-    add_preview(app, context);
-    add_merge(app, context);
-    add_urls(app, context);
-    add_popularity(app, context);
-    add_publish_config(app, context);
-    add_warm(app, context);
-    add_purge(app, context);
+    add_commands(app, context);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
