@@ -22,6 +22,58 @@ std::string json_string(const nlohmann::json& object, const char* key) {
   return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
+// One asset's renditions as the records tell them (a rendition without a record is shown missing).
+report::PreviewAsset preview_asset(const PlannedAsset& asset, const std::map<std::string, output::RenditionRecord>& records) {
+  report::PreviewAsset shown;
+  shown.id = asset.asset->id;
+  shown.source = asset.asset->source;
+  for (const PlannedRendition& r : asset.renditions) {
+    PreviewRendition p;
+    p.preset = r.preset->name, p.format = std::string(presets::name(r.format)), p.path = r.path, p.dpr = r.dpr;
+    const auto found = records.find(r.path);
+    if (found != records.end()) {
+      const output::RenditionRecord& record = found->second;
+      if (shown.source_width == 0 && record.source_width > 0) {
+        shown.source_width = record.source_width, shown.source_height = record.source_height;
+      }
+      if (shown.dominant_color.empty()) {
+        shown.dominant_color = json_string(record.asset_metadata, "dominant_color");
+        shown.text_color = json_string(record.asset_metadata, "text_color");
+      }
+      if (record.status == output::Status::failed) {
+        p.state = PreviewRendition::State::failed;
+        p.error = record.error;
+      } else {
+        p.state = PreviewRendition::State::shown;
+        p.width = record.width, p.height = record.height, p.quality = record.quality, p.bytes = record.bytes;
+      }
+    }
+    shown.renditions.push_back(std::move(p));
+  }
+  return shown;
+}
+
+// The images, read and (for formats browsers do not show) converted in parallel.
+void show_images(report::Preview& out, const fs::path& root, const manifest::Limits& limits, int jobs) {
+  std::vector<PreviewRendition*> wanted;
+  for (report::PreviewAsset& asset : out.assets)
+    for (PreviewRendition& r : asset.renditions)
+      if (r.state == PreviewRendition::State::shown) wanted.push_back(&r);
+  for_each_parallel(
+      jobs, wanted.size(),
+      [&](std::size_t i) {
+        PreviewRendition& r = *wanted[i];
+        try {
+          report::ShownImage image;
+          image.bytes = render::browser_image(root / r.path, limits, image.mime);
+          r.image = std::move(image);
+        } catch (const std::exception& e) {
+          r.error = fmt::format("cannot be shown: {}", e.what());
+        }
+      },
+      [] { render::release_thread(); });
+}
+
 }  // namespace
 
 report::Preview build_preview(const PlannedManifest& planned, Fresh fresh, const RunOptions& run) {
@@ -53,55 +105,8 @@ report::Preview build_preview(const PlannedManifest& planned, Fresh fresh, const
     out.origin = root.string();
   }
 
-  for (const PlannedAsset& asset : planned.plan.assets) {
-    report::PreviewAsset shown;
-    shown.id = asset.asset->id;
-    shown.source = asset.asset->source;
-    std::vector<std::size_t> slots;
-    for (const PlannedRendition& r : asset.renditions) {
-      PreviewRendition p;
-      p.preset = r.preset->name, p.format = std::string(presets::name(r.format)), p.path = r.path, p.dpr = r.dpr;
-      const auto found = records.find(r.path);
-      if (found != records.end()) {
-        const output::RenditionRecord& record = found->second;
-        if (shown.source_width == 0 && record.source_width > 0) {
-          shown.source_width = record.source_width, shown.source_height = record.source_height;
-        }
-        if (shown.dominant_color.empty()) {
-          shown.dominant_color = json_string(record.asset_metadata, "dominant_color");
-          shown.text_color = json_string(record.asset_metadata, "text_color");
-        }
-        if (record.status == output::Status::failed) {
-          p.state = PreviewRendition::State::failed;
-          p.error = record.error;
-        } else {
-          p.state = PreviewRendition::State::shown;
-          p.width = record.width, p.height = record.height, p.quality = record.quality, p.bytes = record.bytes;
-        }
-      }
-      shown.renditions.push_back(std::move(p));
-    }
-    out.assets.push_back(std::move(shown));
-  }
-
-  // The images, read and (for formats browsers do not show) converted in parallel.
-  std::vector<PreviewRendition*> wanted;
-  for (report::PreviewAsset& asset : out.assets)
-    for (PreviewRendition& r : asset.renditions)
-      if (r.state == PreviewRendition::State::shown) wanted.push_back(&r);
-  for_each_parallel(
-      run.jobs, wanted.size(),
-      [&](std::size_t i) {
-        PreviewRendition& r = *wanted[i];
-        try {
-          report::ShownImage image;
-          image.bytes = render::browser_image(root / r.path, manifest.limits, image.mime);
-          r.image = std::move(image);
-        } catch (const std::exception& e) {
-          r.error = fmt::format("cannot be shown: {}", e.what());
-        }
-      },
-      [] { render::release_thread(); });
+  for (const PlannedAsset& asset : planned.plan.assets) out.assets.push_back(preview_asset(asset, records));
+  show_images(out, root, manifest.limits, run.jobs);
   return out;
 }
 
