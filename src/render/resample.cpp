@@ -182,6 +182,55 @@ struct RegionDeleter {
   void operator()(VipsRegion* region) const { g_object_unref(region); }
 };
 
+// An image in memory of `width` x `height` with the header and metadata (profile, orientation,
+// resolution) of `image`, ready for its rows to be written.
+vips::VImage output_like(const vips::VImage& image, int width, int height) {
+  vips::VImage out(vips_image_new_memory());
+  if (vips_image_pipelinev(out.get_image(), VIPS_DEMAND_STYLE_THINSTRIP, image.get_image(), nullptr) != 0) throw vips::VError();
+  out.get_image()->Xsize = width;
+  out.get_image()->Ysize = height;
+  if (vips_image_write_prepare(out.get_image()) != 0) throw vips::VError();
+  return out;
+}
+
+// Source rows are read once, in order, in strips (a sequential decode streams through), into a ring
+// that holds every row the next output row weighs.
+class SourceRows {
+ public:
+  SourceRows(const vips::VImage& image, int ring_rows, double max_seconds, std::chrono::steady_clock::time_point deadline)
+      : m_width(image.width()), m_height(image.height()), m_line(static_cast<std::size_t>(m_width) * image.bands()),
+        m_ring_rows(ring_rows), m_ring(m_line * ring_rows), m_region(vips_region_new(image.get_image())),
+        m_max_seconds(max_seconds), m_deadline(deadline) {}
+
+  std::size_t line() const { return m_line; }
+  const std::uint8_t* row(int y) const { return m_ring.data() + m_line * (y % m_ring_rows); }
+
+  // Reads source rows up to and including `last`.
+  void load_through(int last) {
+    while (m_loaded <= last) {
+      if (m_max_seconds > 0 && std::chrono::steady_clock::now() > m_deadline) {
+        vips_error("lanczos_reduce", "killed");  // worded as libvips words it, for killed_or()
+        throw vips::VError();
+      }
+      VipsRect strip{0, m_loaded, m_width, std::min(k_strip, m_height - m_loaded)};
+      if (vips_region_prepare(m_region.get(), &strip) != 0) throw vips::VError();
+      for (int y = m_loaded; y < m_loaded + strip.height; ++y)
+        std::memcpy(m_ring.data() + m_line * (y % m_ring_rows), VIPS_REGION_ADDR(m_region.get(), 0, y), m_line);
+      m_loaded += strip.height;
+    }
+  }
+
+ private:
+  int m_width, m_height;
+  std::size_t m_line;
+  int m_ring_rows;
+  std::vector<std::uint8_t> m_ring;
+  std::unique_ptr<VipsRegion, RegionDeleter> m_region;
+  double m_max_seconds;
+  std::chrono::steady_clock::time_point m_deadline;
+  int m_loaded = 0;  // source rows [0, m_loaded) have been read
+};
+
 }  // namespace
 
 bool can_lanczos_reduce(const vips::VImage& image) {
@@ -199,34 +248,9 @@ vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, do
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                                               std::chrono::duration<double>(max_seconds));
 
-  // The output takes the input's header and metadata (profile, orientation, resolution), then its size.
-  vips::VImage out(vips_image_new_memory());
-  if (vips_image_pipelinev(out.get_image(), VIPS_DEMAND_STYLE_THINSTRIP, image.get_image(), nullptr) != 0) throw vips::VError();
-  out.get_image()->Xsize = width;
-  out.get_image()->Ysize = height;
-  if (vips_image_write_prepare(out.get_image()) != 0) throw vips::VError();
-
-  // Source rows are read once, in order, in strips (a sequential decode streams through), into a ring
-  // that holds every row the next output row weighs.
-  const std::size_t line = static_cast<std::size_t>(in_width) * bands;
-  const int ring_rows = (shorter ? down.taps : 1) + k_strip;
-  std::vector<std::uint8_t> ring(line * ring_rows);
-  std::unique_ptr<VipsRegion, RegionDeleter> region(vips_region_new(image.get_image()));
-  int loaded = 0;  // source rows [0, loaded) have been read
-  auto source_row = [&](int y) { return ring.data() + line * (y % ring_rows); };
-  auto load_through = [&](int last) {
-    while (loaded <= last) {
-      if (max_seconds > 0 && std::chrono::steady_clock::now() > deadline) {
-        vips_error("lanczos_reduce", "killed");  // worded as libvips words it, for killed_or()
-        throw vips::VError();
-      }
-      VipsRect strip{0, loaded, in_width, std::min(k_strip, in_height - loaded)};
-      if (vips_region_prepare(region.get(), &strip) != 0) throw vips::VError();
-      for (int y = loaded; y < loaded + strip.height; ++y)
-        std::memcpy(source_row(y), VIPS_REGION_ADDR(region.get(), 0, y), line);
-      loaded += strip.height;
-    }
-  };
+  vips::VImage out = output_like(image, width, height);
+  SourceRows source(image, (shorter ? down.taps : 1) + k_strip, max_seconds, deadline);
+  const std::size_t line = source.line();
 
   const std::size_t plane_size = static_cast<std::size_t>(in_width) + 2 * across.margin + across.taps;
   std::vector<std::int16_t> planes(narrower ? plane_size * bands : 0);
@@ -244,14 +268,14 @@ vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, do
       int taps = down.taps;
       while (taps > 0 && weights[taps - 1] == 0) --taps;
       taps += taps % 2;
-      load_through(std::min(in_height - 1, first + taps - 1));
-      for (int t = 0; t < taps; ++t) rows[t] = source_row(std::clamp(first + t, 0, in_height - 1));
+      source.load_through(std::min(in_height - 1, first + taps - 1));
+      for (int t = 0; t < taps; ++t) rows[t] = source.row(std::clamp(first + t, 0, in_height - 1));
       std::uint8_t* into = narrower ? column.data() : target;
       reduce_column(rows.data(), weights, taps, into, static_cast<int>(line), paired.data());
       tall = into;
     } else {
-      load_through(y);
-      tall = source_row(y);
+      source.load_through(y);
+      tall = source.row(y);
     }
     if (narrower) row_function(across, tall, in_width, target, width, planes.data(), plane_size, reduced.data());
     else if (tall != target) std::memcpy(target, tall, line);
