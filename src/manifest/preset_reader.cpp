@@ -176,42 +176,17 @@ std::optional<presets::Keep> PresetReader::custom(const YamlNode& node, std::typ
 
 std::optional<std::vector<Format>> PresetReader::custom(const YamlNode& node,
                                                         std::type_identity<std::vector<Format>>) const {
-  const std::vector<const YamlNode*> items = node.as_list();
-  if (items.empty()) {
-    m_r.error(node, fmt::format("{} must name at least one format", what("format")));
-    return std::nullopt;
-  }
-  std::vector<Format> out;
-  for (const YamlNode* item : items) {
-    auto f = m_r.choice<Format>(*item, what("format"), presets::k_format_names);
-    if (!f) return std::nullopt;
-    if (std::find(out.begin(), out.end(), *f) != out.end()) {
-      m_r.error(*item, fmt::format("{} lists '{}' twice", what("format"), presets::name(*f)));
-      return std::nullopt;
-    }
-    out.push_back(*f);
-  }
-  return out;
+  return distinct_list<Format>(
+      node, "format", "name at least one format",
+      [&](const YamlNode& item) { return m_r.choice<Format>(item, what("format"), presets::k_format_names); },
+      [](Format f) { return fmt::format("'{}'", presets::name(f)); });
 }
 
 std::optional<std::vector<double>> PresetReader::custom(const YamlNode& node,
                                                         std::type_identity<std::vector<double>>) const {
-  const std::vector<const YamlNode*> items = node.as_list();
-  if (items.empty()) {
-    m_r.error(node, fmt::format("{} must list at least one density", what("dpr")));
-    return std::nullopt;
-  }
-  std::vector<double> out;
-  for (const YamlNode* item : items) {
-    auto d = m_r.number(*item, what("dpr"), 0.5, 4);
-    if (!d) return std::nullopt;
-    if (std::find(out.begin(), out.end(), *d) != out.end()) {
-      m_r.error(*item, fmt::format("{} lists {} twice", what("dpr"), *d));
-      return std::nullopt;
-    }
-    out.push_back(*d);
-  }
-  return out;
+  return distinct_list<double>(
+      node, "dpr", "list at least one density", [&](const YamlNode& item) { return m_r.number(item, what("dpr"), 0.5, 4); },
+      [](double d) { return fmt::format("{}", d); });
 }
 
 std::optional<presets::CacheControl> PresetReader::custom(const YamlNode& node,

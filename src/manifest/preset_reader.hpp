@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -47,6 +48,28 @@ class PresetReader {
   }
 
  private:
+  // One value or a list of them, at least one, none twice; any problem gives nothing.
+  template <typename T, typename ReadItem, typename Show>
+  std::optional<std::vector<T>> distinct_list(const YamlNode& node, std::string_view key, std::string_view at_least,
+                                              ReadItem read_item, Show show) const {
+    const std::vector<const YamlNode*> items = node.as_list();
+    if (items.empty()) {
+      m_r.error(node, what(key) + " must " + std::string(at_least));
+      return std::nullopt;
+    }
+    std::vector<T> out;
+    for (const YamlNode* item : items) {
+      std::optional<T> value = read_item(*item);
+      if (!value) return std::nullopt;
+      if (std::find(out.begin(), out.end(), *value) != out.end()) {
+        m_r.error(*item, what(key) + " lists " + show(*value) + " twice");
+        return std::nullopt;
+      }
+      out.push_back(*value);
+    }
+    return out;
+  }
+
   std::optional<presets::Region> region(const YamlNode& node) const;
   void overlay_entry(const std::string& key, const YamlNode& value, presets::Overlay& out, bool& has_image) const;
 
