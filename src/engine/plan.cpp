@@ -37,18 +37,12 @@ bool in_shard(std::string_view asset_id, Shard shard) {
 }
 
 
-Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, manifest::Diagnostics& diagnostics,
-                bool report_missing_sources) {
-  const auto parsed = output::PathTemplate::parse(manifest.output.path);
-  if (const auto* reason = std::get_if<std::string>(&parsed)) {
-    diagnostics.error(manifest.output.path_at.file, manifest.output.path_at.mark,
-                      fmt::format("'output.path' \"{}\": {}", manifest.output.path, *reason));
-    return {};
-  }
-  const auto& path_template = std::get<output::PathTemplate>(parsed);
+namespace {
 
-  // A template without {width} or {height} is fine for every preset; one with them needs the preset
-  // to set that side. Reported once per preset.
+// A template without {width} or {height} is fine for every preset; one with them needs the preset
+// to set that side. Reported once per preset.
+void check_size_placeholders(const manifest::Manifest& manifest, const output::PathTemplate& path_template,
+                             manifest::Diagnostics& diagnostics) {
   for (const auto& [name, preset] : manifest.presets) {
     for (auto [placeholder, side, present] : {std::tuple{output::Placeholder::width, "width", preset.resize.width.has_value()},
                                               std::tuple{output::Placeholder::height, "height", preset.resize.height.has_value()}}) {
@@ -59,47 +53,45 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
       }
     }
   }
+}
+
+// The asset's renditions: each preset's formats times densities, with their output paths. `path_errors`
+// counts the problems (the first ones are reported).
+PlannedAsset plan_asset(const manifest::Manifest& manifest, const manifest::Asset* asset,
+                        const output::PathTemplate& path_template, manifest::Diagnostics& diagnostics,
+                        std::size_t& path_errors) {
   const bool distinguishes_formats =
       path_template.uses(output::Placeholder::format) || path_template.uses(output::Placeholder::ext);
-
-  std::vector<const manifest::Asset*> order;
-  order.reserve(manifest.assets.size());
-  for (const manifest::Asset& asset : manifest.assets) order.push_back(&asset);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const manifest::Asset* a, const manifest::Asset* b) { return a->requests > b->requests; });
-
-  Plan plan;
-  plan.assets.reserve(order.size());
-  std::size_t path_errors = 0;
-  for (const manifest::Asset* asset : order) {
-    PlannedAsset planned{asset, {}};
-    for (const std::string& preset_name : asset->presets) {
-      const presets::Preset& preset = manifest.presets.at(preset_name);
-      if (preset.formats.size() > 1 && !distinguishes_formats && path_errors++ < 20) {
-        const auto& at = manifest.preset_at.at(preset_name);
-        diagnostics.error(at.file, at.mark,
-                          fmt::format("preset '{}' has several formats but 'output.path' has no {{ext}} or {{format}}",
-                                      preset_name));
-      }
-      for (presets::Format format : preset.formats) {
-        for (double dpr : preset.dpr) {
-          PlannedRendition r{&preset, format, dpr, render::device_pixels(preset.resize.width, dpr),
-                             render::device_pixels(preset.resize.height, dpr), {}};
-          r.path = output::expand(path_template, {asset->id, preset_name, format, dpr, r.box_width, r.box_height});
-          if (std::string problem = output::path_problem(r.path); !problem.empty()) {
-            if (path_errors++ < 50)
-              diagnostics.error(asset->at.file, asset->at.mark,
-                                fmt::format("asset '{}' with preset '{}' writes '{}': {}", asset->id, preset_name,
-                                            r.path, problem));
-            continue;
-          }
-          planned.renditions.push_back(std::move(r));
+  PlannedAsset planned{asset, {}};
+  for (const std::string& preset_name : asset->presets) {
+    const presets::Preset& preset = manifest.presets.at(preset_name);
+    if (preset.formats.size() > 1 && !distinguishes_formats && path_errors++ < 20) {
+      const auto& at = manifest.preset_at.at(preset_name);
+      diagnostics.error(at.file, at.mark,
+                        fmt::format("preset '{}' has several formats but 'output.path' has no {{ext}} or {{format}}",
+                                    preset_name));
+    }
+    for (presets::Format format : preset.formats) {
+      for (double dpr : preset.dpr) {
+        PlannedRendition r{&preset, format, dpr, render::device_pixels(preset.resize.width, dpr),
+                           render::device_pixels(preset.resize.height, dpr), {}};
+        r.path = output::expand(path_template, {asset->id, preset_name, format, dpr, r.box_width, r.box_height});
+        if (std::string problem = output::path_problem(r.path); !problem.empty()) {
+          if (path_errors++ < 50)
+            diagnostics.error(asset->at.file, asset->at.mark,
+                              fmt::format("asset '{}' with preset '{}' writes '{}': {}", asset->id, preset_name,
+                                          r.path, problem));
+          continue;
         }
+        planned.renditions.push_back(std::move(r));
       }
     }
-    plan.assets.push_back(std::move(planned));
   }
-  // Collisions, once every path is known (pointers into plan.assets, and so the keys, are stable from here on).
+  return planned;
+}
+
+// Collisions, once every path is known (pointers into plan.assets, and so the keys, are stable from here on).
+void report_collisions(const Plan& plan, manifest::Diagnostics& diagnostics, std::size_t& path_errors) {
   std::unordered_map<std::string_view, std::pair<const manifest::Asset*, const PlannedRendition*>> owners;
   owners.reserve(plan.rendition_count());
   for (const PlannedAsset& planned : plan.assets) {
@@ -114,13 +106,13 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
       }
     }
   }
-  if (path_errors > 50)
-    diagnostics.error(manifest.file.string(), {}, fmt::format("{} more output path problems not shown", path_errors - 50));
+}
 
-  // Selection.
+// --only, --top and --shard, in that order.
+std::vector<PlannedAsset> selected_assets(std::vector<PlannedAsset>& assets, const Selection& selection) {
   std::vector<PlannedAsset> selected;
-  selected.reserve(plan.assets.size());
-  for (PlannedAsset& planned : plan.assets) {
+  selected.reserve(assets.size());
+  for (PlannedAsset& planned : assets) {
     if (selection.only && !util::glob_match(*selection.only, planned.asset->id)) continue;
     if (selection.top && selected.size() >= *selection.top) break;
     selected.push_back(std::move(planned));
@@ -128,8 +120,11 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
   if (selection.shard) {
     std::erase_if(selected, [&](const PlannedAsset& a) { return !in_shard(a.asset->id, *selection.shard); });
   }
+  return selected;
+}
+
+void report_missing_sources_of(const std::vector<PlannedAsset>& selected, manifest::Diagnostics& diagnostics) {
   for (const PlannedAsset& planned : selected) {
-    if (!report_missing_sources) break;
     const std::string reason = util::unreadable_file_reason(planned.asset->source_path);
     if (reason == "it does not exist")
       diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
@@ -140,6 +135,38 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
                         fmt::format("asset '{}': source '{}': {}", planned.asset->id,
                                     planned.asset->source_path.string(), reason));
   }
+}
+
+}  // namespace
+
+Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, manifest::Diagnostics& diagnostics,
+                bool report_missing_sources) {
+  const auto parsed = output::PathTemplate::parse(manifest.output.path);
+  if (const auto* reason = std::get_if<std::string>(&parsed)) {
+    diagnostics.error(manifest.output.path_at.file, manifest.output.path_at.mark,
+                      fmt::format("'output.path' \"{}\": {}", manifest.output.path, *reason));
+    return {};
+  }
+  const auto& path_template = std::get<output::PathTemplate>(parsed);
+  check_size_placeholders(manifest, path_template, diagnostics);
+
+  std::vector<const manifest::Asset*> order;
+  order.reserve(manifest.assets.size());
+  for (const manifest::Asset& asset : manifest.assets) order.push_back(&asset);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const manifest::Asset* a, const manifest::Asset* b) { return a->requests > b->requests; });
+
+  Plan plan;
+  plan.assets.reserve(order.size());
+  std::size_t path_errors = 0;
+  for (const manifest::Asset* asset : order)
+    plan.assets.push_back(plan_asset(manifest, asset, path_template, diagnostics, path_errors));
+  report_collisions(plan, diagnostics, path_errors);
+  if (path_errors > 50)
+    diagnostics.error(manifest.file.string(), {}, fmt::format("{} more output path problems not shown", path_errors - 50));
+
+  std::vector<PlannedAsset> selected = selected_assets(plan.assets, selection);
+  if (report_missing_sources) report_missing_sources_of(selected, diagnostics);
   plan.assets = std::move(selected);
   return plan;
 }
