@@ -8,73 +8,72 @@ namespace {
 
 int at_least_one(double v) { return std::max(1, static_cast<int>(std::lround(v))); }
 
+// Uniform scaling, never past 1 without enlarge: the output is the scaled image.
+ResizePlan uniform(Size source, double scale, bool enlarge) {
+  ResizePlan plan;
+  if (!enlarge) scale = std::min(scale, 1.0);
+  const double sw = source.width, sh = source.height;
+  plan.scaled = plan.output = {at_least_one(sw * scale), at_least_one(sh * scale)};
+  plan.scale_x = plan.scale_y = scale;
+  return plan;
+}
+
+// cover, contain and fill: the output is the box, which without enlarge shrinks by the scale the fit
+// needs where that is above 1.
+ResizePlan into_box(Size source, double bw, double bh, presets::Fit fit, bool enlarge) {
+  using presets::Fit;
+  ResizePlan plan;
+  const double sw = source.width, sh = source.height;
+  const double sx = bw / sw, sy = bh / sh;
+  const double need = fit == Fit::cover ? std::max(sx, sy) : fit == Fit::contain ? std::min(sx, sy) : std::max(sx, sy);
+  if (!enlarge && need > 1.0) {
+    bw /= need;
+    bh /= need;
+  }
+  const Size box{at_least_one(bw), at_least_one(bh)};
+  plan.output = box;
+  if (fit == Fit::fill) {
+    plan.scaled = box;
+    plan.scale_x = box.width / sw;
+    plan.scale_y = box.height / sh;
+    return plan;
+  }
+  const double scale = fit == Fit::cover ? std::max(box.width / sw, box.height / sh)
+                                         : std::min(box.width / sw, box.height / sh);
+  // Round the scaled size so that cover never falls short of the box, and contain never exceeds it.
+  Size scaled{at_least_one(sw * scale), at_least_one(sh * scale)};
+  if (fit == Fit::cover) {
+    scaled.width = std::max(scaled.width, box.width);
+    scaled.height = std::max(scaled.height, box.height);
+    plan.crop = Box{0, 0, box.width, box.height};
+  } else {
+    scaled.width = std::min(scaled.width, box.width);
+    scaled.height = std::min(scaled.height, box.height);
+    plan.embed = Box{(box.width - scaled.width) / 2, (box.height - scaled.height) / 2, scaled.width, scaled.height};
+  }
+  plan.scaled = scaled;
+  plan.scale_x = scaled.width / sw;
+  plan.scale_y = scaled.height / sh;
+  return plan;
+}
+
 }  // namespace
 
 ResizePlan plan_resize(Size source, std::optional<int> box_width, std::optional<int> box_height, presets::Fit fit,
                        bool enlarge) {
   using presets::Fit;
-  ResizePlan plan;
-  const double sw = source.width, sh = source.height;
   if (!box_width && !box_height) {
+    ResizePlan plan;
     plan.scaled = plan.output = source;
     return plan;
   }
-  if (!box_width || !box_height) {
-    // One side given: scale uniformly to it, whatever the fit.
-    double scale = box_width ? *box_width / sw : *box_height / sh;
-    if (!enlarge) scale = std::min(scale, 1.0);
-    plan.scaled = plan.output = {at_least_one(sw * scale), at_least_one(sh * scale)};
-    plan.scale_x = plan.scale_y = scale;
-    return plan;
-  }
-  double bw = *box_width, bh = *box_height;
-  const double sx = bw / sw, sy = bh / sh;
-  switch (fit) {
-    case Fit::inside:
-    case Fit::outside: {
-      double scale = fit == Fit::inside ? std::min(sx, sy) : std::max(sx, sy);
-      if (!enlarge) scale = std::min(scale, 1.0);
-      plan.scaled = plan.output = {at_least_one(sw * scale), at_least_one(sh * scale)};
-      plan.scale_x = plan.scale_y = scale;
-      return plan;
-    }
-    case Fit::cover:
-    case Fit::contain:
-    case Fit::fill: {
-      // The scale each fit needs; without enlarge a box needing more than 1 shrinks by that factor.
-      const double need = fit == Fit::cover ? std::max(sx, sy) : fit == Fit::contain ? std::min(sx, sy) : std::max(sx, sy);
-      if (!enlarge && need > 1.0) {
-        bw /= need;
-        bh /= need;
-      }
-      const Size box{at_least_one(bw), at_least_one(bh)};
-      plan.output = box;
-      if (fit == Fit::fill) {
-        plan.scaled = box;
-        plan.scale_x = box.width / sw;
-        plan.scale_y = box.height / sh;
-        return plan;
-      }
-      const double scale = fit == Fit::cover ? std::max(box.width / sw, box.height / sh)
-                                             : std::min(box.width / sw, box.height / sh);
-      // Round the scaled size so that cover never falls short of the box, and contain never exceeds it.
-      Size scaled{at_least_one(sw * scale), at_least_one(sh * scale)};
-      if (fit == Fit::cover) {
-        scaled.width = std::max(scaled.width, box.width);
-        scaled.height = std::max(scaled.height, box.height);
-        plan.crop = Box{0, 0, box.width, box.height};
-      } else {
-        scaled.width = std::min(scaled.width, box.width);
-        scaled.height = std::min(scaled.height, box.height);
-        plan.embed = Box{(box.width - scaled.width) / 2, (box.height - scaled.height) / 2, scaled.width, scaled.height};
-      }
-      plan.scaled = scaled;
-      plan.scale_x = scaled.width / sw;
-      plan.scale_y = scaled.height / sh;
-      return plan;
-    }
-  }
-  return plan;
+  const double sw = source.width, sh = source.height;
+  // One side given: scale uniformly to it, whatever the fit.
+  if (!box_width || !box_height) return uniform(source, box_width ? *box_width / sw : *box_height / sh, enlarge);
+  const double sx = *box_width / sw, sy = *box_height / sh;
+  if (fit == Fit::inside) return uniform(source, std::min(sx, sy), enlarge);
+  if (fit == Fit::outside) return uniform(source, std::max(sx, sy), enlarge);
+  return into_box(source, *box_width, *box_height, fit, enlarge);
 }
 
 Box place(Size outer, Size inner, presets::Gravity gravity, std::optional<std::pair<double, double>> focus) {
