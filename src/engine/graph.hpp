@@ -62,6 +62,51 @@ class WorkerExitObserver : public tbb::task_scheduler_observer {
   std::function<void()> m_on_exit;
 };
 
+// What is in flight: a job is admitted when a worker and its memory estimate are free (a job larger
+// than the whole budget, which the engine refuses before, runs alone). Shared by the admitting thread
+// and the recorder.
+class Admission {
+ public:
+  Admission(int jobs, std::uint64_t memory_budget) : m_jobs(jobs), m_budget(memory_budget) {}
+
+  // Waits until `estimate` fits, waking now and then to notice a stop that came from a signal. False when
+  // stopping; otherwise the job is counted in and in `stats`.
+  template <typename Stopping>
+  bool admit(std::uint64_t estimate, const Stopping& stopping, GraphStats& stats) {
+    std::unique_lock lock(m_mutex);
+    const auto fits = [&] {
+      if (m_in_flight >= m_jobs) return false;
+      if (m_in_flight == 0) return true;
+      return m_admitted_bytes + estimate <= m_budget;
+    };
+    while (!fits() && !stopping()) m_freed.wait_for(lock, std::chrono::milliseconds(100));
+    if (stopping()) return false;
+    ++m_in_flight;
+    m_admitted_bytes += estimate;
+    ++stats.admitted;
+    stats.peak_in_flight = std::max(stats.peak_in_flight, m_in_flight);
+    stats.peak_admitted_bytes = std::max(stats.peak_admitted_bytes, m_admitted_bytes);
+    return true;
+  }
+
+  void release(std::uint64_t estimate) {
+    {
+      std::lock_guard lock(m_mutex);
+      --m_in_flight;
+      m_admitted_bytes -= estimate;
+    }
+    m_freed.notify_all();
+  }
+
+ private:
+  const int m_jobs;
+  const std::uint64_t m_budget;
+  std::mutex m_mutex;
+  std::condition_variable m_freed;
+  int m_in_flight = 0;
+  std::uint64_t m_admitted_bytes = 0;
+};
+
 }  // namespace detail
 
 // Calls `work(i)` for every i below `count`, at most `jobs` at once, on a oneTBB arena of its own;
@@ -87,10 +132,7 @@ GraphStats run_graph(const GraphLimits& limits, const GraphWork<Outcome>& work) 
   tbb::task_arena arena(jobs, 0);  // every slot for workers: the admitting thread only waits
   detail::WorkerExitObserver observer(arena, work.on_worker_exit);
 
-  std::mutex mutex;
-  std::condition_variable freed;
-  int in_flight = 0;
-  std::uint64_t admitted_bytes = 0;
+  detail::Admission admission(jobs, limits.memory_budget);
   GraphStats stats;
 
   struct Done {
@@ -117,12 +159,7 @@ GraphStats run_graph(const GraphLimits& limits, const GraphWork<Outcome>& work) 
       } catch (...) {
         // The recorder reports its own errors; nothing may escape a node.
       }
-      {
-        std::lock_guard lock(mutex);
-        --in_flight;
-        admitted_bytes -= done.job.estimate;
-      }
-      freed.notify_all();
+      admission.release(done.job.estimate);
       return {};
     });
     tbb::flow::make_edge(*render, *record);
@@ -130,24 +167,7 @@ GraphStats run_graph(const GraphLimits& limits, const GraphWork<Outcome>& work) 
 
   auto stopping = [&] { return work.stopping && work.stopping(); };
   while (std::optional<Job> job = work.next()) {
-    {
-      std::unique_lock lock(mutex);
-      // Admit when both a worker and the memory are free; a job larger than the whole budget (the engine
-      // refuses those before) runs alone.
-      // The wait wakes now and then to notice a stop that came from a signal.
-      const auto fits = [&] {
-        if (in_flight >= jobs) return false;
-        if (in_flight == 0) return true;
-        return admitted_bytes + job->estimate <= limits.memory_budget;
-      };
-      while (!fits() && !stopping()) freed.wait_for(lock, std::chrono::milliseconds(100));
-      if (stopping()) break;
-      ++in_flight;
-      admitted_bytes += job->estimate;
-      ++stats.admitted;
-      stats.peak_in_flight = std::max(stats.peak_in_flight, in_flight);
-      stats.peak_admitted_bytes = std::max(stats.peak_admitted_bytes, admitted_bytes);
-    }
+    if (!admission.admit(job->estimate, stopping, stats)) break;
     arena.execute([&] { render->try_put(*job); });
   }
   arena.execute([&] { graph->wait_for_all(); });
