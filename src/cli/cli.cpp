@@ -26,7 +26,9 @@ void SelectionOptions::add_to(CLI::App& command) {
                      "and N from the batch engine (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_*, AWS_BATCH_JOB_ARRAY_INDEX)");
   command.add_option("--shard-by", shard_by, "How --shard deals assets: cost (balanced, the default) or hash (of the id alone)")
       ->check(CLI::IsMember({"cost", "hash"}));
-  command.add_option("--shards", shards, "With --shard auto: the shard count N (needed on Kubernetes and AWS Batch)")
+  command.add_option("--shards", shards,
+                     "With --shard auto: the shard count N (needed on Kubernetes and AWS Batch); "
+                     "plan --shards N alone: every shard's estimate")
       ->check(CLI::Range(1u, 1u << 20));
 }
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <map>
 #include <vector>
 
 #include "engine/plan.hpp"
@@ -24,7 +24,7 @@ struct KnownCost {
 // the output root's renditions.jsonl (what an unsharded run or `merge` wrote), never from a shard's own
 // journal, so that every shard reads the same file.
 struct CostTable {
-  std::unordered_map<std::string, KnownCost> assets;
+  std::map<std::string, KnownCost> assets;  // ordered: the fitted factors sum in the same order everywhere
   // An empty table when there is no file. Throws std::runtime_error when the path is a link or not a
   // regular file.
   static CostTable read(const std::filesystem::path& journal);
