@@ -102,12 +102,18 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
   double shared = p.read_seconds;
   for (const RenditionRecord& r : records) shared += r.seconds.decode;
   shared /= static_cast<double>(asset.renditions.size());
+  std::vector<double> previous, measured;
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    const output::JournalEntry* line = p.state.previous[p.todo[k]];
+    previous.push_back(line ? line->cost_seconds : 0);
+    measured.push_back(records[k].seconds.total + shared);
+  }
+  const std::vector<double> costs = sticky_costs(previous, measured);
   Outcome out{p.up_to_date};
   const nlohmann::json metadata_json = metadata ? metadata_to_json(*metadata) : nlohmann::json();
   for (std::size_t k = 0; k < records.size(); ++k) {
     RenditionRecord& r = records[k];
-    const output::JournalEntry* previous = p.state.previous[p.todo[k]];
-    r.cost_seconds = sticky_cost(previous ? previous->cost_seconds : 0, r.seconds.total + shared);
+    r.cost_seconds = costs[k];
     r.asset_metadata = metadata_json;
     out.records.push_back(std::move(r));
   }

@@ -175,11 +175,20 @@ ShardAssignment plan_shards(const manifest::Manifest& manifest, const Plan& plan
   return assign_shards(assets, table, count, by);
 }
 
-double sticky_cost(double previous, double measured) {
-  const double kept = previous > 0 && measured <= previous * k_sticky_factor && measured >= previous / k_sticky_factor
-                          ? previous
-                          : measured;
-  return std::max(std::round(kept * 1e4) / 1e4, 1e-4);
+std::vector<double> sticky_costs(const std::vector<double>& previous, const std::vector<double>& measured) {
+  double was = 0, now = 0;
+  bool every = previous.size() == measured.size();
+  for (std::size_t i = 0; every && i < previous.size(); ++i) {
+    every = previous[i] > 0;
+    was += previous[i];
+    now += measured[i];
+  }
+  const bool keep = every && now <= was * k_sticky_factor && now >= was / k_sticky_factor;
+  std::vector<double> out;
+  out.reserve(measured.size());
+  for (std::size_t i = 0; i < measured.size(); ++i)
+    out.push_back(std::max(std::round((keep ? previous[i] : measured[i]) * 1e4) / 1e4, 1e-4));
+  return out;
 }
 
 }  // namespace prerender::engine

@@ -86,9 +86,11 @@ ShardAssignment assign_shards(const std::vector<const PlannedAsset*>& assets, co
 // when that journal is a link or not a regular file.
 ShardAssignment plan_shards(const manifest::Manifest& manifest, const Plan& plan, std::uint32_t count, ShardBy by);
 
-// The cost to record for a rendition measured at `measured` seconds whose previous line recorded
-// `previous` (0: none): the previous one while the measurement stays within a factor of 1.5 of it, so
-// that noise does not move assets between classes (and shards); rounded to 0.1 ms.
-double sticky_cost(double previous, double measured);
+// The costs to record for the renditions one asset rendered together, measured at `measured` seconds each,
+// whose previous lines recorded `previous` (0: none): the previous ones while every rendition has one and
+// their sum stays within a factor of 1.5 of the measured sum (the asset as a whole, since a small
+// rendition's own time is noisier), so that noise does not move assets between classes (and shards);
+// else the measured ones. Rounded to 0.1 ms.
+std::vector<double> sticky_costs(const std::vector<double>& previous, const std::vector<double>& measured);
 
 }  // namespace prerender::engine

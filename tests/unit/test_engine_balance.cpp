@@ -132,13 +132,18 @@ TEST_CASE("costs that change within their class move no asset; jitter and new as
   CHECK(moved_grown <= 0.10);
 }
 
-TEST_CASE("a recorded cost is kept while new measurements stay within 1.5x of it") {
-  CHECK(engine::sticky_cost(0, 2.34567) == doctest::Approx(2.3457));
-  CHECK(engine::sticky_cost(2.0, 2.9) == doctest::Approx(2.0));
-  CHECK(engine::sticky_cost(2.0, 1.4) == doctest::Approx(2.0));
-  CHECK(engine::sticky_cost(2.0, 3.1) == doctest::Approx(3.1));
-  CHECK(engine::sticky_cost(2.0, 1.3) == doctest::Approx(1.3));
-  CHECK(engine::sticky_cost(static_cast<float>(0.1234), 0.13) == 0.1234);  // the index's float, rounded back
+TEST_CASE("an asset's recorded costs are kept while its measured sum stays within 1.5x of theirs") {
+  using V = std::vector<double>;
+  CHECK(engine::sticky_costs({0}, {2.34567}) == V{2.3457});
+  CHECK(engine::sticky_costs({2.0}, {2.9}) == V{2.0});
+  CHECK(engine::sticky_costs({2.0}, {1.4}) == V{2.0});
+  CHECK(engine::sticky_costs({2.0}, {3.1}) == V{3.1});
+  CHECK(engine::sticky_costs({2.0}, {1.3}) == V{1.3});
+  // One small rendition three times slower is noise of the asset's sum: all kept.
+  CHECK(engine::sticky_costs({2.0, 0.01}, {2.1, 0.03}) == V{2.0, 0.01});
+  // A rendition with no recorded cost (a new preset): all measured again.
+  CHECK(engine::sticky_costs({2.0, 0}, {2.1, 0.03}) == V{2.1, 0.03});
+  CHECK(engine::sticky_costs({static_cast<float>(0.1234)}, {0.13}) == V{0.1234});  // the index's float, rounded back
 }
 
 TEST_CASE("estimates: measured seconds, else pixels, else the source's file size") {
