@@ -71,6 +71,26 @@ std::string shard_table(const engine::ShardAssignment& a, bool json) {
   return out;
 }
 
+// --shards N alone: the table on stdout, the balance on stderr.
+void print_overview(const engine::PlannedManifest& planned, engine::ShardBy by, std::uint32_t count, bool json) {
+  const engine::ShardAssignment shards = shards_of(planned, planned.plan, count, by);
+  fmt::print("{}", shard_table(shards, json));
+  std::fflush(stdout);
+  fmt::print(stderr, "plan: {}\n", balance_line(shards, by));
+}
+
+// --shard K/N: this shard's estimate, among the others' (dealt from the plan without the shard).
+void print_shard(const engine::PlannedManifest& planned, const engine::Selection& selection) {
+  manifest::Diagnostics unused;  // planned once already, without problems
+  engine::Selection unsharded = selection;
+  unsharded.shard.reset();
+  const engine::Plan every = engine::build_plan(planned.manifest, unsharded, unused, false);
+  const engine::ShardAssignment shards = shards_of(planned, every, selection.shard->count, selection.shard_by);
+  fmt::print(stderr, "plan: shard {}/{}: {} assets, estimated {:.1f} s on one worker; {}\n", selection.shard->index,
+             selection.shard->count, planned.plan.assets.size(), shards.loads[selection.shard->index].seconds,
+             balance_line(shards, selection.shard_by));
+}
+
 }  // namespace
 
 void add_plan(CLI::App& app, Context& context) {
@@ -98,10 +118,7 @@ void add_plan(CLI::App& app, Context& context) {
       const engine::Selection selection = chosen.selection();
       const engine::PlannedManifest planned = engine::load_and_plan(options->file, selection, false);
       if (overview > 0) {
-        const engine::ShardAssignment shards = shards_of(planned, planned.plan, overview, selection.shard_by);
-        fmt::print("{}", shard_table(shards, options->json));
-        std::fflush(stdout);
-        fmt::print(stderr, "plan: {}\n", balance_line(shards, selection.shard_by));
+        print_overview(planned, selection.shard_by, overview, options->json);
         context.exit_code = ExitCode::ok;
         return;
       }
@@ -141,16 +158,7 @@ void add_plan(CLI::App& app, Context& context) {
       fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
                  plan.rendition_count(), plan.assets.size(), counts.render, counts.skip, counts.fail);
       if (options->selection.top) fmt::print(stderr, "plan: {}\n", top_share(manifest, plan, *options->selection.top));
-      if (selection.shard) {
-        manifest::Diagnostics unused;  // planned once already, without problems
-        engine::Selection unsharded = selection;
-        unsharded.shard.reset();
-        const engine::Plan every = engine::build_plan(manifest, unsharded, unused, false);
-        const engine::ShardAssignment shards = shards_of(planned, every, selection.shard->count, selection.shard_by);
-        fmt::print(stderr, "plan: shard {}/{}: {} assets, estimated {:.1f} s on one worker; {}\n", selection.shard->index,
-                   selection.shard->count, plan.assets.size(), shards.loads[selection.shard->index].seconds,
-                   balance_line(shards, selection.shard_by));
-      }
+      if (selection.shard) print_shard(planned, selection);
       context.exit_code = ExitCode::ok;
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, options->file);
