@@ -22,14 +22,21 @@ void SelectionOptions::add_to(CLI::App& command) {
   command.add_option("--top", top, "Only the N most requested assets")->check(CLI::PositiveNumber);
   command.add_option("--only", only, "Only assets whose id matches this glob ('*' also matches '/')");
   command.add_option("--shard", shard,
-                     "Only shard K of N (0-based K/N, by a stable hash of the asset id); auto: K and N from the batch "
-                     "engine (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_*, AWS_BATCH_JOB_ARRAY_INDEX)");
-  command.add_option("--shards", shards, "With --shard auto: the shard count N (needed on Kubernetes and AWS Batch)")
+                     "Only shard K of N (0-based K/N, balanced by the costs in output.root's renditions.jsonl); auto: K "
+                     "and N from the batch engine (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_*, AWS_BATCH_JOB_ARRAY_INDEX)");
+  command.add_option("--shard-by", shard_by, "How --shard deals assets: cost (balanced, the default) or hash (of the id alone)")
+      ->check(CLI::IsMember({"cost", "hash"}));
+  command.add_option("--shards", shards,
+                     "With --shard auto: the shard count N (needed on Kubernetes and AWS Batch); "
+                     "plan --shards N alone: every shard's estimate")
       ->check(CLI::Range(1u, 1u << 20));
 }
 
 engine::Selection SelectionOptions::selection() const {
-  engine::Selection out{only, top, std::nullopt};
+  engine::Selection out;
+  out.only = only;
+  out.top = top;
+  out.shard_by = shard_by == "hash" ? engine::ShardBy::hash : engine::ShardBy::cost;
   if (shards && shard != "auto") throw CLI::ValidationError("--shards", "goes with --shard auto");
   if (shard == "auto") {
     const auto found = engine::shard_from_environment(

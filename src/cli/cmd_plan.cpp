@@ -1,12 +1,16 @@
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/context.hpp"
+#include "engine/balance.hpp"
 #include "engine/decisions.hpp"
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/path_template.hpp"
+#include "util/error.hpp"
 
 namespace prerender::cli {
 namespace {
@@ -28,6 +32,65 @@ std::string top_share(const manifest::Manifest& manifest, const engine::Plan& pl
                      plan.assets.size(), 100.0 * static_cast<double>(selected) / static_cast<double>(total), selected, total);
 }
 
+// Every shard's assets and estimated seconds: the plan's assets dealt to `count` shards as `run --shard`
+// would (`plan` is the plan of every shard). Throws util::FatalError when the costs cannot be read.
+engine::ShardAssignment shards_of(const engine::PlannedManifest& planned, const engine::Plan& plan, std::uint32_t count,
+                                  engine::ShardBy by) {
+  try {
+    return engine::plan_shards(planned.manifest, plan, count, by);
+  } catch (const std::exception& e) {
+    throw util::FatalError(fmt::format("the costs to balance shards by: {}", e.what()));
+  }
+}
+
+std::string balance_line(const engine::ShardAssignment& a, engine::ShardBy by) {
+  double slowest = 0, total = 0;
+  for (const engine::ShardLoad& load : a.loads) {
+    slowest = std::max(slowest, load.seconds);
+    total += load.seconds;
+  }
+  const double mean = a.loads.empty() ? 0 : total / static_cast<double>(a.loads.size());
+  return fmt::format("{} shards by {}: slowest {:.1f} s, mean {:.1f} s ({:.2f}x), one worker; estimates: {} measured, "
+                     "{} from pixels, {} from file size",
+                     a.loads.size(), by == engine::ShardBy::cost ? "cost" : "hash", slowest, mean, mean > 0 ? slowest / mean : 1.0,
+                     a.measured, a.pixels, a.file_size);
+}
+
+std::string shard_table(const engine::ShardAssignment& a, bool json) {
+  std::string out = json ? "" : "shard     assets  renditions  est. seconds\n";
+  for (std::size_t k = 0; k < a.loads.size(); ++k) {
+    const engine::ShardLoad& load = a.loads[k];
+    if (json)
+      out += nlohmann::json{{"shard", fmt::format("{}/{}", k, a.loads.size())}, {"assets", load.assets},
+                            {"renditions", load.renditions}, {"seconds", std::round(load.seconds * 1000) / 1000}}
+                 .dump() + "\n";
+    else
+      out += fmt::format("{:<8}  {:>6}  {:>10}  {:>12.1f}\n", fmt::format("{}/{}", k, a.loads.size()), load.assets,
+                         load.renditions, load.seconds);
+  }
+  return out;
+}
+
+// --shards N alone: the table on stdout, the balance on stderr.
+void print_overview(const engine::PlannedManifest& planned, engine::ShardBy by, std::uint32_t count, bool json) {
+  const engine::ShardAssignment shards = shards_of(planned, planned.plan, count, by);
+  fmt::print("{}", shard_table(shards, json));
+  std::fflush(stdout);
+  fmt::print(stderr, "plan: {}\n", balance_line(shards, by));
+}
+
+// --shard K/N: this shard's estimate, among the others' (dealt from the plan without the shard).
+void print_shard(const engine::PlannedManifest& planned, const engine::Selection& selection) {
+  manifest::Diagnostics unused;  // planned once already, without problems
+  engine::Selection unsharded = selection;
+  unsharded.shard.reset();
+  const engine::Plan every = engine::build_plan(planned.manifest, unsharded, unused, false);
+  const engine::ShardAssignment shards = shards_of(planned, every, selection.shard->count, selection.shard_by);
+  fmt::print(stderr, "plan: shard {}/{}: {} assets, estimated {:.1f} s on one worker; {}\n", selection.shard->index,
+             selection.shard->count, planned.plan.assets.size(), shards.loads[selection.shard->index].seconds,
+             balance_line(shards, selection.shard_by));
+}
+
 }  // namespace
 
 void add_plan(CLI::App& app, Context& context) {
@@ -35,6 +98,7 @@ void add_plan(CLI::App& app, Context& context) {
   command->footer(
       "Lines: action (render, skip = up to date, fail = source unreadable) asset preset format dpr box path,\n"
       "in priority order (requests descending, then manifest order).\n"
+      "With --shard, the shard's estimated seconds; with --shards N alone, a table of every shard instead.\n"
       "Example: prerender plan site.yaml --top 100 --json");
   struct Options {
     std::string file;
@@ -47,7 +111,17 @@ void add_plan(CLI::App& app, Context& context) {
   options->selection.add_to(*command);
   command->callback([&context, options] {
     try {
-      const engine::PlannedManifest planned = engine::load_and_plan(options->file, options->selection.selection(), false);
+      // --shards N without --shard: the overview of every shard.
+      SelectionOptions chosen = options->selection;
+      const std::uint32_t overview = chosen.shard ? 0 : chosen.shards.value_or(0);  // 0: no overview
+      if (overview > 0) chosen.shards.reset();
+      const engine::Selection selection = chosen.selection();
+      const engine::PlannedManifest planned = engine::load_and_plan(options->file, selection, false);
+      if (overview > 0) {
+        print_overview(planned, selection.shard_by, overview, options->json);
+        context.exit_code = ExitCode::ok;
+        return;
+      }
       const manifest::Manifest& manifest = planned.manifest;
       const engine::Plan& plan = planned.plan;
       std::string out;
@@ -78,12 +152,13 @@ void add_plan(CLI::App& app, Context& context) {
       };
       // What a run would skip: the journal of this output root (or of this shard).
       const engine::DecisionCounts counts =
-          engine::decide_plan(manifest, plan, options->selection.selection().shard, visit);
+          engine::decide_plan(manifest, plan, selection.shard, visit);
       std::fwrite(out.data(), 1, out.size(), stdout);
       std::fflush(stdout);
       fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
                  plan.rendition_count(), plan.assets.size(), counts.render, counts.skip, counts.fail);
       if (options->selection.top) fmt::print(stderr, "plan: {}\n", top_share(manifest, plan, *options->selection.top));
+      if (selection.shard) print_shard(planned, selection);
       context.exit_code = ExitCode::ok;
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, options->file);

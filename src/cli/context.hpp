@@ -24,6 +24,7 @@ struct SelectionOptions {
   std::optional<std::string> only;
   std::optional<std::string> shard;    // K/N or auto
   std::optional<std::uint32_t> shards;  // N for --shard auto
+  std::string shard_by = "cost";        // --shard-by: cost or hash
 
   void add_to(CLI::App& command);
   // Throws CLI::ValidationError when --shard is malformed or `auto` finds no shard in the environment.

@@ -21,9 +21,9 @@ std::vector<render::RenditionRequest> requests_of(const PlannedAsset& asset, con
   return out;
 }
 
-Admission::Admission(const manifest::Manifest& manifest, const IncrementalState& state, const output::JournalIndex& journal,
-                     std::uint64_t memory_budget, std::uint64_t asked_budget, bool force, const std::atomic<int>* stop)
-    : m_manifest(manifest), m_state(state), m_journal(journal), m_memory_budget(memory_budget), m_asked_budget(asked_budget),
+Admission::Admission(const manifest::Manifest& manifest, const IncrementalState& state, std::uint64_t memory_budget,
+                     std::uint64_t asked_budget, bool force, const std::atomic<int>* stop)
+    : m_manifest(manifest), m_state(state), m_memory_budget(memory_budget), m_asked_budget(asked_budget),
       m_force(force), m_stop(stop), m_available_memory(util::available_memory()) {}
 
 Prepared Admission::prepare(const PlannedAsset& asset) const {
@@ -35,7 +35,7 @@ Prepared Admission::prepare(const PlannedAsset& asset) const {
       p.todo.push_back(i);
       continue;
     }
-    std::optional<RenditionRecord> read_back = m_journal.record(*p.state.previous[i]);
+    std::optional<RenditionRecord> read_back = m_state.record(*p.state.previous[i]);
     if (!read_back) {  // the line no longer reads back (or another key's with the same hash): render it
       p.todo.push_back(i);
       continue;

@@ -37,8 +37,8 @@ class Admission {
  public:
   // `memory_budget` is what assets are admitted within: --memory (`asked_budget`) less what the journal's
   // entries take. `stop`: a signal number set by a handler, or nullptr.
-  Admission(const manifest::Manifest& manifest, const IncrementalState& state, const output::JournalIndex& journal,
-            std::uint64_t memory_budget, std::uint64_t asked_budget, bool force, const std::atomic<int>* stop);
+  // Up-to-date records are read back through `state` (IncrementalState::record).
+  Admission(const manifest::Manifest& manifest, const IncrementalState& state, std::uint64_t memory_budget, std::uint64_t asked_budget, bool force, const std::atomic<int>* stop);
 
   // Throws util::Interrupted when a signal arrives while the source is hashed: the asset is not started.
   Prepared prepare(const PlannedAsset& asset) const;
@@ -48,7 +48,6 @@ class Admission {
 
   const manifest::Manifest& m_manifest;
   const IncrementalState& m_state;
-  const output::JournalIndex& m_journal;
   std::uint64_t m_memory_budget, m_asked_budget;
   bool m_force;
   const std::atomic<int>* m_stop;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <oneapi/tbb/parallel_for.h>
 
+#include "engine/balance.hpp"
 #include "output/path_template.hpp"
 #include "presets/preset_view.hpp"
 #include "publish/headers.hpp"
@@ -64,6 +65,7 @@ Outcome AssetWork::fail_all(const PlannedAsset& asset, const Prepared& p, const 
     r.status = Status::failed;
     r.error = error;
     r.seconds.read = p.read_seconds;
+    r.cost_seconds = p.state.previous[i] ? p.state.previous[i]->cost_seconds : 0;
     out.records.push_back(std::move(r));
   }
   return out;
@@ -95,9 +97,23 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
       render::render_asset(job, render::Metadata::yes, parallel, [&](std::size_t k, render::RenditionResult&& result) {
         records[k] = record_one(asset, p, k, std::move(result));
       });
+  // The asset's read and decodes, shared evenly by all its planned renditions: summed over them, the costs
+  // are what rendering the asset in full takes.
+  double shared = p.read_seconds;
+  for (const RenditionRecord& r : records) shared += r.seconds.decode;
+  shared /= static_cast<double>(asset.renditions.size());
+  std::vector<double> previous, measured;
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    const output::JournalEntry* line = p.state.previous[p.todo[k]];
+    previous.push_back(line ? line->cost_seconds : 0);
+    measured.push_back(records[k].seconds.total + shared);
+  }
+  const std::vector<double> costs = sticky_costs(previous, measured);
   Outcome out{p.up_to_date};
   const nlohmann::json metadata_json = metadata ? metadata_to_json(*metadata) : nlohmann::json();
-  for (RenditionRecord& r : records) {
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    RenditionRecord& r = records[k];
+    r.cost_seconds = costs[k];
     r.asset_metadata = metadata_json;
     out.records.push_back(std::move(r));
   }

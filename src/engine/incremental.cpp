@@ -17,8 +17,9 @@ std::string rendition_key(const PlannedAsset& asset, const PlannedRendition& r) 
   return fmt::format("{}\t{}\t{}\t{}", asset.asset->id, r.preset->name, presets::name(r.format), r.dpr);
 }
 
-IncrementalState::IncrementalState(const manifest::Manifest& manifest, const output::JournalIndex& previous)
-    : m_manifest(manifest), m_previous(previous) {
+IncrementalState::IncrementalState(const manifest::Manifest& manifest, const output::JournalIndex& previous,
+                                   const output::JournalIndex* fallback)
+    : m_manifest(manifest), m_previous(previous), m_fallback(fallback) {
   for (const auto& [name, preset] : manifest.presets) {
     if (!preset.overlay) continue;
     try {
@@ -47,7 +48,20 @@ std::string IncrementalState::recipe(const PlannedAsset& asset, const PlannedRen
   return recipe_hash(*r.preset, r.format, r.dpr, asset.asset->focus, overlay_hash(r.preset->name));
 }
 
-const output::JournalEntry* IncrementalState::previous(const std::string& key) const { return m_previous.find(key); }
+const output::JournalEntry* IncrementalState::previous(const std::string& key) const {
+  const output::JournalEntry* own = m_previous.find(key);
+  return own || !m_fallback ? own : m_fallback->find(key);
+}
+
+std::optional<output::RenditionRecord> IncrementalState::record(const output::JournalEntry& entry) const {
+  if (m_fallback) {
+    const std::vector<output::JournalEntry>& theirs = m_fallback->entries();
+    const std::less<const output::JournalEntry*> before;
+    if (!theirs.empty() && !before(&entry, theirs.data()) && before(&entry, theirs.data() + theirs.size()))
+      return m_fallback->record(entry);
+  }
+  return m_previous.record(entry);
+}
 
 bool IncrementalState::file_has_size(const std::string& relative, std::uint64_t bytes) const {
   struct stat st {};
@@ -75,7 +89,8 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force, const
   s.up_to_date.reserve(asset.renditions.size());
   for (const PlannedRendition& r : asset.renditions) {
     s.recipes.push_back(recipe(asset, r));
-    s.previous.push_back(m_previous.entries().empty() ? nullptr : previous(rendition_key(asset, r)));  // a first run: no keys to build
+    const bool none = m_previous.entries().empty() && (!m_fallback || m_fallback->entries().empty());
+    s.previous.push_back(none ? nullptr : previous(rendition_key(asset, r)));  // a first run: no keys to build
   }
   try {
     s.source = render::open_source(asset.asset->source_path);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <string>
 #include <unordered_map>
@@ -33,14 +34,19 @@ struct AssetState {
 // size. Hashing a source is skipped when its size and mtime match the journal's.
 class IncrementalState {
  public:
-  // `previous` must outlive the state.
-  IncrementalState(const manifest::Manifest& manifest, const output::JournalIndex& previous);
+  // `previous` (and `fallback`) must outlive the state. `fallback`, when given, answers for the renditions
+  // `previous` has no line of: a shard's run reads its own journal, then the output root's merged one (an
+  // asset dealt to another shard than last time is still up to date).
+  IncrementalState(const manifest::Manifest& manifest, const output::JournalIndex& previous,
+                   const output::JournalIndex* fallback = nullptr);
 
   // Thread-safe after construction (read-only). Opens the asset's source (render::open_source) and
   // keeps it in the state when a rendition is to be done. Throws util::Interrupted when `stop` holds a
   // signal while the source is hashed.
   AssetState decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop = nullptr) const;
   const output::JournalEntry* previous(const std::string& key) const;
+  // The whole record of an entry previous() returned, read from the journal it came from.
+  std::optional<output::RenditionRecord> record(const output::JournalEntry& entry) const;
   // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
   // Whether the file at `relative` holds the bytes whose content hash is `etag`: with `verify` (--force,
@@ -55,6 +61,7 @@ class IncrementalState {
   const manifest::Manifest& m_manifest;
   std::map<std::tuple<const presets::Preset*, presets::Format, double>, std::string> m_recipes;  // without a focus
   const output::JournalIndex& m_previous;
+  const output::JournalIndex* m_fallback;
   std::unordered_map<std::string, std::string> m_overlay_hash;
 };
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unordered_map>
 
+#include "engine/balance.hpp"
 #include "output/path_template.hpp"
 #include "render/geometry.hpp"
 #include "util/glob.hpp"
@@ -36,6 +37,39 @@ bool in_shard(std::string_view asset_id, Shard shard) {
   return util::stable_hash64(asset_id) % shard.count == shard.index;
 }
 
+namespace {
+
+// Keeps the assets of the selection's shard. Balanced by cost, every shard reads the same costs (the output
+// root's renditions.jsonl, which shards do not write) and deals the same selected assets.
+void select_shard(const manifest::Manifest& manifest, const Selection& selection, std::vector<PlannedAsset>& selected,
+                  manifest::Diagnostics& diagnostics) {
+  const Shard shard = *selection.shard;
+  if (selection.shard_by == ShardBy::hash) {
+    std::erase_if(selected, [&](const PlannedAsset& a) { return !in_shard(a.asset->id, shard); });
+    return;
+  }
+  CostTable read;
+  const CostTable* costs = selection.costs.get();
+  if (!costs) {
+    const std::filesystem::path journal = manifest.output.root / "renditions.jsonl";
+    try {
+      read = CostTable::read(journal);
+    } catch (const std::exception& e) {
+      diagnostics.error(manifest.file.string(), {}, fmt::format("--shard: the costs to balance by: {}", e.what()));
+    }
+    costs = &read;
+  }
+  std::vector<const PlannedAsset*> assets;
+  assets.reserve(selected.size());
+  for (const PlannedAsset& a : selected) assets.push_back(&a);
+  const std::vector<std::uint32_t> shard_of = assign_shards(assets, *costs, shard.count, ShardBy::cost).shard_of;
+  std::vector<PlannedAsset> mine;
+  for (std::size_t i = 0; i < selected.size(); ++i)
+    if (shard_of[i] == shard.index) mine.push_back(std::move(selected[i]));
+  selected = std::move(mine);
+}
+
+}  // namespace
 
 namespace {
 
@@ -108,7 +142,7 @@ void report_collisions(const Plan& plan, manifest::Diagnostics& diagnostics, std
   }
 }
 
-// --only, --top and --shard, in that order.
+// --only, then --top (--shard is dealt by select_shard after them).
 std::vector<PlannedAsset> selected_assets(std::vector<PlannedAsset>& assets, const Selection& selection) {
   std::vector<PlannedAsset> selected;
   selected.reserve(assets.size());
@@ -116,9 +150,6 @@ std::vector<PlannedAsset> selected_assets(std::vector<PlannedAsset>& assets, con
     if (selection.only && !util::glob_match(*selection.only, planned.asset->id)) continue;
     if (selection.top && selected.size() >= *selection.top) break;
     selected.push_back(std::move(planned));
-  }
-  if (selection.shard) {
-    std::erase_if(selected, [&](const PlannedAsset& a) { return !in_shard(a.asset->id, *selection.shard); });
   }
   return selected;
 }
@@ -166,6 +197,7 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
     diagnostics.error(manifest.file.string(), {}, fmt::format("{} more output path problems not shown", path_errors - 50));
 
   std::vector<PlannedAsset> selected = selected_assets(plan.assets, selection);
+  if (selection.shard) select_shard(manifest, selection, selected, diagnostics);
   if (report_missing_sources) report_missing_sources_of(selected, diagnostics);
   plan.assets = std::move(selected);
   return plan;

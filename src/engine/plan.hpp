@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,12 +31,21 @@ struct Shard {
   std::uint32_t count = 1;
 };
 
+// How assets are dealt to shards: balanced by their estimated cost (engine/balance.hpp), or by a stable
+// hash of the id alone.
+enum class ShardBy : std::uint8_t { cost, hash };
+
+struct CostTable;
+
 // Which assets a command works on. Applied in this order: only, then top, then shard, so that
 // "--top 1000 --shard 0/4" gives each of four shards a quarter of the top 1000.
 struct Selection {
   std::optional<std::string> only;  // glob over asset ids; '*' also matches '/'
   std::optional<std::size_t> top;
   std::optional<Shard> shard;
+  ShardBy shard_by = ShardBy::cost;
+  // The costs to balance by; when null, read from output.root's renditions.jsonl (CostTable::read).
+  std::shared_ptr<const CostTable> costs;
 };
 
 struct Plan {
@@ -46,8 +56,8 @@ struct Plan {
 // Parses "K/N" with 0 <= K < N. Returns nothing when malformed.
 std::optional<Shard> parse_shard(std::string_view text);
 
-// True when the asset id falls into the shard (a stable hash of the id, so an asset's renditions stay
-// together and every process agrees with no coordination).
+// True when the asset id falls into the shard by hash alone (ShardBy::hash: a stable hash of the id, so an
+// asset's renditions stay together and every process agrees with no coordination).
 bool in_shard(std::string_view asset_id, Shard shard);
 
 // Expands every asset x preset x format x dpr into an output path and checks them all: the template,

@@ -42,11 +42,12 @@ class Runner {
   RunResult run() {
     const auto start = std::chrono::steady_clock::now();
     if (!open_root()) return m_result;
-    const IncrementalState state(m_manifest, m_journal->at_open());
-    // The journal's entries stay in memory for the whole run: they count in the memory budget.
-    const std::uint64_t budget = m_options.memory_budget - std::min<std::uint64_t>(m_journal->index_bytes(), m_options.memory_budget / 2);
+    const IncrementalState state(m_manifest, m_journal->at_open(), m_merged ? m_merged->index.get() : nullptr);
+    // The journals' entries stay in memory for the whole run: they count in the memory budget.
+    const std::uint64_t entries = m_journal->index_bytes() + (m_merged ? m_merged->index->bytes() : 0);
+    const std::uint64_t budget = m_options.memory_budget - std::min<std::uint64_t>(entries, m_options.memory_budget / 2);
     remove_stale_temporaries();
-    const Admission admission(m_manifest, state, m_journal->at_open(), budget, m_options.memory_budget, m_options.force,
+    const Admission admission(m_manifest, state, budget, m_options.memory_budget, m_options.force,
                               m_options.signal);
     const AssetWork asset_work(m_manifest, state, *m_root, m_options.force, m_options.signal);
     Recorder recorder(*m_journal, m_options, m_result);
@@ -122,6 +123,9 @@ class Runner {
         return false;
       }
       m_journal.emplace(*m_root, m_files.journal.filename().string());
+      // A shard also knows what the merged journal of earlier runs records: its assets may have been
+      // another shard's last time (shards are dealt by cost).
+      if (m_options.shard) m_merged.emplace(output::JournalSnapshot::open(RunFiles::of(m_manifest.output.root, std::nullopt).journal));
     } catch (const util::RetryableError&) {
       throw;
     } catch (const std::exception& e) {
@@ -192,6 +196,7 @@ class Runner {
   std::optional<output::OutputRoot> m_root;  // before the lock and journal, which use it
   std::optional<output::RootLock> m_lock;
   std::optional<output::Journal> m_journal;
+  std::optional<output::JournalSnapshot> m_merged;  // a shard's run: renditions.jsonl, read-only
   std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
   std::optional<Plan> m_whole_plan;  // built by whole_plan() when this run selected fewer assets
   RunResult m_result;

@@ -69,6 +69,7 @@ nlohmann::json to_json(const RenditionRecord& r) {
                    {"changed", r.changed},
                    {"requests", r.requests},
                    {"seconds", to_json(r.seconds)},
+                   {"cost_seconds", r.cost_seconds},
                    {"asset_metadata", r.asset_metadata},
                    {"finished_at", r.finished_at}};
   if (!r.error.empty()) j["error"] = r.error;
@@ -108,6 +109,7 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   const auto& s = j.at("seconds");
   r.seconds = {s.at("read").get<double>(),   s.at("decode").get<double>(), s.at("transform").get<double>(),
                s.at("encode").get<double>(), s.at("write").get<double>(),  s.value("total", 0.0)};
+  r.cost_seconds = j.value("cost_seconds", 0.0);
   r.asset_metadata = j.value("asset_metadata", nlohmann::json());
   r.finished_at = j.value("finished_at", std::string());
   r.error = j.value("error", std::string());

@@ -42,6 +42,11 @@ struct RenditionRecord {
   Status status = Status::failed;
   std::string error;
   StageTimes seconds;
+  // What rendering this rendition costs, for balancing shards (engine/balance.hpp): its own seconds plus its
+  // share of the asset's read and decode (split evenly over the asset's planned renditions), wall time on
+  // one worker. The previous lines' costs are kept while the asset's measured sum stays within a factor of
+  // 1.5 of theirs (engine::sticky_costs), and on up-to-date lines; 0 when never measured (older lines).
+  double cost_seconds = 0;
   bool changed = false;  // the bytes at the path differ from what it held before this run
   std::uint64_t requests = 0;
   nlohmann::json asset_metadata;  // dominant colour, text colour, placeholder; null when not computed

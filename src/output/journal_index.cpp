@@ -28,7 +28,7 @@ struct Field {
   Kind kind;
   bool required;
 };
-constexpr std::array<Field, 27> k_fields{{
+constexpr std::array<Field, 28> k_fields{{
     {"asset", Kind::string, true},        {"preset", Kind::string, true},          {"format", Kind::string, true},
     {"dpr", Kind::number, true},          {"path", Kind::string, true},            {"url", Kind::string, true},
     {"content_type", Kind::string, true}, {"width", Kind::number, true},           {"height", Kind::number, true},
@@ -38,6 +38,7 @@ constexpr std::array<Field, 27> k_fields{{
     {"recipe_hash", Kind::string, true},  {"renderer_version", Kind::string, true}, {"libvips_version", Kind::string, true},
     {"status", Kind::string, true},       {"changed", Kind::boolean, true},        {"requests", Kind::number, false},
     {"finished_at", Kind::string, false}, {"error", Kind::string, false},          {"seconds", Kind::number, true},
+    {"cost_seconds", Kind::number, false},
 }};
 constexpr std::size_t k_seconds = 26;  // an object of numbers, checked on its own
 constexpr std::array<std::string_view, 6> k_stages{"read", "decode", "transform", "encode", "write", "total"};
@@ -179,10 +180,12 @@ std::optional<JournalEntry> scan_line(std::string_view line, std::uint64_t offse
   static const std::size_t asset = at("asset"), preset = at("preset"), format = at("format"), dpr = at("dpr"),
                            bytes = at("bytes"), etag = at("etag"), source = at("source"), source_hash = at("source_hash"),
                            source_size = at("source_size"), mtime = at("source_mtime_ns"), recipe = at("recipe_hash"),
-                           renderer = at("renderer_version"), status = at("status");
+                           renderer = at("renderer_version"), status = at("status"),
+                           cost = at("cost_seconds");
   e.key_hash = key_hash(fmt::format("{}\t{}\t{}\t{}", reader.text[asset], reader.text[preset], reader.text[format], reader.real[dpr]));
   e.offset = offset;
   e.length = static_cast<std::uint32_t>(line.size());
+  e.cost_seconds = reader.seen[cost] == 1 ? static_cast<float>(reader.real[cost]) : 0.0f;
   e.bytes = static_cast<std::uint64_t>(reader.integer[bytes]);
   e.source_size = static_cast<std::uint64_t>(reader.integer[source_size]);
   e.source_mtime_ns = reader.integer[mtime];

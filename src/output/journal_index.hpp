@@ -30,6 +30,7 @@ struct JournalEntry {
   std::uint64_t source_path_hash = 0;  // util::stable_hash64(source)
   Hash128 etag, source_hash, recipe_hash;
   std::uint32_t length = 0;          // of the line, without its '\n'
+  float cost_seconds = 0;            // RenditionRecord::cost_seconds; 0 when the line has none
   Status status = Status::failed;
   bool current_renderer = false;     // renderer_version is this build's util::k_version
   HashKind etag_kind = HashKind::empty, source_hash_kind = HashKind::empty, recipe_hash_kind = HashKind::empty;

@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import balance_bench
 import popularity_bench
 
 HERE = Path(__file__).resolve().parent
@@ -145,6 +146,7 @@ class Prerender(Tool):
     def __init__(self, binary, work, renditions, name="prerender", jobs=2):
         super().__init__(name, renditions)
         self.binary, self.work, self.jobs = binary, work / name, jobs
+        self.journals = []  # each run's journal, kept for the balance figure
         self.work.mkdir(parents=True, exist_ok=True)
         manifest = (HERE / "workload.yaml").read_text()
         if len(renditions) < len(RENDITIONS):
@@ -158,6 +160,9 @@ class Prerender(Tool):
         link.symlink_to(images)
         shutil.rmtree(self.work / "public", ignore_errors=True)
         stats = timed([self.binary, "run", str(self.work / "site.yaml"), "--jobs", str(self.jobs), "-q"])
+        kept = self.work / f"journal-{len(self.journals) + 1}.jsonl"
+        shutil.copyfile(self.work / "public" / "renditions.jsonl", kept)
+        self.journals.append(kept)
         outputs = [(self.work / "public" / i["stem"] / f"{n}.{ext}", *expected(i, w, h), )
                    for i in inputs for n, w, h, ext in self.renditions]
         return stats, outputs
@@ -247,6 +252,8 @@ def main():
     parser.add_argument("--node-modules", required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="two photos, one round, no scaling: a smoke test")
+    parser.add_argument("--balance", action="store_true",
+                        help="only the balance figure: prerender alone, --rounds runs of the whole workload")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
 
@@ -260,6 +267,18 @@ def main():
     copies = 1 if args.quick else 4
     rounds = 1 if args.quick else args.rounds
     images, inputs = lay_out(work, photos, copies)
+    if args.balance:
+        ours = Prerender(args.prerender, work, RENDITIONS, name="prerender-balance")
+        for r in range(rounds):
+            stats, outputs = ours.run(images, inputs)
+            check(outputs)
+            log(f"bench: balance round {r + 1}: {stats['wall']:.1f} s wall, {stats['cpu']:.1f} CPU-s")
+        report = balance_bench.run(args.prerender, ours.work / "site.yaml", ours.journals)
+        print(balance_bench.show(report))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"balance": report}, indent=2) + "\n")
+        print("bench: 1 passed, 0 failed")
+        return
     six = [r for r in RENDITIONS if r[3] != "avif"]
     tools = [Prerender(args.prerender, work, RENDITIONS), Prerender(args.prerender, work, six, name="prerender-6"),
              Sharp(Path(args.node_modules), work, pool=False), Sharp(Path(args.node_modules), work, pool=True),
@@ -341,6 +360,9 @@ def main():
         scaling["plan_100k_assets"] = {"wall_s": stats["wall"], "cpu_s": round(stats["cpu"], 2), "peak_rss_mib": round(stats["rss_mib"], 1)}
         report["scaling"] = scaling
 
+    # Shards: from the journals of the workload's rounds above.
+    report["balance"] = balance_bench.run(args.prerender, tools[0].work / "site.yaml", tools[0].journals)
+
     # Access logs: prerender popularity against awk | sort | uniq -c on the same generated nginx log.
     report["popularity"] = popularity_bench.run(args.prerender, work / "popularity", 200_000 if args.quick else 10_000_000)
 
@@ -355,6 +377,7 @@ def main():
     if "scaling" in report:
         print("scaling:", json.dumps(report["scaling"]))
     print("popularity:", json.dumps(report["popularity"]))
+    print(balance_bench.show(report["balance"]))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     (cache / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -33,7 +33,7 @@ engine::Prepared prepare(const test::PlannedSite& site, const std::vector<Rendit
                          bool force = false) {
   const test::JournalOf journal(records);
   const engine::IncrementalState state(site.manifest(), journal.index());
-  const engine::Admission admission(site.manifest(), state, journal.index(), budget, budget, force, nullptr);
+  const engine::Admission admission(site.manifest(), state, budget, budget, force, nullptr);
   return admission.prepare(site.asset());
 }
 

@@ -10,6 +10,14 @@ using prerender::test::write_file;
 
 namespace {
 
+engine::Selection selecting(std::optional<std::string> only, std::optional<std::size_t> top, std::optional<engine::Shard> shard) {
+  engine::Selection s;
+  s.only = std::move(only);
+  s.top = top;
+  s.shard = shard;
+  return s;
+}
+
 manifest::Manifest load(const TempDir& dir, const std::string& text) {
   write_file(dir.path() / "site.yaml", text);
   return manifest::load_manifest(dir.path() / "site.yaml");
@@ -61,12 +69,12 @@ TEST_CASE("top, only and shard select assets") {
   TempDir dir;
   const auto m = load(dir, k_three_assets);
   manifest::Diagnostics d;
-  CHECK(engine::build_plan(m, {std::nullopt, 1, std::nullopt}, d, false).assets.at(0).asset->id == "high");
-  CHECK(engine::build_plan(m, {"t*", std::nullopt, std::nullopt}, d, false).assets.size() == 1);
+  CHECK(engine::build_plan(m, selecting(std::nullopt, 1, std::nullopt), d, false).assets.at(0).asset->id == "high");
+  CHECK(engine::build_plan(m, selecting("t*", std::nullopt, std::nullopt), d, false).assets.size() == 1);
   // Shards partition the assets: every asset in exactly one of three.
   std::vector<std::string> seen;
   for (std::uint32_t k = 0; k < 3; ++k)
-    for (const auto& a : engine::build_plan(m, {std::nullopt, std::nullopt, engine::Shard{k, 3}}, d, false).assets)
+    for (const auto& a : engine::build_plan(m, selecting(std::nullopt, std::nullopt, engine::Shard{k, 3}), d, false).assets)
       seen.push_back(a.asset->id);
   std::sort(seen.begin(), seen.end());
   CHECK(seen == std::vector<std::string>{"high", "low", "tie"});
