@@ -41,7 +41,8 @@ class IncrementalState {
   // signal while the source is hashed.
   AssetState decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop = nullptr) const;
   const output::JournalEntry* previous(const std::string& key) const;
-  // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
+  // Whether the file at `relative` (under output.root) has exactly `bytes` bytes; always true with an object
+  // store (output.store), where the journal line stands for the acknowledged object.
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
   // Whether the file at `relative` holds the bytes whose content hash is `etag`: with `verify` (--force,
   // which trusts nothing), by hashing what is on disk; without, by its size only, which stays cheap but
