@@ -6,6 +6,7 @@
 
 #include "cli/context.hpp"
 #include "cli/signals.hpp"
+#include "cli/store.hpp"
 #include "engine/run.hpp"
 #include "manifest/manifest.hpp"
 #include "output/root.hpp"
@@ -30,6 +31,7 @@ struct RunFlags {
   std::string log_file;
   std::string progress = "auto";
   std::string metrics_file;
+  std::string state;
   LockOptions lock;
 };
 
@@ -46,6 +48,7 @@ void add_run_flags(CLI::App& command, RunFlags& o) {
       ->capture_default_str();
   command.add_option("--log-file", o.log_file, "Write the log here instead of stderr (appended)");
   add_progress_option(command, o.progress);
+  command.add_option("--state", o.state, k_state_help);
   command.add_option("--metrics-file", o.metrics_file, "Write Prometheus text metrics here (node_exporter textfile collector)");
 }
 
@@ -137,6 +140,8 @@ std::optional<ExitCode> run_run(Context& context, const RunFlags& o) {
   std::optional<engine::PlannedManifest> planned = load_planned(context, o.file, selection);
   if (!planned) return std::nullopt;
   set_up_decoding(planned->manifest, options.memory_budget);
+  const StoreScope store(planned->manifest, o.state);
+  options.store = store.store();
   RunReporting reporting(o, context);
   reporting.hook(options, o.file);
 
@@ -170,7 +175,9 @@ void add_run(CLI::App& app, Context& context) {
       "at once, or waits with --wait.\n"
       "Exit 0 when every requested rendition is present and up to date, 1 when some failed or were not started\n"
       "(deadline), 2 on a manifest error, 75 when the output root is locked or its storage refused the journal,\n"
-      "urls.txt or run.json (full disk, file-size limit: retry), 130/143 when interrupted.\n"
+      "urls.txt or run.json (full disk, file-size limit: retry) or the object store refused an upload, 130/143 when interrupted.\n"
+      "With output.root s3://bucket/prefix each rendition is PUT to the store (AWS_* environment variables);\n"
+      "the journal and lists are kept under the prefix's .prerender/ between runs.\n"
       "Example: prerender run site.yaml --top 1000 --jobs 4 --memory 2GiB --deadline 45m");
   auto o = std::make_shared<RunFlags>();
   add_run_flags(*command, *o);

@@ -11,6 +11,7 @@
 #include "publish/headers.hpp"
 #include "render/runtime.hpp"
 #include "render/source.hpp"
+#include "util/error.hpp"
 #include "util/hash.hpp"
 #include "util/time.hpp"
 #include "util/version.hpp"
@@ -142,13 +143,18 @@ RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared&
     // recorded bytes (deleted, or forced) is written but is no reason to purge.
     const output::JournalEntry* prev = p.state.previous[i];
     const bool same_bytes = prev && prev->same_etag(r.etag);
+    publish::stamp_http(r, *planned.preset, asset.asset->tags);  // the store keeps the headers with the object
     const auto write_start = std::chrono::steady_clock::now();
-    if (!same_bytes || !m_state.file_has_content(planned.path, r.bytes, r.etag, m_force))
+    if (m_store) upload(planned.path, rendered.bytes, r, same_bytes, prev != nullptr);
+    else if (!same_bytes || !m_state.file_has_content(planned.path, r.bytes, r.etag, m_force))
       m_root.write(planned.path, rendered.bytes);
     r.seconds.write = util::seconds_since(write_start);
     r.changed = !same_bytes;
     r.status = Status::rendered;
-    publish::stamp_http(r, *planned.preset, asset.asset->tags);
+  } catch (const util::RetryableError& e) {  // the object store's refusal: not the rendition's data
+    r.status = Status::failed;
+    r.error = e.what();
+    r.unstored = true;
   } catch (const std::exception& e) {
     r.status = Status::failed;
     r.error = e.what();
@@ -156,6 +162,17 @@ RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared&
   r.seconds.total = r.seconds.transform + r.seconds.encode + r.seconds.write;
   r.finished_at = util::utc_now();
   return r;
+}
+
+// An object the journal says holds these bytes is not sent again; nor, when the journal knows nothing of it
+// (a first run into a store others filled, a journal lost), one whose content-hash metadata is the same.
+void AssetWork::upload(const std::string& key, std::string_view bytes, const RenditionRecord& r, bool same_bytes,
+                       bool journaled) const {
+  if (!m_force && (same_bytes || (!journaled && m_store->stored_hash(key) == r.etag))) {
+    m_store->count_unchanged();
+    return;
+  }
+  m_store->put(key, bytes, publish::object_headers(r));
 }
 
 }  // namespace prerender::engine

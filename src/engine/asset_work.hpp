@@ -8,6 +8,7 @@
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
+#include "output/object_sink.hpp"
 #include "output/root.hpp"
 
 namespace prerender::engine {
@@ -24,9 +25,10 @@ struct Outcome {
 // every worker; read-only.
 class AssetWork {
  public:
+  // With `store`, the renditions are uploaded to it instead of written under `root`.
   AssetWork(const manifest::Manifest& manifest, const IncrementalState& state, const output::OutputRoot& root, bool force,
-            const std::atomic<int>* stop)
-      : m_manifest(manifest), m_state(state), m_root(root), m_force(force), m_stop(stop) {}
+            const std::atomic<int>* stop, output::ObjectSink* store = nullptr)
+      : m_manifest(manifest), m_state(state), m_root(root), m_force(force), m_stop(stop), m_store(store) {}
 
   // `prepared` is this worker's own from here on (the source hash is filled in when it was not known; the
   // source's descriptor is closed when the asset is done).
@@ -38,12 +40,15 @@ class AssetWork {
   output::RenditionRecord base_record(const PlannedAsset& asset, const Prepared& prepared, std::size_t rendition) const;
   output::RenditionRecord record_one(const PlannedAsset& asset, const Prepared& prepared, std::size_t k,
                                      render::RenditionResult&& result) const;
+  void upload(const std::string& key, std::string_view bytes, const output::RenditionRecord& r, bool same_bytes,
+              bool journaled) const;
 
   const manifest::Manifest& m_manifest;
   const IncrementalState& m_state;
   const output::OutputRoot& m_root;
   bool m_force;
   const std::atomic<int>* m_stop;
+  output::ObjectSink* m_store;
 };
 
 }  // namespace prerender::engine

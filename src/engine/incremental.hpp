@@ -47,7 +47,8 @@ class IncrementalState {
   const output::JournalEntry* previous(const std::string& key) const;
   // The whole record of an entry previous() returned, read from the journal it came from.
   std::optional<output::RenditionRecord> record(const output::JournalEntry& entry) const;
-  // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
+  // Whether the file at `relative` (under output.root) has exactly `bytes` bytes; always true with an object
+  // store (output.store), where the journal line stands for the acknowledged object.
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
   // Whether the file at `relative` holds the bytes whose content hash is `etag`: with `verify` (--force,
   // which trusts nothing), by hashing what is on disk; without, by its size only, which stays cheap but

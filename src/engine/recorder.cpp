@@ -9,7 +9,11 @@ using output::Status;
 void Recorder::record(Outcome&& outcome) {
   for (RenditionRecord& r : outcome.records) {
     try {
-      m_journal.append(r);
+      if (r.unstored) {
+        if (m_result.unstored++ == 0) m_first_store_error = r.error;
+      } else {
+        m_journal.append(r);
+      }
     } catch (const std::exception& e) {
       const std::string reason = fmt::format("could not be recorded in the journal: {}", e.what());
       r.error = r.status == Status::failed ? fmt::format("{} (and {})", r.error, reason) : reason;
@@ -33,6 +37,13 @@ std::string Recorder::unrecorded_problem(const std::string& journal) const {
   return fmt::format("{} rendition{} could not be recorded in the journal '{}' and count as failed "
                      "(a later run redoes them): {}",
                      m_result.unrecorded, m_result.unrecorded == 1 ? "" : "s", journal, m_first_journal_error);
+}
+
+std::string Recorder::unstored_problem() const {
+  if (m_result.unstored == 0) return {};
+  return fmt::format("{} rendition{} could not be stored and {} not journaled (a retry redoes {}): {}", m_result.unstored,
+                     m_result.unstored == 1 ? "" : "s", m_result.unstored == 1 ? "is" : "are",
+                     m_result.unstored == 1 ? "it" : "them", m_first_store_error);
 }
 
 std::string Recorder::changed_list() const {

@@ -21,6 +21,8 @@ class Recorder {
 
   // The problem line for the renditions the journal refused, or nothing when it refused none.
   std::string unrecorded_problem(const std::string& journal) const;
+  // The problem line for the renditions the object store refused, or nothing.
+  std::string unstored_problem() const;
   // This run's records, in the order they were recorded.
   const std::vector<output::RenditionRecord>& records() const { return m_records; }
   // changed.txt: one URL a line, of the renditions whose bytes changed.
@@ -31,7 +33,7 @@ class Recorder {
   const RunOptions& m_options;
   RunResult& m_result;
   std::vector<output::RenditionRecord> m_records;
-  std::string m_first_journal_error;
+  std::string m_first_journal_error, m_first_store_error;
 };
 
 }  // namespace prerender::engine

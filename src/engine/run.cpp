@@ -11,6 +11,7 @@
 #include "engine/incremental.hpp"
 #include "engine/merge.hpp"
 #include "engine/recorder.hpp"
+#include "engine/store_state.hpp"
 #include "output/lock.hpp"
 #include "output/root.hpp"
 #include "render/runtime.hpp"
@@ -49,14 +50,16 @@ class Runner {
     remove_stale_temporaries();
     const Admission admission(m_manifest, state, budget, m_options.memory_budget, m_options.force,
                               m_options.signal);
-    const AssetWork asset_work(m_manifest, state, *m_root, m_options.force, m_options.signal);
+    const AssetWork asset_work(m_manifest, state, *m_root, m_options.force, m_options.signal, m_options.store);
     Recorder recorder(*m_journal, m_options, m_result);
 
     if (m_options.on_start) m_options.on_start(m_plan.rendition_count());
     GraphWork<Outcome> work;
     std::size_t next_index = 0;
     work.next = [&]() -> std::optional<Job> {
-      if (stopping() || next_index >= m_plan.assets.size()) return std::nullopt;
+      // A store that refused a request for good (credentials) refuses the next assets' renditions too.
+      if (stopping() || next_index >= m_plan.assets.size() || (m_options.store && m_options.store->refused()))
+        return std::nullopt;
       if (m_options.deadline_seconds && util::seconds_since(start) > *m_options.deadline_seconds) {
         m_result.deadline_reached = true;
         return std::nullopt;
@@ -88,6 +91,7 @@ class Runner {
     count_not_started();
     if (const std::string problem = recorder.unrecorded_problem(m_files.journal.string()); !problem.empty())
       m_result.problems.push_back(problem);
+    if (const std::string problem = recorder.unstored_problem(); !problem.empty()) m_result.problems.push_back(problem);
     try {
       m_journal->compact();
     } catch (const std::exception& e) {
@@ -101,6 +105,7 @@ class Runner {
     m_result.journal = m_files.journal;
     m_result.stats = report::run_stats(summary_view(recorder.records()));
     write_file(m_files.summary, report::to_json(*m_result.stats).dump(2) + "\n");
+    if (m_options.store) upload_state();
     // A run.json the storage refused is in the problems the log's run_end event reports.
     m_result.stats->summary.problems = m_result.problems;
     m_result.summary = report::summary_text(*m_result.stats);
@@ -122,6 +127,8 @@ class Runner {
         m_result.signal = m_options.signal->load();
         return false;
       }
+      // A machine with an empty disk starts from the journal the last run of this shard left in the store.
+      if (m_options.store) fetch_state_file(*m_options.store, *m_root, m_files.journal.filename().string());
       m_journal.emplace(*m_root, m_files.journal.filename().string());
       // A shard also knows what the merged journal of earlier runs records: its assets may have been
       // another shard's last time (shards are dealt by cost).
@@ -161,6 +168,10 @@ class Runner {
     s.manifest = m_manifest.file.string();
     s.records = &records;
     s.problems = m_result.problems;
+    if (m_options.store) {
+      s.store = m_options.store->describe("");
+      s.store_counts = m_options.store->counts();
+    }
     return s;
   }
 
@@ -178,6 +189,18 @@ class Runner {
       m_root->write(file.filename(), text);
     } catch (const std::exception& e) {
       m_result.problems.push_back(fmt::format("{} could not be written: {}", file.filename().string(), e.what()));
+    }
+  }
+
+  // The journal, lists and run.json to the store's .prerender/, once the journal is compacted: what the
+  // store holds is what a retry on another machine starts from.
+  void upload_state() {
+    for (const fs::path& file : {m_files.journal, m_files.urls, m_files.changed, m_files.summary}) {
+      try {
+        upload_state_file(*m_options.store, *m_root, file.filename().string());
+      } catch (const std::exception& e) {
+        m_result.problems.push_back(e.what());
+      }
     }
   }
 
@@ -217,6 +240,7 @@ ScratchRun render_into(const PlannedManifest& planned, const std::filesystem::pa
   run.force = true;
   run.deadline_seconds.reset();
   run.shard.reset();
+  run.store = nullptr;
   run.on_rendition = [&](const output::RenditionRecord& record, std::size_t done, std::size_t failed) {
     out.records[record.path] = record;
     if (options.on_rendition) options.on_rendition(record, done, failed);

@@ -11,6 +11,7 @@
 #include "engine/plan.hpp"
 #include "manifest/manifest.hpp"
 #include "output/journal.hpp"
+#include "output/object_sink.hpp"
 #include "report/run_report.hpp"
 #include <functional>
 #include <map>
@@ -24,6 +25,10 @@ struct RunOptions {
   std::optional<double> deadline_seconds;   // stop admitting new assets after this long
   const std::atomic<int>* signal = nullptr; // set to the signal number by a handler: stop admitting
   std::optional<Shard> shard;               // names the journal and lists of this shard
+  // The object store the renditions go to (output.root: s3://...); output.root is then the local state
+  // folder: the journal and lists are fetched from the store's .prerender/ when missing there, and
+  // uploaded to it at the end. Null: the renditions are files under output.root.
+  output::ObjectSink* store = nullptr;
   // Another run holds the output root's lock: unset, fail at once (util::RetryableError); otherwise wait up
   // to this many seconds (infinity: as long as it takes).
   std::optional<double> lock_wait_seconds;
@@ -37,7 +42,8 @@ struct RunResult {
   std::size_t assets_done = 0, assets_not_started = 0;
   std::size_t renditions_not_started = 0;
   std::size_t unrecorded = 0;          // renditions whose journal line could not be written (counted failed)
-  std::vector<std::string> problems;   // what the output storage refused: journal, lists, run.json
+  std::size_t unstored = 0;            // renditions the object store refused (counted failed, not journaled)
+  std::vector<std::string> problems;   // what the output storage refused: journal, lists, run.json, objects
   bool deadline_reached = false;
   int signal = 0;
   double wall_seconds = 0;

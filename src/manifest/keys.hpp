@@ -13,7 +13,8 @@ inline constexpr std::array<std::string_view, 8> k_manifest_keys{"version", "inc
                                                                  "limits",  "presets", "assets", "popularity"};
 inline constexpr std::array<std::string_view, 3> k_library_keys{"version", "include", "presets"};
 inline constexpr std::array<std::string_view, 1> k_sources_keys{"root"};
-inline constexpr std::array<std::string_view, 3> k_output_keys{"root", "path", "base_url"};
+inline constexpr std::array<std::string_view, 4> k_output_keys{"root", "path", "base_url", "s3"};
+inline constexpr std::array<std::string_view, 3> k_output_s3_keys{"endpoint", "region", "path_style"};
 inline constexpr std::array<std::string_view, 6> k_limits_keys{"max_pixels", "max_file_bytes", "max_frames",
                                                                "max_seconds", "allow_untrusted", "formats"};
 // Source format families limits.formats may name (told from the bytes, see render/sniff.hpp).

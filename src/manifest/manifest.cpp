@@ -7,6 +7,7 @@
 #include "manifest/asset_reader.hpp"
 #include "manifest/keys.hpp"
 #include "manifest/loader.hpp"
+#include "manifest/output_store.hpp"
 #include "manifest/popularity_file.hpp"
 #include "manifest/reader.hpp"
 #include "manifest/yaml_tree.hpp"
@@ -22,6 +23,7 @@ void read_output(const YamlNode& node, const Reader& reader, const fs::path& fol
   if (!reader.check_map(node, k_output_keys, "'output'")) return;
   if (const YamlNode* root = node.find("root"))
     if (auto s = reader.string(*root, "'output.root'")) out.root = (folder / *s).lexically_normal();
+  read_output_store(node, reader, out);  // output.root: s3://..., output.s3 (manifest/output_store.hpp)
   if (const YamlNode* path = node.find("path")) {
     if (auto s = reader.string(*path, "'output.path'")) {
       out.path = *s;

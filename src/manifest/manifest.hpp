@@ -17,8 +17,19 @@ struct Located {
   Mark mark;
 };
 
+// `output.root: s3://bucket/prefix`: the renditions go to an S3-compatible store (output/object_sink.hpp).
+struct StoreSpec {
+  std::string bucket, prefix;  // prefix: "" or ending in '/'
+  std::string endpoint;        // output.s3.endpoint; "": AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, or AWS's own
+  std::string region;          // output.s3.region; "": AWS_REGION, AWS_DEFAULT_REGION, or us-east-1
+  std::optional<bool> path_style;  // output.s3.path_style; unset: path style with an endpoint, else virtual host
+  std::string url() const { return "s3://" + bucket + "/" + prefix; }
+};
+
 struct OutputSpec {
   std::filesystem::path root;                      // resolved against the manifest's folder
+  // Set when output.root is s3://...: `root` is then the local state folder the command chooses.
+  std::optional<StoreSpec> store;
   std::string path = "{asset}/{preset}{dpr}.{ext}";  // the path template, relative to root
   Located path_at;
   std::string base_url;                            // "" or ending in '/'

@@ -55,6 +55,9 @@ struct RenditionRecord {
   // the preset's and asset's current ones. Empty when the line was written before they were recorded.
   std::string cache_control, cdn_cache_control, surrogate_control;
   std::vector<std::string> tags;
+  // Not written: the rendition failed because the object store refused it, not because of its data. Such a
+  // record is not journaled (the store does not hold it) and makes the run exit 75.
+  bool unstored = false;
 
   // asset, preset, format and dpr: what identifies a rendition across runs.
   std::string key() const;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "output/journal.hpp"
+#include "output/object_sink.hpp"
 #include "presets/preset.hpp"
 
 namespace prerender::publish {
@@ -28,6 +29,12 @@ std::string etag_header(const output::RenditionRecord& record);
 // CDN-Cache-Control and Surrogate-Control (when set), ETag, then the tags as Surrogate-Key and xkey
 // (space-separated: Fastly, Varnish) and Cache-Tag and Edge-Cache-Tag (comma-separated: Cloudflare, Akamai).
 std::vector<std::pair<std::string, std::string>> response_headers(const output::RenditionRecord& record);
+
+// What a rendition is stored with in an object store (output/object_sink.hpp): Content-Type,
+// Cache-Control, and as user metadata its content hash (x-amz-meta-content-hash), its tags
+// (x-amz-meta-cache-tags, space-separated) and its CDN-Cache-Control and Surrogate-Control when set.
+// A CDN in front of the store passes them on or maps them to its own headers.
+output::ObjectHeaders object_headers(const output::RenditionRecord& record);
 
 std::string joined(const std::vector<std::string>& tags, std::string_view separator);
 

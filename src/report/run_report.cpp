@@ -121,6 +121,10 @@ nlohmann::json to_json(const RunStats& stats) {
   for (const auto& [format, bytes] : stats.bytes_written_by_format) by_format[format] = bytes;
   out["bytes_written_by_format"] = by_format;
   out["problems"] = s.problems;
+  if (s.store_counts)
+    out["store"] = {{"url", s.store}, {"puts", s.store_counts->puts}, {"put_bytes", s.store_counts->put_bytes},
+                    {"heads", s.store_counts->heads}, {"unchanged", s.store_counts->unchanged},
+                    {"retries", s.store_counts->retries}};
   return out;
 }
 

@@ -2,11 +2,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "output/journal.hpp"
+#include "output/object_sink.hpp"
 
 namespace prerender::report {
 
@@ -23,6 +25,8 @@ struct RunSummary {
   std::uint64_t memory_budget = 0, peak_admitted_bytes = 0;
   const std::vector<output::RenditionRecord>* records = nullptr;  // this run's
   std::vector<std::string> problems;  // what the output storage refused (journal lines, lists, run.json)
+  std::string store;                        // "s3://bucket/prefix/" when the output root is an object store
+  std::optional<output::StoreCounts> store_counts;  // the renditions' uploads (not the journal's and lists')
 };
 
 // Seconds of one stage over the renditions rendered (rounded to the microsecond).
