@@ -27,6 +27,9 @@ inline constexpr std::array<std::string_view, 5> k_resize_keys{"width", "height"
 inline constexpr std::array<std::string_view, 4> k_region_keys{"left", "top", "width", "height"};
 inline constexpr std::array<std::string_view, 4> k_pad_keys{"top", "right", "bottom", "left"};
 inline constexpr std::array<std::string_view, 5> k_overlay_keys{"image", "gravity", "offset", "width", "opacity"};
+// `quality: { target: { butteraugli: 1.4 }, min: 40, max: 90 }` (quality: auto with its own settings).
+inline constexpr std::array<std::string_view, 3> k_quality_keys{"target", "min", "max"};
+inline constexpr std::array<std::string_view, 1> k_quality_target_keys{"butteraugli"};
 inline constexpr std::array<std::string_view, 2> k_check_keys{"max_difference", "max_bytes_change"};
 // The file `popularity:` names (written by `prerender popularity`).
 inline constexpr std::array<std::string_view, 4> k_popularity_file_keys{"version", "summary", "requests",

@@ -7,6 +7,7 @@
 
 #include "manifest/http_fields.hpp"
 #include "manifest/keys.hpp"
+#include "manifest/quality_parser.hpp"
 
 namespace prerender::manifest {
 
@@ -275,7 +276,7 @@ presets::PresetSpec parse_preset(const YamlNode& node, const std::string& name, 
     else if (k == "overlay") out.overlay = p.overlay(v);
     else if (k == "keep") out.keep = p.keep(v);
     else if (k == "format") out.formats = p.formats(v);
-    else if (k == "quality") out.quality = PresetReader::as_int(reader.integer(v, p.what(k), 1, 100));
+    else if (k == "quality") read_quality(reader, v, name, out);
     else if (k == "lossless") out.lossless = reader.boolean(v, p.what(k));
     else if (k == "effort") out.effort = PresetReader::as_int(reader.integer(v, p.what(k), 0, 10));
     else if (k == "progressive") out.progressive = reader.boolean(v, p.what(k));

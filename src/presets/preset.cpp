@@ -55,6 +55,10 @@ PresetSpec merge(const PresetSpec& parent, const PresetSpec& child) {
   take(out.keep, parent.keep, child.keep);
   take(out.formats, parent.formats, child.formats);
   take(out.quality, parent.quality, child.quality);
+  take(out.quality_auto, parent.quality_auto, child.quality_auto);
+  // A fixed quality and `quality: auto` exclude each other: the child's choice wins.
+  if (child.quality && !child.quality_auto) out.quality_auto.reset();
+  if (child.quality_auto && !child.quality) out.quality.reset();
   take(out.effort, parent.effort, child.effort);
   take(out.bitdepth, parent.bitdepth, child.bitdepth);
   take(out.lossless, parent.lossless, child.lossless);
@@ -100,7 +104,8 @@ Preset resolve(std::string name, const PresetSpec& spec) {
   out.overlay = spec.overlay;
   out.keep = spec.keep.value_or(out.keep);
   out.formats = spec.formats.value_or(out.formats);
-  out.quality = spec.quality;
+  out.quality = spec.quality_auto ? std::nullopt : spec.quality;
+  out.quality_auto = spec.quality_auto;
   out.effort = spec.effort;
   out.bitdepth = spec.bitdepth;
   out.lossless = spec.lossless;
@@ -139,6 +144,7 @@ PresetSpec to_spec(const Preset& p) {
   s.keep = p.keep;
   s.formats = p.formats;
   s.quality = p.quality;
+  s.quality_auto = p.quality_auto;
   s.effort = p.effort;
   s.bitdepth = p.bitdepth;
   s.lossless = p.lossless;

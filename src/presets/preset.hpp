@@ -88,6 +88,15 @@ struct CacheControl {
   bool operator==(const CacheControl&) const = default;
 };
 
+// `quality: auto`: the encoder's quality is searched per rendition, the lowest in [min, max] whose
+// butteraugli 3-norm against the rendition's own pixels is at most `butteraugli`; unset fields take the
+// format's defaults (presets/format_defaults.hpp, auto_quality).
+struct QualityAuto {
+  std::optional<double> butteraugli;
+  std::optional<int> min, max;
+  bool operator==(const QualityAuto&) const = default;
+};
+
 struct ResizeSpec {
   std::optional<int> width, height;
   std::optional<Fit> fit;
@@ -111,6 +120,7 @@ struct PresetSpec {
   std::optional<Keep> keep;
   std::optional<std::vector<Format>> formats;
   std::optional<int> quality, effort, bitdepth;
+  std::optional<QualityAuto> quality_auto;  // `quality: auto`; a fixed `quality` in a child replaces it
   std::optional<bool> lossless, progressive, palette;
   std::optional<Chroma> chroma;
   std::optional<std::uint64_t> max_bytes;
@@ -151,6 +161,7 @@ struct Preset {
   Keep keep;
   std::vector<Format> formats{Format::jpeg};
   std::optional<int> quality, effort, bitdepth;
+  std::optional<QualityAuto> quality_auto;  // set: quality is searched (and `quality` unset)
   std::optional<bool> lossless, progressive, palette;
   std::optional<Chroma> chroma;
   std::optional<std::uint64_t> max_bytes;

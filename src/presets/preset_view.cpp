@@ -47,6 +47,7 @@ nlohmann::json to_json(const Preset& p) {
     if (f == Format::jpeg) e["progressive"] = s.progressive;
     if (f == Format::jpeg || f == Format::avif || f == Format::heic) e["chroma_subsampling"] = name(s.chroma);
     if (f == Format::png) e["palette"] = s.palette;
+    if (const auto a = auto_quality(p, f)) e["quality_auto"] = {{"butteraugli", a->target}, {"min", a->min}, {"max", a->max}};
     encode[std::string(name(f))] = e;
   }
   out["format"] = formats;
