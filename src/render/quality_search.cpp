@@ -11,8 +11,22 @@ struct Point {
   double score = 0;
 };
 
-// The step taken from a single known point: about the width over which a JPEG's 3-norm halves.
+// The step taken from a single known point (about the width over which a JPEG's 3-norm halves), and the
+// largest step an extrapolation may take.
 constexpr int k_step = 12;
+constexpr double k_max_step = 20;
+
+// Scores are interpolated in log space: butteraugli falls roughly exponentially with quality, so a line
+// through two points overshoots on the low side, and a line through their logarithms much less.
+double log_of(double score) { return std::log(std::max(score, 1e-3)); }
+
+// The quality where the line through `a` and `b` (log scores) meets the target; nothing when it is flat.
+std::optional<double> crossing(const Point& a, const Point& b, double target) {
+  if (a.quality == b.quality) return std::nullopt;
+  const double slope = (log_of(b.score) - log_of(a.score)) / (b.quality - a.quality);
+  if (slope > -1e-6) return std::nullopt;
+  return a.quality + (log_of(target) - log_of(a.score)) / slope;
+}
 
 // The next quality to try inside [lo, hi], or nothing when the search is done.
 std::optional<int> next_quality(const std::optional<Point>& good, const std::optional<Point>& poor,
@@ -21,20 +35,16 @@ std::optional<int> next_quality(const std::optional<Point>& good, const std::opt
   if (lo > hi) return std::nullopt;
   double q = 0;
   if (good && poor) {
-    // Linear between the bracket's ends, kept one step inside them so that the bracket always shrinks.
-    const double t = (poor->score - target) / std::max(1e-9, poor->score - good->score);
-    q = poor->quality + t * (good->quality - poor->quality);
+    // Between the bracket's ends, rounded up: a quality just within the target ends the search, one just
+    // outside it only narrows the bracket by one.
+    q = std::ceil(crossing(*poor, *good, target).value_or((poor->quality + good->quality) / 2.0));
   } else if (poor) {
-    // Secant through the two poorest points when there are two, else one step up.
-    double slope = 0;
-    if (previous_poor && previous_poor->quality != poor->quality)
-      slope = (poor->score - previous_poor->score) / (poor->quality - previous_poor->quality);
-    q = slope < -1e-6 ? poor->quality + (target - poor->score) / slope + 1 : poor->quality + k_step;
+    // Through the two poorest points when there are two, else one step up.
+    const std::optional<double> at = previous_poor ? crossing(*previous_poor, *poor, target) : std::nullopt;
+    q = at ? std::min(*at + 1, poor->quality + k_max_step) : poor->quality + k_step;
   } else if (good) {
-    double slope = 0;
-    if (previous_good && previous_good->quality != good->quality)
-      slope = (good->score - previous_good->score) / (good->quality - previous_good->quality);
-    q = slope < -1e-6 ? good->quality + (target - good->score) / slope : good->quality - k_step;
+    const std::optional<double> at = previous_good ? crossing(*previous_good, *good, target) : std::nullopt;
+    q = at ? std::max(*at, good->quality - k_max_step) : good->quality - k_step;
   } else {
     q = (lo + hi) / 2.0;  // only over-budget points so far
   }

@@ -32,7 +32,7 @@ using ScoreLast = std::function<double()>;
 
 // A bracketed secant search over whole qualities, assuming the score falls as quality rises: each encode
 // narrows [highest too poor + 1, lowest good enough], the next quality interpolated between the two
-// (or one step beyond the only side known). An output over the budget is never scored. The result
+// in log score (or extrapolated beyond the only side known). An output over the budget is never scored. The result
 // depends only on what `encode` and `score` return, so the same pixels always give the same quality.
 SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, const ScoreLast& score);
 
