@@ -37,7 +37,7 @@ class AssetWork {
  private:
   output::RenditionRecord base_record(const PlannedAsset& asset, const Prepared& prepared, std::size_t rendition) const;
   output::RenditionRecord record_one(const PlannedAsset& asset, const Prepared& prepared, std::size_t k,
-                                     render::RenditionResult&& result) const;
+                                     render::RenditionResult&& result, const output::RenditionRecord* remembered) const;
 
   const manifest::Manifest& m_manifest;
   const IncrementalState& m_state;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <string>
 #include <unordered_map>
@@ -41,6 +42,8 @@ class IncrementalState {
   // signal while the source is hashed.
   AssetState decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop = nullptr) const;
   const output::JournalEntry* previous(const std::string& key) const;
+  // The whole journal line of an entry of the previous journal, read again; nothing when it does not read back.
+  std::optional<output::RenditionRecord> previous_record(const output::JournalEntry& entry) const { return m_previous.record(entry); }
   // Whether the file at `relative` (under output.root) has exactly `bytes` bytes.
   bool file_has_size(const std::string& relative, std::uint64_t bytes) const;
   // Whether the file at `relative` holds the bytes whose content hash is `etag`: with `verify` (--force,
@@ -57,6 +60,14 @@ class IncrementalState {
   const output::JournalIndex& m_previous;
   std::unordered_map<std::string, std::string> m_overlay_hash;
 };
+
+// Whether the preset decides the rendition's quality per image (quality: auto, or max_bytes), rather than
+// taking it as written.
+bool decides_quality(const presets::Preset& preset, presets::Format format);
+
+// Whether `previous` holds a decided quality that still applies: it rendered from the same source bytes,
+// recipe and renderer. Such a rendition is encoded once at that quality, and nothing is searched.
+bool remembers_quality(const output::JournalEntry* previous, const std::string& source_hash, const std::string& recipe);
 
 // asset \t preset \t format \t dpr, as RenditionRecord::key().
 std::string rendition_key(const PlannedAsset& asset, const PlannedRendition& rendition);

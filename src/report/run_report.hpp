@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "output/journal.hpp"
+#include "report/quality_stats.hpp"
 
 namespace prerender::report {
 
@@ -51,6 +52,7 @@ struct RunStats {
   std::map<std::string, StageTable> presets;  // by preset name
   std::vector<SlowRendition> slowest;         // at most five, slowest first
   std::map<std::string, std::uint64_t> bytes_written_by_format;  // of the renditions whose bytes changed
+  QualityStats quality;                                          // encodes, scores, chosen qualities
 };
 
 RunStats run_stats(const RunSummary& summary);
