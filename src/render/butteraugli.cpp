@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <jxl/butteraugli.h>
+#include <algorithm>
 #include <memory>
 
 #include "render/error.hpp"
@@ -18,6 +19,7 @@ struct Deleters {
 // The norm the quality search aims at: a 3-norm weighs the worst areas more than a mean does, less than
 // the maximum, which one odd pixel decides.
 constexpr float k_norm = 3.0f;
+constexpr int k_min_side = 8;
 
 }  // namespace
 
@@ -27,15 +29,15 @@ MetricPixels metric_pixels(const vips::VImage& input, const presets::Colour& bac
     vips::VImage image = input;
     if (image.get_typeof(VIPS_META_PAGE_HEIGHT) != 0 && image.get_int(VIPS_META_PAGE_HEIGHT) < image.height())
       image = image.extract_area(0, 0, image.width(), image.get_int(VIPS_META_PAGE_HEIGHT));
-    if (image.interpretation() != VIPS_INTERPRETATION_sRGB && image.interpretation() != VIPS_INTERPRETATION_B_W)
-      image = image.colourspace(VIPS_INTERPRETATION_sRGB);
-    if (image.has_alpha()) {
-      const std::vector<double> colour = image.bands() == 2
-                                             ? std::vector<double>{0.2126 * background.r + 0.7152 * background.g + 0.0722 * background.b}
-                                             : std::vector<double>{double(background.r), double(background.g), double(background.b)};
-      image = image.flatten(vips::VImage::option()->set("background", colour));
-    }
-    if (image.bands() == 1) image = image.bandjoin({image, image});
+    if (image.interpretation() != VIPS_INTERPRETATION_sRGB || image.bands() < 3) image = image.colourspace(VIPS_INTERPRETATION_sRGB);
+    if (image.has_alpha())
+      image = image.flatten(vips::VImage::option()->set(
+          "background", std::vector<double>{double(background.r), double(background.g), double(background.b)}));
+    // libjxl refuses images under 8 pixels a side (a 798x20 banner at 100 wide is 100x3): edge pixels
+    // repeated to that size, in the reference and the candidate alike, score the same differences.
+    if (image.width() < k_min_side || image.height() < k_min_side)
+      image = image.embed(0, 0, std::max(image.width(), k_min_side), std::max(image.height(), k_min_side),
+                          vips::VImage::option()->set("extend", VIPS_EXTEND_COPY));
     image = image.cast(VIPS_FORMAT_UCHAR);
     MetricPixels out;
     out.width = image.width();

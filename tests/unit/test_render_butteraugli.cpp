@@ -58,3 +58,12 @@ TEST_CASE("butteraugli flattens alpha on the background, as a format without alp
   CHECK(on_white.rgb.size() == static_cast<std::size_t>(rgba.width()) * rgba.height() * 3);
   CHECK(render::butteraugli(on_white, on_black) > 1.0);
 }
+
+TEST_CASE("butteraugli scores images thinner than libjxl's 8 pixels by repeating their edges") {
+  const vips::VImage banner = vips::VImage::thumbnail(fixture("images/wide-798x20.png").c_str(), 100).copy_memory();
+  REQUIRE(banner.height() < 8);
+  const render::MetricPixels reference = render::metric_pixels(banner, k_white);
+  CHECK(reference.height == 8);
+  CHECK(render::butteraugli(reference, reference) < 0.01);
+  CHECK(render::butteraugli_of_encoded(reference, jpeg_at(banner.flatten(), 20), k_white) > 0.1);
+}
