@@ -5,6 +5,8 @@
 
 #include "presets/format_defaults.hpp"
 #include "render/butteraugli.hpp"
+#include "render/estimate.hpp"
+#include "render/source.hpp"
 #include "render/quality_encode.hpp"
 #include "render/quality_search.hpp"
 #include "render_support.hpp"
@@ -109,4 +111,14 @@ TEST_CASE("quality: auto on a photo reaches its target, and a remembered quality
   CHECK(again.encodes == 1);
   CHECK(again.scores == 0);
   CHECK(again.bytes == searched.bytes);
+}
+
+TEST_CASE("the memory estimate of a quality: auto rendition covers butteraugli's planes") {
+  const render::SourceInfo info = render::probe_source(test::fixture("images/landscape-1.jpg"), manifest::Limits{});
+  const presets::Preset fixed = test::preset_of({{"resize.width", "400"}, {"format", "jpeg"}});
+  const presets::Preset searched = test::preset_of({{"resize.width", "400"}, {"format", "jpeg"}, {"quality", "auto"}});
+  REQUIRE(searched.quality_auto);
+  const std::uint64_t without = render::estimate_working_set(info, {{&fixed, presets::Format::jpeg, 1}});
+  const std::uint64_t with = render::estimate_working_set(info, {{&searched, presets::Format::jpeg, 1}});
+  CHECK(with >= without + 400u * 300u * 220u);  // at least the 220 bytes a pixel of output measured
 }
