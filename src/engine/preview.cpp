@@ -77,6 +77,7 @@ report::Preview build_preview(const PlannedManifest& planned, Fresh fresh, const
         } else {
           p.state = PreviewRendition::State::shown;
           p.width = record.width, p.height = record.height, p.quality = record.quality, p.bytes = record.bytes;
+          p.score = record.score;
         }
       }
       shown.renditions.push_back(std::move(p));

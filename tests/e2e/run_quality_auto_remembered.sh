@@ -2,7 +2,7 @@
 # quality: auto searches once and is remembered: a first run scores encodes with butteraugli and picks a
 # quality per rendition; a forced rerun of the same sources, recipe and renderer encodes each rendition
 # once at the remembered quality, computes no metric and writes the same bytes (max_bytes likewise);
-# `plan` says which renditions will search; a new target searches again.
+# `plan` says which renditions will search, `preview` shows the scores; a new target searches again.
 source "$(dirname "$0")/lib.sh"
 
 site="$WORK/site"
@@ -50,6 +50,10 @@ budget = [l for l in lines if l["preset"] == "budget"]
 assert all(l["bytes"] <= 6144 and l["quality"] < 80 and l["encodes"] > 1 for l in budget), budget
 PY
 cp -a "$site/public" "$WORK/first"
+# The preview page shows each auto rendition's quality with its score.
+run_prerender preview "$site/site.yaml" -o "$WORK/preview"
+expect_status 0
+[[ $(grep -oE "quality [0-9]+ \(butteraugli [0-9.]+\)" "$WORK/preview/index.html" | wc -l) == 4 ]] || fail "preview should show 4 scores"
 
 # Nothing to do, so nothing searches; one file gone: that rendition is re-encoded at its remembered quality.
 rm "$site/public/landscape-1/auto.webp"
