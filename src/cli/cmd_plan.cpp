@@ -129,7 +129,10 @@ void add_plan(CLI::App& app, Context& context) {
       const auto visit = [&](const engine::PlannedAsset& asset, const engine::AssetState& decided) {
         for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
           const engine::PlannedRendition& r = asset.renditions[i];
-          const std::string_view action = engine::name(engine::action_of(decided, i));
+          const engine::Action act = engine::action_of(decided, i);
+          const std::string_view action = engine::name(act);
+          const engine::QualityDecision quality = engine::quality_decision(decided, asset, i);
+          const bool shows_quality = act == engine::Action::render && quality != engine::QualityDecision::fixed;
           if (options->json) {
             nlohmann::json line{{"action", action},
                                 {"asset", asset.asset->id},
@@ -141,11 +144,13 @@ void add_plan(CLI::App& app, Context& context) {
             if (r.box_height) line["height"] = *r.box_height;
             if (!manifest.output.base_url.empty()) line["url"] = output::url_for(manifest.output.base_url, r.path);
             if (!decided.error.empty()) line["reason"] = decided.error;
+            if (shows_quality) line["quality"] = engine::name(quality);
             out += line.dump();
             out += '\n';
           } else {
-            fmt::format_to(std::back_inserter(out), "{:<6}  {}  {}  {}  {}x  {}  {}{}\n", action, asset.asset->id,
+            fmt::format_to(std::back_inserter(out), "{:<6}  {}  {}  {}  {}x  {}  {}{}{}\n", action, asset.asset->id,
                            r.preset->name, presets::name(r.format), r.dpr, box_text(r), r.path,
+                           shows_quality ? fmt::format("  quality: {}", engine::name(quality)) : "",
                            decided.error.empty() ? "" : "  (" + decided.error + ")");
           }
         }

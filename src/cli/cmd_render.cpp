@@ -16,6 +16,16 @@ namespace prerender::cli {
 namespace fs = std::filesystem;
 
 namespace {
+
+// What decided the quality, when the preset did not fix it: "  quality 62 (butteraugli 1.41, target 1.5)".
+std::string chosen_quality(const presets::Preset& preset, const render::Rendered& r) {
+  std::string out;
+  if (r.score) out = fmt::format("  quality {} (butteraugli {:.2f}{})", r.quality, *r.score, r.target_missed ? ", target missed" : "");
+  else if (preset.max_bytes) out = fmt::format("  quality {}", r.quality);
+  if (preset.max_bytes) out += fmt::format(" (max-bytes {})", *preset.max_bytes);
+  return out;
+}
+
 struct RenderOptions {
   std::vector<std::string> sources;
   std::string out;
@@ -50,7 +60,7 @@ void add_setting_flags(CLI::App& command, const std::shared_ptr<RenderOptions>& 
   command.add_option_function<std::string>("--fit", setting("resize.fit"), "cover, contain, fill, inside, outside");
   command.add_option_function<std::string>("--gravity", setting("resize.gravity"), "centre, north, ..., entropy, attention");
   command.add_option_function<std::string>("--format", setting("format"), "jpeg, png, webp, avif, heic, jxl, gif; a comma list gives one each");
-  command.add_option_function<std::string>("--quality", setting("quality"), "1..100");
+  command.add_option_function<std::string>("--quality", setting("quality"), "1..100, or auto (the lowest quality within the butteraugli target)");
   command.add_option_function<std::string>("--dpr", setting("dpr"), "Densities, e.g. 1,2");
   command.add_option_function<std::string>("--max-bytes", setting("max_bytes"), "Byte budget, e.g. 30KiB");
   command.add_option_function<std::string>("--background", setting("background"), "#rrggbb[aa] or transparent (not for jpeg)");
@@ -109,7 +119,7 @@ ExitCode run_render(Context& context, const RenderOptions& o) {
     const render::Rendered& r = *f.rendered;
     fmt::print("{}  {}  {}x{}{}  {} bytes{}  {:.0f} ms\n", f.path.string(), presets::name(f.format), r.width, r.height,
                r.frames > 1 ? fmt::format(" x{} frames", r.frames) : "", r.bytes.size(),
-               preset.max_bytes ? fmt::format("  quality {} (max-bytes {})", r.quality, *preset.max_bytes) : "",
+               chosen_quality(preset, r),
                f.seconds * 1000);
   };
   bool all_ok = true;

@@ -44,6 +44,8 @@ Prepared Admission::prepare(const PlannedAsset& asset) const {
     same.status = Status::up_to_date;
     same.changed = false;
     same.seconds = {};
+    same.encodes = same.scores = 0;  // this run did no work for it (quality and score stay as decided)
+    same.quality_remembered = false;
     same.requests = asset.asset->requests;
     same.finished_at = util::utc_now();
     publish::stamp_http(same, *asset.renditions[i].preset, asset.asset->tags);

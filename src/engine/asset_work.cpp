@@ -87,6 +87,17 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
     p.read_seconds += util::seconds_since(hash_start);
   }
   render::AssetJob job{source, *p.info, requests_of(asset, p), std::nullopt, m_manifest.limits};
+  // A quality decided for the same source bytes, recipe and renderer is encoded again, not searched again.
+  std::vector<std::optional<RenditionRecord>> remembered(p.todo.size());
+  job.remembered_quality.resize(p.todo.size());
+  for (std::size_t k = 0; k < p.todo.size(); ++k) {
+    const std::size_t i = p.todo[k];
+    const PlannedRendition& r = asset.renditions[i];
+    if (!decides_quality(*r.preset, r.format) || !remembers_quality(p.state.previous[i], p.state.source_hash, p.state.recipes[i])) continue;
+    remembered[k] = m_state.record(*p.state.previous[i]);
+    if (remembered[k] && remembered[k]->quality > 0) job.remembered_quality[k] = remembered[k]->quality;
+    else remembered[k].reset();
+  }
   if (asset.asset->focus) job.focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
   std::vector<RenditionRecord> records(p.todo.size());
   // The decodes' transform groups, and the encodes within a group, are independent: a worker with
@@ -96,7 +107,7 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
   };
   const std::optional<render::AssetMetadata> metadata =
       render::render_asset(job, render::Metadata::yes, parallel, [&](std::size_t k, render::RenditionResult&& result) {
-        records[k] = record_one(asset, p, k, std::move(result));
+        records[k] = record_one(asset, p, k, std::move(result), remembered[k] ? &*remembered[k] : nullptr);
       });
   // The asset's read and decodes, shared evenly by all its planned renditions: summed over them, the costs
   // are what rendering the asset in full takes.
@@ -123,7 +134,7 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
 
 // Writes one rendition's bytes (unless the same bytes are already there) and makes its record.
 RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared& p, std::size_t k,
-                                      render::RenditionResult&& result) const {
+                                      render::RenditionResult&& result, const RenditionRecord* remembered) const {
   const std::size_t i = p.todo[k];
   const PlannedRendition& planned = asset.renditions[i];
   RenditionRecord r = base_record(asset, p, i);
@@ -137,6 +148,13 @@ RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared&
     r.width = rendered.width;
     r.height = rendered.height;
     r.quality = rendered.quality;
+    r.encodes = rendered.encodes;
+    r.scores = rendered.scores;
+    // A remembered quality keeps the score it was chosen with: the same pixels, the same bytes.
+    const bool kept = remembered && rendered.scores == 0 && rendered.quality == remembered->quality;
+    r.score = kept ? remembered->score : rendered.score;
+    r.target_missed = kept ? remembered->target_missed : rendered.target_missed;
+    r.quality_remembered = kept;
     r.bytes = rendered.bytes.size();
     r.etag = util::content_hash(rendered.bytes);
     // Changed means other bytes than the journal says the CDN was given: a file put back with its

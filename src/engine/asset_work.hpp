@@ -39,7 +39,7 @@ class AssetWork {
  private:
   output::RenditionRecord base_record(const PlannedAsset& asset, const Prepared& prepared, std::size_t rendition) const;
   output::RenditionRecord record_one(const PlannedAsset& asset, const Prepared& prepared, std::size_t k,
-                                     render::RenditionResult&& result) const;
+                                     render::RenditionResult&& result, const output::RenditionRecord* remembered) const;
   void upload(const std::string& key, std::string_view bytes, const output::RenditionRecord& r, bool same_bytes,
               bool journaled) const;
 

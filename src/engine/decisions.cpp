@@ -24,6 +24,22 @@ Action action_of(const AssetState& state, std::size_t i) {
   return state.up_to_date[i] ? Action::skip : Action::render;
 }
 
+std::string_view name(QualityDecision decision) {
+  switch (decision) {
+    case QualityDecision::fixed: return "fixed";
+    case QualityDecision::search: return "search";
+    case QualityDecision::remembered: return "remembered";
+  }
+  return "fixed";
+}
+
+QualityDecision quality_decision(const AssetState& state, const PlannedAsset& asset, std::size_t i) {
+  const PlannedRendition& r = asset.renditions[i];
+  if (!decides_quality(*r.preset, r.format)) return QualityDecision::fixed;
+  return remembers_quality(state.previous[i], state.source_hash, state.recipes[i]) ? QualityDecision::remembered
+                                                                                   : QualityDecision::search;
+}
+
 DecisionCounts decide_plan(const manifest::Manifest& manifest, const Plan& plan, std::optional<Shard> shard,
                            const std::function<void(const PlannedAsset&, const AssetState&)>& visit) {
   const output::JournalSnapshot previous = output::JournalSnapshot::open(RunFiles::of(manifest.output.root, shard).journal);

@@ -32,6 +32,13 @@ DecisionCounts decide_plan(const manifest::Manifest& manifest, const Plan& plan,
 // The action of rendition `i` of an asset decided as `state`.
 Action action_of(const AssetState& state, std::size_t i);
 
+// How a rendition to render gets its quality: as the preset fixes it, by a search (quality: auto, or a
+// max_bytes bisection), or encoded once at the quality an earlier run decided for the same source, recipe
+// and renderer.
+enum class QualityDecision { fixed, search, remembered };
+std::string_view name(QualityDecision decision);
+QualityDecision quality_decision(const AssetState& state, const PlannedAsset& asset, std::size_t i);
+
 // Which journal records `urls` lists: those present (or, with `failed`, those that failed), matching
 // the globs and the renderer version when given, only changed ones with `changed`.
 struct UrlFilter {

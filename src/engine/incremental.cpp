@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "engine/recipe.hpp"
+#include "presets/format_defaults.hpp"
 #include "util/hash.hpp"
 #include "util/source_file.hpp"
 #include "util/time.hpp"
@@ -81,6 +82,15 @@ bool IncrementalState::file_has_content(const std::string& relative, std::uint64
   } catch (const std::exception&) {
     return false;  // unreadable: write it again
   }
+}
+
+bool decides_quality(const presets::Preset& preset, presets::Format format) {
+  return preset.max_bytes.has_value() || presets::auto_quality(preset, format).has_value();
+}
+
+bool remembers_quality(const output::JournalEntry* prev, const std::string& source_hash, const std::string& recipe) {
+  return prev && prev->status != output::Status::failed && prev->current_renderer && !source_hash.empty() &&
+         prev->same_source_hash(source_hash) && prev->same_recipe_hash(recipe);
 }
 
 AssetState IncrementalState::decide(const PlannedAsset& asset, bool force, const std::atomic<int>* stop) const {

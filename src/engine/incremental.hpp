@@ -66,6 +66,14 @@ class IncrementalState {
   std::unordered_map<std::string, std::string> m_overlay_hash;
 };
 
+// Whether the preset decides the rendition's quality per image (quality: auto, or max_bytes), rather than
+// taking it as written.
+bool decides_quality(const presets::Preset& preset, presets::Format format);
+
+// Whether `previous` holds a decided quality that still applies: it rendered from the same source bytes,
+// recipe and renderer. Such a rendition is encoded once at that quality, and nothing is searched.
+bool remembers_quality(const output::JournalEntry* previous, const std::string& source_hash, const std::string& recipe);
+
 // asset \t preset \t format \t dpr, as RenditionRecord::key().
 std::string rendition_key(const PlannedAsset& asset, const PlannedRendition& rendition);
 

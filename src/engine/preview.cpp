@@ -46,6 +46,7 @@ report::PreviewAsset preview_asset(const PlannedAsset& asset, const std::map<std
       } else {
         p.state = PreviewRendition::State::shown;
         p.width = record.width, p.height = record.height, p.quality = record.quality, p.bytes = record.bytes;
+        p.score = record.score;
       }
     }
     shown.renditions.push_back(std::move(p));

@@ -27,6 +27,9 @@ inline constexpr std::array<std::string_view, 4> k_region_keys{"left", "top", "w
 inline constexpr std::array<std::string_view, 4> k_pad_keys{"top", "right", "bottom", "left"};
 inline constexpr std::array<std::string_view, 5> k_overlay_keys{"image", "gravity", "offset", "width", "opacity"};
 inline constexpr auto k_check_keys = presets::k_check_option_keys;
+// `quality: { target: { butteraugli: 1.4 }, min: 40, max: 90 }` (quality: auto with its own settings).
+inline constexpr std::array<std::string_view, 3> k_quality_keys{"target", "min", "max"};
+inline constexpr std::array<std::string_view, 1> k_quality_target_keys{"butteraugli"};
 // The file `popularity:` names (written by `prerender popularity`).
 inline constexpr std::array<std::string_view, 4> k_popularity_file_keys{"version", "summary", "requests",
                                                                         "proposed_assets"};

@@ -7,6 +7,7 @@
 #include "manifest/http_fields.hpp"
 #include "manifest/keys.hpp"
 #include "manifest/preset_parser.hpp"
+#include "manifest/quality_parser.hpp"
 
 namespace prerender::manifest {
 
@@ -187,6 +188,10 @@ std::optional<std::vector<double>> PresetReader::custom(const YamlNode& node,
   return distinct_list<double>(
       node, "dpr", "list at least one density", [&](const YamlNode& item) { return m_r.number(item, what("dpr"), 0.5, 4); },
       [](double d) { return fmt::format("{}", d); });
+}
+
+std::optional<presets::Quality> PresetReader::custom(const YamlNode& node, std::type_identity<presets::Quality>) const {
+  return read_quality(m_r, node, m_name);
 }
 
 std::optional<presets::CacheControl> PresetReader::custom(const YamlNode& node,

@@ -39,6 +39,7 @@ class PresetReader {
   std::optional<std::vector<presets::Format>> custom(const YamlNode& node,
                                                      std::type_identity<std::vector<presets::Format>>) const;
   std::optional<std::vector<double>> custom(const YamlNode& node, std::type_identity<std::vector<double>>) const;
+  std::optional<presets::Quality> custom(const YamlNode& node, std::type_identity<presets::Quality>) const;
   std::optional<presets::CacheControl> custom(const YamlNode& node, std::type_identity<presets::CacheControl>) const;
   std::optional<std::vector<std::string>> custom(const YamlNode& node,
                                                  std::type_identity<std::vector<std::string>>) const;

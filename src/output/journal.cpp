@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <fcntl.h>
+#include <cmath>
 #include <optional>
 #include <sys/stat.h>
 #include <vector>
@@ -73,6 +74,11 @@ nlohmann::json to_json(const RenditionRecord& r) {
                    {"asset_metadata", r.asset_metadata},
                    {"finished_at", r.finished_at}};
   if (!r.error.empty()) j["error"] = r.error;
+  if (r.score) j["score"] = std::round(*r.score * 1000) / 1000;
+  if (r.target_missed) j["target_missed"] = true;
+  if (r.encodes) j["encodes"] = r.encodes;
+  if (r.scores) j["scores"] = r.scores;
+  if (r.quality_remembered) j["quality_remembered"] = true;
   if (!r.cache_control.empty()) j["cache_control"] = r.cache_control;
   if (!r.cdn_cache_control.empty()) j["cdn_cache_control"] = r.cdn_cache_control;
   if (!r.surrogate_control.empty()) j["surrogate_control"] = r.surrogate_control;
@@ -117,6 +123,12 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   r.cdn_cache_control = j.value("cdn_cache_control", std::string());
   r.surrogate_control = j.value("surrogate_control", std::string());
   r.tags = j.value("tags", std::vector<std::string>());
+  // Fields added later: read when present and of their kind, never a reason for a line not to read back.
+  if (const auto it = j.find("score"); it != j.end() && it->is_number()) r.score = it->get<double>();
+  if (const auto it = j.find("target_missed"); it != j.end() && it->is_boolean()) r.target_missed = it->get<bool>();
+  if (const auto it = j.find("encodes"); it != j.end() && it->is_number_integer()) r.encodes = it->get<int>();
+  if (const auto it = j.find("scores"); it != j.end() && it->is_number_integer()) r.scores = it->get<int>();
+  if (const auto it = j.find("quality_remembered"); it != j.end() && it->is_boolean()) r.quality_remembered = it->get<bool>();
   return r;
 }
 

@@ -34,6 +34,13 @@ struct RenditionRecord {
   std::uint64_t bytes = 0;
   std::string etag;
   int quality = 0;
+  // quality: auto: the butteraugli 3-norm of the bytes against the rendition's own pixels (remembered, with
+  // the quality, while the source, recipe and renderer stay the same), and whether the target was missed.
+  std::optional<double> score;
+  bool target_missed = false;
+  // The work this line's run did for it: encodes, and butteraugli computations (0 for a remembered quality).
+  int encodes = 0, scores = 0;
+  bool quality_remembered = false;  // this run encoded at the quality an earlier run decided
   std::string source, source_hash;
   std::uint64_t source_size = 0;
   std::int64_t source_mtime_ns = 0;

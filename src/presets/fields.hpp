@@ -96,7 +96,7 @@ inline constexpr auto k_fields = std::tuple{
     option("", "overlay", [](auto& p) -> auto& { return p.overlay; }, read::Custom{}, Affects::pixels),
     option("", "keep", [](auto& p) -> auto& { return p.keep; }, read::Custom{}, Affects::encoding),
     option("", "format", [](auto& p) -> auto& { return p.formats; }, read::Custom{}, Affects::encoding),
-    option("", "quality", [](auto& p) -> auto& { return p.quality; }, read::Integer{1, 100}, Affects::encoding,
+    option("", "quality", [](auto& p) -> auto& { return p.quality; }, read::Custom{}, Affects::encoding,
            Shown::in_encode),
     option("", "lossless", [](auto& p) -> auto& { return p.lossless; }, read::Boolean{}, Affects::encoding,
            Shown::in_encode),

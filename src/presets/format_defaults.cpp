@@ -20,7 +20,40 @@ const std::array<FormatTraits, 7> k_traits{{
     {Format::gif, true, true, false, std::pair{1, 10}, {8}, {Format::gif, 100, 7, true, false, Chroma::s444, true, 8}},
 }};
 
+// `quality: auto` per format: a 3-norm target where a difference is hard to see on a phone or laptop screen
+// at 1x, and bounds that keep the search out of qualities no web page wants (measured on the fixture photos,
+// README "quality: auto"). AVIF and HEIC blur rather than block, which butteraugli scores higher for the
+// same look, so their target sits a little higher.
+AutoQuality auto_defaults(Format format) {
+  switch (format) {
+    case Format::jpeg: return {1.5, 40, 95, 80};
+    case Format::webp: return {1.5, 40, 95, 75};
+    case Format::avif: return {1.8, 20, 90, 50};
+    case Format::heic: return {1.8, 20, 90, 50};
+    case Format::jxl: return {1.5, 40, 95, 75};
+    case Format::png: return {1.5, 20, 100, 80};
+    case Format::gif: return {1.5, 1, 100, 100};
+  }
+  return {};
+}
+
 }  // namespace
+
+std::optional<AutoQuality> auto_quality(const Preset& preset, Format format) {
+  const QualityAuto* automatic = preset.quality ? preset.quality->automatic() : nullptr;
+  if (!automatic) return std::nullopt;
+  const EncodeSettings settings = encode_settings(preset, format);
+  if (settings.lossless || (!traits(format).uses_quality && !settings.palette)) return std::nullopt;
+  AutoQuality out = auto_defaults(format);
+  const QualityAuto& q = *automatic;
+  if (q.butteraugli) out.target = *q.butteraugli;
+  if (q.min) out.min = *q.min;
+  if (q.max) out.max = *q.max;
+  // One bound given beyond the other's default moves that default with it (the parser refuses min > max).
+  if (out.min > out.max) (q.min ? out.max : out.min) = q.min ? out.min : out.max;
+  out.start = std::clamp(settings.quality, out.min, out.max);
+  return out;
+}
 
 const FormatTraits& traits(Format format) { return k_traits[static_cast<std::size_t>(format)]; }
 std::span<const FormatTraits> all_traits() { return k_traits; }
@@ -28,7 +61,7 @@ std::span<const FormatTraits> all_traits() { return k_traits; }
 EncodeSettings encode_settings(const Preset& preset, Format format) {
   const FormatTraits& t = traits(format);
   EncodeSettings out = t.defaults;
-  if (preset.quality) out.quality = *preset.quality;
+  if (const int* fixed = preset.quality ? preset.quality->fixed() : nullptr) out.quality = *fixed;
   if (preset.effort && t.effort_range) out.effort = *preset.effort;
   if (preset.progressive) out.progressive = *preset.progressive;
   if (preset.chroma && (format == Format::jpeg || format == Format::avif || format == Format::heic))

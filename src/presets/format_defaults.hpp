@@ -40,6 +40,19 @@ std::span<const FormatTraits> all_traits();
 // The preset's encoder settings for one of its formats: its own values over the format's defaults.
 EncodeSettings encode_settings(const Preset& preset, Format format);
 
+// `quality: auto` resolved for one format: the butteraugli 3-norm to reach, the quality bounds, and where
+// the search starts (the format's fixed default).
+struct AutoQuality {
+  double target = 1.5;
+  int min = 1, max = 100, start = 80;
+  bool operator==(const AutoQuality&) const = default;
+};
+
+// The preset's `quality: auto` for `format` over the format's defaults (README "quality: auto"); nothing
+// when the preset has a fixed quality or the output does not use quality (lossless, PNG without a
+// palette, GIF).
+std::optional<AutoQuality> auto_quality(const Preset& preset, Format format);
+
 // Why `preset` cannot be encoded as `format` (an effort or bit depth the format does not have, a byte
 // budget on a lossless output), one message each; empty when it can.
 std::vector<std::string> format_problems(const Preset& preset, Format format);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace prerender::presets {
@@ -88,6 +89,29 @@ struct CacheControl {
   bool operator==(const CacheControl&) const = default;
 };
 
+// `quality: auto`: the encoder's quality is searched per rendition, the lowest in [min, max] whose
+// butteraugli 3-norm against the rendition's own pixels is at most `butteraugli`; unset fields take the
+// format's defaults (presets/format_defaults.hpp, auto_quality).
+struct QualityAuto {
+  std::optional<double> butteraugli;
+  std::optional<int> min, max;
+  bool operator==(const QualityAuto&) const = default;
+};
+
+// `quality:` a fixed encoder quality (1..100), or `auto` (QualityAuto). One option, so that a child's fixed
+// quality replaces a parent's `auto` under `extends`, and the reverse.
+class Quality {
+ public:
+  Quality(int fixed) : m_value(fixed) {}  // NOLINT(google-explicit-constructor): `quality: 80` reads as 80
+  Quality(QualityAuto automatic) : m_value(automatic) {}  // NOLINT(google-explicit-constructor)
+  const int* fixed() const { return std::get_if<int>(&m_value); }
+  const QualityAuto* automatic() const { return std::get_if<QualityAuto>(&m_value); }
+  bool operator==(const Quality&) const = default;
+
+ private:
+  std::variant<int, QualityAuto> m_value;
+};
+
 struct ResizeSpec {
   std::optional<int> width, height;
   std::optional<Fit> fit;
@@ -110,7 +134,8 @@ struct PresetSpec {
   std::optional<Overlay> overlay;
   std::optional<Keep> keep;
   std::optional<std::vector<Format>> formats;
-  std::optional<int> quality, effort, bitdepth;
+  std::optional<Quality> quality;
+  std::optional<int> effort, bitdepth;
   std::optional<bool> lossless, progressive, palette;
   std::optional<Chroma> chroma;
   std::optional<std::uint64_t> max_bytes;
@@ -150,7 +175,8 @@ struct Preset {
   std::optional<Overlay> overlay;
   Keep keep;
   std::vector<Format> formats{Format::jpeg};
-  std::optional<int> quality, effort, bitdepth;
+  std::optional<Quality> quality;  // unset: the format's default; automatic: searched per rendition
+  std::optional<int> effort, bitdepth;
   std::optional<bool> lossless, progressive, palette;
   std::optional<Chroma> chroma;
   std::optional<std::uint64_t> max_bytes;

@@ -44,6 +44,15 @@ nlohmann::json value(const std::vector<Format>& formats) {
   for (Format f : formats) out.push_back(name(f));
   return out;
 }
+nlohmann::json value(const Quality& q) {
+  if (const int* fixed = q.fixed()) return *fixed;
+  const QualityAuto& a = *q.automatic();
+  nlohmann::json out{{"auto", true}};
+  if (a.butteraugli) out["target"] = {{"butteraugli", *a.butteraugli}};
+  if (a.min) out["min"] = *a.min;
+  if (a.max) out["max"] = *a.max;
+  return out;
+}
 nlohmann::json value(const CacheControl& c) {
   nlohmann::json out = nlohmann::json::object();
   if (c.browser) out["browser"] = *c.browser;
@@ -67,6 +76,7 @@ nlohmann::json encode_json(const Preset& p) {
     if (f == Format::jpeg) e["progressive"] = s.progressive;
     if (f == Format::jpeg || f == Format::avif || f == Format::heic) e["chroma_subsampling"] = name(s.chroma);
     if (f == Format::png) e["palette"] = s.palette;
+    if (const auto a = auto_quality(p, f)) e["quality_auto"] = {{"butteraugli", a->target}, {"min", a->min}, {"max", a->max}};
     encode[std::string(name(f))] = e;
   }
   return encode;

@@ -41,7 +41,9 @@ void render_decode(const AssetJob& job, const Decode& decode, const std::vector<
       if (group[m] == decode.requests.front()) result.decode_seconds = decode_seconds;
       try {
         if (!transformed) throw RenderError(transform_error);
-        result.rendered = encode_rendition(*transformed, job.requests[group[m]], job.limits.max_seconds);
+        const std::size_t k = group[m];
+        result.rendered = encode_rendition(*transformed, job.requests[k], job.limits.max_seconds,
+                                           k < job.remembered_quality.size() ? job.remembered_quality[k] : std::nullopt);
         if (m != 0) result.rendered.transform_seconds = 0;
       } catch (const std::exception& e) {
         result.error = e.what();

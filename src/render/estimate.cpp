@@ -12,6 +12,7 @@ namespace prerender::render {
 // the two phases.
 std::uint64_t estimate_working_set(const SourceInfo& info, const std::vector<RenditionRequest>& requests) {
   constexpr double k_mib = 1024.0 * 1024.0;
+  constexpr double k_metric_bytes_per_pixel = 400;
   const double bands = info.has_alpha ? 4 : 3;
   const double full = static_cast<double>(info.width) * info.height;
   // The asset's decodes run one after the other; each holds its levels while its renditions encode.
@@ -50,7 +51,11 @@ std::uint64_t estimate_working_set(const SourceInfo& info, const std::vector<Ren
       const double pixels = static_cast<double>(std::max(plan.scaled.width, plan.output.width)) *
                             std::max(plan.scaled.height, plan.output.height) * frames;
       const bool heavy = request.format == presets::Format::avif || request.format == presets::Format::heic;
-      encode = std::max(encode, pixels * 16 + (heavy ? 32 * k_mib : 0));
+      // quality: auto scores each encode with butteraugli, whose float planes (linear, XYB, blurred, at
+      // several scales, for the reference and the candidate) took 220 bytes a pixel of the first frame
+      // (1280x720: 196 MB over a fixed-quality encode); counted on the high side.
+      const double metric = presets::auto_quality(p, request.format) ? pixels / frames * k_metric_bytes_per_pixel : 0;
+      encode = std::max(encode, pixels * 16 + (heavy ? 32 * k_mib : 0) + metric);
     }
     peak = std::max(peak, masters + std::max(decode, encode));
   }

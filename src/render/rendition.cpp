@@ -6,6 +6,7 @@
 
 #include "presets/format_defaults.hpp"
 #include "render/encode.hpp"
+#include "render/quality_encode.hpp"
 #include "render/resample.hpp"
 #include "render/vips_util.hpp"
 #include "util/time.hpp"
@@ -265,7 +266,8 @@ Transformed transform_rendition(const Master& master, const RenditionRequest& re
   return out;
 }
 
-Rendered encode_rendition(const Transformed& transformed, const RenditionRequest& request, double max_seconds) {
+Rendered encode_rendition(const Transformed& transformed, const RenditionRequest& request, double max_seconds,
+                          std::optional<int> remembered) {
   const presets::Preset& preset = *request.preset;
   Rendered out;
   out.width = transformed.width;
@@ -278,9 +280,13 @@ Rendered encode_rendition(const Transformed& transformed, const RenditionRequest
     // A copy of the header, so that the time limit's handler is this encode's own.
     vips::VImage image = transformed.image.copy();
     stop_after(image, max_seconds);
-    Budgeted encoded = encode_within(image, presets::encode_settings(preset, request.format), preset.keep, preset.max_bytes);
+    Chosen encoded = encode_chosen(image, preset, request.format, remembered);
     out.bytes = std::move(encoded.bytes);
     out.quality = encoded.quality;
+    out.score = encoded.score;
+    out.target_missed = encoded.target_missed;
+    out.encodes = encoded.encodes;
+    out.scores = encoded.scores;
   } catch (const vips::VError& e) {
     throw RenderError(killed_or(first_line(e), max_seconds));
   }

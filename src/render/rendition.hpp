@@ -13,6 +13,9 @@ struct Rendered {
   int width = 0, height = 0;  // one frame
   int frames = 1;
   int quality = 0;            // the quality used (lower than the preset's when max_bytes bisected)
+  std::optional<double> score;  // butteraugli 3-norm, when quality: auto computed it
+  bool target_missed = false;   // quality: auto stopped short of its target (budget or bounds)
+  int encodes = 0, scores = 0;  // encodes and butteraugli computations it took
   double transform_seconds = 0, encode_seconds = 0;
 };
 
@@ -32,7 +35,9 @@ bool same_transform(const Master& master, const RenditionRequest& a, const Rendi
 // The two halves of render_rendition, for renditions sharing one transform. Throw RenderError.
 Transformed transform_rendition(const Master& master, const RenditionRequest& request,
                                 std::optional<std::pair<double, double>> focus, double max_seconds = 0);
-Rendered encode_rendition(const Transformed& transformed, const RenditionRequest& request, double max_seconds = 0);
+// `remembered`: encode once at this quality (one decided by an earlier run), see encode_chosen.
+Rendered encode_rendition(const Transformed& transformed, const RenditionRequest& request, double max_seconds = 0,
+                          std::optional<int> remembered = std::nullopt);
 
 // Derives one rendition from the asset's decoded image: pre-crop, trim, rotate/flip/flop, resize by the
 // preset's fit and gravity (focus = the asset's focal point, fractions of the upright source), letterbox

@@ -25,6 +25,7 @@ std::string rendition_figure(const PreviewRendition& r) {
     case PreviewRendition::State::shown:
       caption += fmt::format(" · {}x{} · {}", r.width, r.height, util::format_size(r.bytes));
       if (r.format != "png" && r.format != "gif") caption += fmt::format(" · quality {}", r.quality);
+      if (r.score) caption += fmt::format(" (butteraugli {:.2f})", *r.score);
       if (r.image && r.image->mime == "image/png" && r.format != "png") caption += " · shown as PNG";
       if (r.image) {
         picture = html::pane(*r.image, r.width, r.path, html::zoom_for(r.width));

@@ -14,6 +14,7 @@ struct PreviewRendition {
   double dpr = 1;
   enum class State { shown, failed, not_rendered } state = State::not_rendered;
   int width = 0, height = 0, quality = 0;
+  std::optional<double> score = {};  // quality: auto's butteraugli 3-norm
   std::uint64_t bytes = 0;
   std::string error;                // failed: why; shown without an image: why it cannot be shown
   std::optional<ShownImage> image;  // as a browser shows it

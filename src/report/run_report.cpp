@@ -90,6 +90,7 @@ RunStats run_stats(const RunSummary& summary) {
   out.slowest = slowest(records);
   for (const RenditionRecord& r : records)
     if (r.status == Status::rendered && r.changed) out.bytes_written_by_format[r.format] += r.bytes;
+  out.quality = quality_stats(records);
   return out;
 }
 
@@ -120,6 +121,7 @@ nlohmann::json to_json(const RunStats& stats) {
   nlohmann::json by_format = nlohmann::json::object();
   for (const auto& [format, bytes] : stats.bytes_written_by_format) by_format[format] = bytes;
   out["bytes_written_by_format"] = by_format;
+  out["quality"] = to_json(stats.quality);
   out["problems"] = s.problems;
   if (s.store_counts)
     out["store"] = {{"url", s.store}, {"puts", s.store_counts->puts}, {"put_bytes", s.store_counts->put_bytes},
@@ -152,6 +154,7 @@ std::string summary_text(const RunStats& stats) {
       out += fmt::format("{:<12} {:>10} {:>8.2f} {}\n", name, st.count, st.total, ms(st));
     }
   }
+  out += quality_text(stats.quality);
   if (!stats.slowest.empty()) {
     out += "slowest:";
     for (const SlowRendition& r : stats.slowest)

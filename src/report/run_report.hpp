@@ -9,6 +9,7 @@
 
 #include "output/journal.hpp"
 #include "output/object_sink.hpp"
+#include "report/quality_stats.hpp"
 
 namespace prerender::report {
 
@@ -55,6 +56,7 @@ struct RunStats {
   std::map<std::string, StageTable> presets;  // by preset name
   std::vector<SlowRendition> slowest;         // at most five, slowest first
   std::map<std::string, std::uint64_t> bytes_written_by_format;  // of the renditions whose bytes changed
+  QualityStats quality;                                          // encodes, scores, chosen qualities
 };
 
 RunStats run_stats(const RunSummary& summary);

@@ -2,7 +2,8 @@
 # A rendition's bytes depend only on its source, its recipe and the toolchain: never on which other
 # renditions are redone, the selection, the command or --jobs. After one full run, each of these makes
 # byte-identical files and lists nothing in changed.txt: one output deleted and a rerun, --force, --only
-# one asset, two shards and a merge, `render -p` of one preset, `check --update` of a subset.
+# one asset, two shards and a merge, `render -p` of one preset, `check --update` of a subset. A
+# `quality: auto` preset is among them: its search depends on the rendition's own pixels only.
 source "$(dirname "$0")/lib.sh"
 
 make_widths_site() {
@@ -21,8 +22,9 @@ presets:
   icon: { resize: { width: 60 }, format: avif }
   thumb: { resize: { width: 40, height: 40, fit: cover }, format: [png, jpeg] }
   moving: { resize: { width: 90 }, format: [webp, jpeg], animation: keep }
+  searched: { resize: { width: 100 }, format: [jpeg, webp], quality: auto }
 assets:
-  - { source: "*.*", presets: [large, medium, thumb, moving, icon] }
+  - { source: "*.*", presets: [large, medium, thumb, moving, icon, searched] }
 YAML
 }
 
@@ -46,7 +48,7 @@ make_widths_site "$full"
 run_prerender run "$full/site.yaml" --jobs 2
 expect_status 0
 renditions=$(grep -c . "$full/public/urls.txt")
-[[ $renditions == 77 ]] || fail "expected 7 assets x 11 renditions, got $renditions"
+[[ $renditions == 91 ]] || fail "expected 7 assets x 13 renditions, got $renditions"
 cp -a "$full/public" "$WORK/reference"
 ref="$WORK/reference"
 

@@ -45,6 +45,8 @@ TEST_CASE("the JSON Schema has exactly the keys the parser accepts, mapping by m
   CHECK(keys_of(defs.at("pad")) == table(k_pad_keys));
   CHECK(keys_of(defs.at("overlay")) == table(k_overlay_keys));
   CHECK(keys_of(defs.at("check")) == table(k_check_keys));
+  CHECK(keys_of(defs.at("quality_auto")) == table(k_quality_keys));
+  CHECK(keys_of(defs.at("quality_auto").at("properties").at("target")) == table(k_quality_target_keys));
   CHECK(keys_of(defs.at("asset")) == table(k_asset_keys));
 }
 

@@ -1,0 +1,56 @@
+#include "render/quality_encode.hpp"
+
+#include <map>
+
+#include "presets/format_defaults.hpp"
+#include "render/butteraugli.hpp"
+#include "render/encode.hpp"
+#include "render/quality_search.hpp"
+
+namespace prerender::render {
+namespace {
+
+Chosen from_budgeted(Budgeted&& b) { return Chosen{std::move(b.bytes), b.quality, std::nullopt, false, b.encodes, 0}; }
+
+Chosen search(const vips::VImage& image, const presets::Preset& preset, presets::EncodeSettings settings,
+              const presets::AutoQuality& a) {
+  const MetricPixels reference = metric_pixels(image, preset.background);
+  std::map<int, std::string> encoded;  // by quality: the chosen one's bytes are kept, never encoded twice
+  int last = 0;
+  const EncodeAt encode_at = [&](int q) {
+    settings.quality = q;
+    last = q;
+    return static_cast<std::uint64_t>((encoded[q] = encode(image, settings, preset.keep)).size());
+  };
+  const ScoreLast score_last = [&] { return butteraugli_of_encoded(reference, encoded.at(last), preset.background); };
+  const SearchResult found = search_quality({a.target, a.min, a.max, a.start, preset.max_bytes}, encode_at, score_last);
+  if (found.quality > 0)
+    return Chosen{std::move(encoded.at(found.quality)), found.quality, found.score, !found.target_met, found.encodes, found.scores};
+  // Nothing from min up fits: the budget wins, below the bounds if it must, and the target is missed.
+  settings.quality = a.min;
+  Chosen out = from_budgeted(encode_within(image, settings, preset.keep, preset.max_bytes));
+  out.score = butteraugli_of_encoded(reference, out.bytes, preset.background);
+  out.target_missed = true;
+  out.encodes += found.encodes;
+  out.scores = found.scores + 1;
+  return out;
+}
+
+}  // namespace
+
+Chosen encode_chosen(const vips::VImage& image, const presets::Preset& preset, presets::Format format,
+                     std::optional<int> remembered) {
+  presets::EncodeSettings settings = presets::encode_settings(preset, format);
+  if (remembered) {
+    settings.quality = *remembered;
+    std::string bytes = encode(image, settings, preset.keep);
+    if (!preset.max_bytes || bytes.size() <= *preset.max_bytes) return Chosen{std::move(bytes), *remembered, std::nullopt, false, 1, 0};
+    Chosen again = encode_chosen(image, preset, format, std::nullopt);
+    ++again.encodes;
+    return again;
+  }
+  if (const auto a = presets::auto_quality(preset, format)) return search(image, preset, settings, *a);
+  return from_budgeted(encode_within(image, settings, preset.keep, preset.max_bytes));
+}
+
+}  // namespace prerender::render

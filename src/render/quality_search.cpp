@@ -1,0 +1,94 @@
+#include "render/quality_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace prerender::render {
+namespace {
+
+struct Point {
+  int quality = 0;
+  double score = 0;
+};
+
+// The step taken from a single known point (about the width over which a JPEG's 3-norm halves), and the
+// largest step an extrapolation may take.
+constexpr int k_step = 12;
+constexpr double k_max_step = 20;
+
+// Scores are interpolated in log space: butteraugli falls roughly exponentially with quality, so a line
+// through two points overshoots on the low side, and a line through their logarithms much less.
+double log_of(double score) { return std::log(std::max(score, 1e-3)); }
+
+// The quality where the line through `a` and `b` (log scores) meets the target; nothing when it is flat.
+std::optional<double> crossing(const Point& a, const Point& b, double target) {
+  if (a.quality == b.quality) return std::nullopt;
+  const double slope = (log_of(b.score) - log_of(a.score)) / (b.quality - a.quality);
+  if (slope > -1e-6) return std::nullopt;
+  return a.quality + (log_of(target) - log_of(a.score)) / slope;
+}
+
+// The next quality to try inside [lo, hi], or nothing when the search is done.
+std::optional<int> next_quality(const std::optional<Point>& good, const std::optional<Point>& poor,
+                                const std::optional<Point>& previous_poor, const std::optional<Point>& previous_good,
+                                double target, int lo, int hi) {
+  if (lo > hi) return std::nullopt;
+  double q = 0;
+  if (good && poor) {
+    // Between the bracket's ends, rounded up: a quality just within the target ends the search, one just
+    // outside it only narrows the bracket by one.
+    q = std::ceil(crossing(*poor, *good, target).value_or((poor->quality + good->quality) / 2.0));
+  } else if (poor) {
+    // Through the two poorest points when there are two, else one step up.
+    const std::optional<double> at = previous_poor ? crossing(*previous_poor, *poor, target) : std::nullopt;
+    q = at ? std::min(*at + 1, poor->quality + k_max_step) : poor->quality + k_step;
+  } else if (good) {
+    const std::optional<double> at = previous_good ? crossing(*previous_good, *good, target) : std::nullopt;
+    q = at ? std::max(*at, good->quality - k_max_step) : good->quality - k_step;
+  } else {
+    q = (lo + hi) / 2.0;  // only over-budget points so far
+  }
+  return std::clamp(static_cast<int>(std::lround(q)), lo, hi);
+}
+
+}  // namespace
+
+SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, const ScoreLast& score) {
+  SearchResult out;
+  std::optional<Point> good, poor, previous_good, previous_poor, best_fitting;
+  int too_big = spec.max + 1;  // the lowest quality known not to fit
+  std::optional<int> q = std::clamp(spec.start, spec.min, spec.max);
+  while (q && out.encodes < spec.max_encodes) {
+    const std::uint64_t bytes = encode(*q);
+    ++out.encodes;
+    if (spec.max_bytes && bytes > *spec.max_bytes) {
+      too_big = std::min(too_big, *q);
+    } else {
+      const Point p{*q, score()};
+      ++out.scores;
+      if (!best_fitting || p.score < best_fitting->score) best_fitting = p;
+      if (p.score <= spec.target) {
+        previous_good = good;
+        good = p;
+      } else {
+        previous_poor = poor;
+        poor = p;
+      }
+    }
+    if (good && good->score >= spec.target - spec.tolerance) break;
+    const int lo = poor ? poor->quality + 1 : spec.min;
+    const int hi = std::min(good ? good->quality - 1 : spec.max, too_big - 1);
+    q = next_quality(good, poor, previous_poor, previous_good, spec.target, lo, hi);
+  }
+  if (good) {
+    out.quality = good->quality;
+    out.score = good->score;
+    out.target_met = true;
+  } else if (best_fitting) {
+    out.quality = best_fitting->quality;
+    out.score = best_fitting->score;
+  }
+  return out;
+}
+
+}  // namespace prerender::render

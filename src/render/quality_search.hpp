@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+namespace prerender::render {
+
+// What `quality: auto` looks for: the lowest quality in [min, max] whose score (butteraugli 3-norm, lower
+// is better) is at most `target`, starting at `start`, with at most `max_encodes` encodes; with a byte
+// budget, only qualities whose output fits count.
+struct SearchSpec {
+  double target = 1.5;
+  int min = 1, max = 100, start = 75;
+  std::optional<std::uint64_t> max_bytes = {};
+  int max_encodes = 6;
+  // Close enough: a quality within `tolerance` below the target ends the search.
+  double tolerance = 0.15;
+};
+
+struct SearchResult {
+  int quality = 0;          // 0 when no quality tried fits the budget
+  double score = 0;         // of `quality`
+  bool target_met = false;  // false: the budget (or `max`) stopped it, and `quality` is the best that fits
+  int encodes = 0, scores = 0;
+};
+
+// Encodes at a quality and returns the output's size; the caller keeps the bytes.
+using EncodeAt = std::function<std::uint64_t(int quality)>;
+// Scores the encode of a quality `encode` was last called with.
+using ScoreLast = std::function<double()>;
+
+// A bracketed secant search over whole qualities, assuming the score falls as quality rises: each encode
+// narrows [highest too poor + 1, lowest good enough], the next quality interpolated between the two
+// in log score (or extrapolated beyond the only side known). An output over the budget is never scored. The result
+// depends only on what `encode` and `score` return, so the same pixels always give the same quality.
+SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, const ScoreLast& score);
+
+}  // namespace prerender::render

@@ -1,0 +1,124 @@
+#include <doctest/doctest.h>
+#include <cmath>
+#include <set>
+#include <string>
+
+#include "presets/format_defaults.hpp"
+#include "render/butteraugli.hpp"
+#include "render/estimate.hpp"
+#include "render/source.hpp"
+#include "render/quality_encode.hpp"
+#include "render/quality_search.hpp"
+#include "render_support.hpp"
+
+using namespace prerender;
+using render::SearchResult;
+using render::SearchSpec;
+
+namespace {
+
+// A fake encoder: its score falls with quality as `curve` says, its size grows 1000 bytes a step; it
+// counts what was asked of it.
+struct Fake {
+  std::function<double(int)> curve;
+  int last = 0, encodes = 0, scores = 0;
+  std::set<int> scored = {};
+  SearchResult run(const SearchSpec& spec) {
+    return render::search_quality(
+        spec, [this](int q) { ++encodes; last = q; return static_cast<std::uint64_t>(q) * 1000; },
+        [this] { ++scores; scored.insert(last); return curve(last); });
+  }
+};
+
+double jpeg_like(int q) { return 4.0 - 0.04 * q; }  // 1.5 reached at quality 62.5
+
+}  // namespace
+
+TEST_CASE("the quality search converges on the lowest quality within the target in a few encodes") {
+  Fake fake{jpeg_like};
+  const SearchResult r = fake.run({1.5, 40, 95, 80});
+  CHECK(r.target_met);
+  CHECK(r.quality >= 63);
+  CHECK(r.quality <= 66);  // within the tolerance (0.15) of the target
+  CHECK(r.score == doctest::Approx(jpeg_like(r.quality)));
+  CHECK(r.encodes <= 4);
+  CHECK(r.encodes == fake.encodes);
+  CHECK(r.scores == fake.scores);
+}
+
+TEST_CASE("the quality search stays within its bounds") {
+  SUBCASE("a target no quality reaches ends at max, marked missed") {
+    Fake fake{[](int q) { return 3.0 - 0.01 * q; }};
+    const SearchResult r = fake.run({1.0, 40, 90, 80});
+    CHECK_FALSE(r.target_met);
+    CHECK(r.quality == 90);
+    CHECK(r.encodes <= 6);
+  }
+  SUBCASE("a target every quality reaches ends at min") {
+    Fake fake{[](int) { return 0.5; }};
+    const SearchResult r = fake.run({1.5, 40, 90, 80});
+    CHECK(r.target_met);
+    CHECK(r.quality == 40);
+  }
+  SUBCASE("no quality outside [min, max] is ever tried") {
+    Fake fake{jpeg_like};
+    fake.run({1.5, 70, 75, 50});
+    for (int q : fake.scored) CHECK((q >= 70 && q <= 75));
+  }
+}
+
+TEST_CASE("with a byte budget the search keeps to what fits, and says the target was missed") {
+  Fake fake{jpeg_like};  // quality q is q * 1000 bytes: 50 KB fits up to quality 50, the target needs 63
+  SearchSpec spec{1.5, 40, 95, 80};
+  spec.max_bytes = 50000;
+  const SearchResult r = fake.run(spec);
+  CHECK_FALSE(r.target_met);
+  CHECK(r.quality > 0);
+  CHECK(r.quality <= 50);
+  for (int q : fake.scored) CHECK(q <= 50);  // an output over the budget is never scored
+  CHECK(r.scores < r.encodes);
+}
+
+TEST_CASE("the quality search never exceeds its cap on encodes, even on a score that is not monotone") {
+  Fake fake{[](int q) { return 1.5 + 0.6 * std::sin(q * 0.7); }};
+  SearchSpec spec{1.2, 1, 100, 50};
+  spec.max_encodes = 6;
+  const SearchResult r = fake.run(spec);
+  CHECK(fake.encodes <= 6);
+  CHECK(r.encodes <= 6);
+}
+
+TEST_CASE("the quality search decides the same quality from the same scores") {
+  Fake a{jpeg_like}, b{jpeg_like};
+  CHECK(a.run({1.3, 30, 95, 75}).quality == b.run({1.3, 30, 95, 75}).quality);
+  CHECK(a.scored == b.scored);
+}
+
+TEST_CASE("quality: auto on a photo reaches its target, and a remembered quality gives the same bytes in one encode") {
+  const vips::VImage image =
+      vips::VImage::thumbnail(test::fixture("images/landscape-1.jpg").c_str(), 320).copy_memory();
+  presets::Preset preset;
+  preset.quality = presets::QualityAuto{1.4, std::nullopt, std::nullopt};
+  const render::Chosen searched = render::encode_chosen(image, preset, presets::Format::jpeg, std::nullopt);
+  MESSAGE("jpeg quality " << searched.quality << ", butteraugli " << searched.score.value_or(-1) << ", "
+                          << searched.encodes << " encodes");
+  REQUIRE(searched.score);
+  CHECK(*searched.score <= 1.4);
+  CHECK_FALSE(searched.target_missed);
+  CHECK(searched.encodes <= 6);
+  CHECK(searched.scores == searched.encodes);
+  const render::Chosen again = render::encode_chosen(image, preset, presets::Format::jpeg, searched.quality);
+  CHECK(again.encodes == 1);
+  CHECK(again.scores == 0);
+  CHECK(again.bytes == searched.bytes);
+}
+
+TEST_CASE("the memory estimate of a quality: auto rendition covers butteraugli's planes") {
+  const render::SourceInfo info = render::probe_source(test::fixture("images/landscape-1.jpg"), manifest::Limits{});
+  const presets::Preset fixed = test::preset_of({{"resize.width", "400"}, {"format", "jpeg"}});
+  const presets::Preset searched = test::preset_of({{"resize.width", "400"}, {"format", "jpeg"}, {"quality", "auto"}});
+  REQUIRE((searched.quality && searched.quality->automatic()));
+  const std::uint64_t without = render::estimate_working_set(info, {{&fixed, presets::Format::jpeg, 1}});
+  const std::uint64_t with = render::estimate_working_set(info, {{&searched, presets::Format::jpeg, 1}});
+  CHECK(with >= without + 400u * 300u * 220u);  // at least the 220 bytes a pixel of output measured
+}
