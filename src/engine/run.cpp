@@ -88,6 +88,13 @@ class Runner {
     work.on_worker_exit = [] { render::release_thread(); };
     m_result.graph = run_graph(GraphLimits{m_options.jobs, budget}, work);
 
+    finish(recorder, start);
+    return m_result;
+  }
+
+ private:
+  // After the graph: the journal compacted, urls.txt, changed.txt and run.json written, the summary made.
+  void finish(const Recorder& recorder, std::chrono::steady_clock::time_point start) {
     count_not_started();
     if (const std::string problem = recorder.unrecorded_problem(m_files.journal.string()); !problem.empty())
       m_result.problems.push_back(problem);
@@ -109,10 +116,8 @@ class Runner {
     // A run.json the storage refused is in the problems the log's run_end event reports.
     m_result.stats->summary.problems = m_result.problems;
     m_result.summary = report::summary_text(*m_result.stats);
-    return m_result;
   }
 
- private:
   bool stopping() const { return m_options.signal && m_options.signal->load() != 0; }
 
   // The root is opened once and held: below it nothing is followed (output/root.hpp). One run per journal
