@@ -84,7 +84,10 @@ class Runner {
     work.failed = [&](const Job& job, const std::string& what) {
       return asset_work.fail_all(m_plan.assets[job.index], m_prepared[job.index], "unexpected error: " + what);
     };
-    work.record = [&](Outcome&& outcome) { recorder.record(std::move(outcome)); };
+    work.record = [&](Outcome&& outcome) {
+      recorder.record(std::move(outcome));
+      if (m_options.store) checkpoint_journal();
+    };
     work.on_worker_exit = [] { render::release_thread(); };
     m_result.graph = run_graph(GraphLimits{m_options.jobs, budget}, work);
 
@@ -209,6 +212,20 @@ class Runner {
     }
   }
 
+  // While a run into a store goes on, its journal is uploaded now and then, so that a machine lost without
+  // a word (SIGKILL, a node gone) costs at most that long of work: every 60 s, or less often when an upload
+  // takes long (at most 5% of the recording thread's time). A refusal waits for the end-of-run upload.
+  void checkpoint_journal() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < m_next_checkpoint) return;
+    try {
+      upload_state_file(*m_options.store, *m_root, m_files.journal.filename().string());
+    } catch (const std::exception&) {
+    }
+    const auto took = std::chrono::steady_clock::now() - now;
+    m_next_checkpoint = now + std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(60), took * 20);
+  }
+
   // The plan of the whole manifest: this run's when it selected every asset.
   const Plan& whole_plan() {
     if (m_plan.assets.size() == m_manifest.assets.size()) return m_plan;
@@ -227,6 +244,7 @@ class Runner {
   std::optional<output::JournalSnapshot> m_merged;  // a shard's run: renditions.jsonl, read-only
   std::vector<Prepared> m_prepared;  // entry i: written by the admitting thread, then only by asset i's worker
   std::optional<Plan> m_whole_plan;  // built by whole_plan() when this run selected fewer assets
+  std::chrono::steady_clock::time_point m_next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   RunResult m_result;
 };
 

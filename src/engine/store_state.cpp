@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include "util/files.hpp"
 
 namespace prerender::engine {
 namespace {
@@ -34,9 +33,7 @@ bool fetch_state_file(output::ObjectSink& store, const output::OutputRoot& state
 }
 
 void upload_state_file(output::ObjectSink& store, const output::OutputRoot& state, const std::string& name) {
-  const std::optional<std::string> bytes = util::read_regular_file(state.path() / name);
-  if (!bytes) return;
-  store.put(k_prefix + name, *bytes, {{"Content-Type", content_type(name)}, {"Cache-Control", "no-store"}});
+  store.put_file(k_prefix + name, state.path() / name, {{"Content-Type", content_type(name)}, {"Cache-Control", "no-store"}});
 }
 
 std::vector<std::string> fetch_shard_journals(output::ObjectSink& store, const output::OutputRoot& state, int count) {

@@ -16,7 +16,7 @@ namespace prerender::engine {
 // Fetches .prerender/<name> into `state` when `state` has no file `name`; true when it fetched one.
 bool fetch_state_file(output::ObjectSink& store, const output::OutputRoot& state, const std::string& name);
 
-// Uploads the file `name` of `state` to .prerender/<name>; nothing when there is no such file.
+// Uploads the file `name` of `state` (streamed) to .prerender/<name>; nothing when there is no such file.
 void upload_state_file(output::ObjectSink& store, const output::OutputRoot& state, const std::string& name);
 
 // Fetches the shard journals (.prerender/renditions-K-of-N.jsonl) into `state` and returns their names:

@@ -8,9 +8,16 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <stdexcept>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
+#include "output/root.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 namespace prerender::net {
 namespace {
@@ -20,14 +27,26 @@ std::string env(const char* name) {
   return value ? value : "";
 }
 
-std::string sha256_hex(std::string_view bytes) {
+// SHA-256 (hex) of what `read` hands over piece by piece until it returns an empty piece.
+template <typename Read>
+std::string sha256_hex(Read read) {
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 of an upload failed");
+  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1;
+  for (std::string_view piece; ok && !(piece = read()).empty();) ok = EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()) == 1;
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) throw std::runtime_error("SHA-256 of an upload failed");
   std::string out;
   for (unsigned int i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
   return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  return sha256_hex([&, done = false]() mutable -> std::string_view {
+    if (done) return {};
+    done = true;
+    return bytes;
+  });
 }
 
 // A key or query value percent-encoded as SigV4 canonicalises it ('/' kept in keys).
@@ -51,14 +70,30 @@ std::string xml_field(const std::string& body, const std::string& tag, std::size
   return body.substr(start + open.size(), stop - start - open.size());
 }
 
+// The body of a request without one.
+const S3Store::Payload& empty() {
+  static const S3Store::Payload none{{}, -1, 0, sha256_hex(std::string_view())};
+  return none;
+}
+
 bool retryable(const S3Store::Reply& reply) { return reply.status == 0 || reply.status == 429 || reply.status >= 500; }
 
 struct Upload {
-  std::string_view rest;
+  std::string_view rest;  // or, with fd >= 0, `remaining` bytes from `offset`
+  int fd = -1;
+  std::uint64_t offset = 0, remaining = 0;
 };
 
 std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto* upload = static_cast<Upload*>(user);
+  if (upload->fd >= 0) {
+    const ssize_t n = ::pread(upload->fd, buffer, std::min<std::uint64_t>(size * count, upload->remaining),
+                              static_cast<off_t>(upload->offset));
+    if (n < 0 || (n == 0 && upload->remaining > 0)) return CURL_READFUNC_ABORT;
+    upload->offset += static_cast<std::uint64_t>(n);
+    upload->remaining -= static_cast<std::uint64_t>(n);
+    return static_cast<std::size_t>(n);
+  }
   const std::size_t n = std::min(size * count, upload->rest.size());
   std::copy_n(upload->rest.data(), n, buffer);
   upload->rest.remove_prefix(n);
@@ -128,7 +163,7 @@ output::StoreCounts S3Store::counts() const {
   return {m_puts.load(), m_put_bytes.load(), m_heads.load(), m_unchanged.load(), m_retries.load()};
 }
 
-S3Store::Reply S3Store::attempt(const std::string& method, const std::string& url, std::string_view body,
+S3Store::Reply S3Store::attempt(const std::string& method, const std::string& url, const Payload& body,
                                 const output::ObjectHeaders& headers) {
   CURL* easy = nullptr;
   {
@@ -142,10 +177,10 @@ S3Store::Reply S3Store::attempt(const std::string& method, const std::string& ur
   if (!easy) throw util::RetryableError("libcurl: cannot create a transfer");
   curl_easy_reset(easy);
   Reply reply;
-  Upload upload{body};
+  Upload upload{body.bytes, body.fd, 0, body.fd >= 0 ? body.size : body.bytes.size()};
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
-  list = curl_slist_append(list, ("x-amz-content-sha256: " + sha256_hex(body)).c_str());
+  list = curl_slist_append(list, ("x-amz-content-sha256: " + body.sha256).c_str());
   if (!m_config.session_token.empty()) list = curl_slist_append(list, ("x-amz-security-token: " + m_config.session_token).c_str());
   const std::string sigv4 = "aws:amz:" + m_config.region + ":s3";
   const std::string user = m_config.access_key + ":" + m_config.secret_key;
@@ -165,7 +200,7 @@ S3Store::Reply S3Store::attempt(const std::string& method, const std::string& ur
     curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(easy, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(upload.remaining));
   } else if (method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   }
@@ -178,7 +213,7 @@ S3Store::Reply S3Store::attempt(const std::string& method, const std::string& ur
   return reply;
 }
 
-S3Store::Reply S3Store::send(const std::string& method, const std::string& url, std::string_view body,
+S3Store::Reply S3Store::send(const std::string& method, const std::string& url, const Payload& body,
                              const output::ObjectHeaders& headers) {
   double backoff = m_config.first_backoff_seconds;
   for (int i = 1;; ++i) {
@@ -204,15 +239,34 @@ void S3Store::fail(const std::string& what, const std::string& key, const Reply&
 }
 
 void S3Store::put(const std::string& key, std::string_view bytes, const output::ObjectHeaders& headers) {
-  const Reply reply = send("PUT", object_url(key), bytes, headers);
+  const Reply reply = send("PUT", object_url(key), Payload{bytes, -1, 0, sha256_hex(bytes)}, headers);
   if (reply.status < 200 || reply.status >= 300) fail("PUT", key, reply);
   ++m_puts;
   m_put_bytes += bytes.size();
 }
 
+void S3Store::put_file(const std::string& key, const std::filesystem::path& file, const output::ObjectHeaders& headers) {
+  const int raw = util::open_regular_file(file);
+  if (raw < 0) return;
+  const output::UniqueFd fd(raw);
+  struct stat st{};
+  if (::fstat(raw, &st) != 0) throw util::RetryableError(fmt::format("cannot read '{}': {}", file.string(), std::strerror(errno)));
+  Payload body{{}, raw, static_cast<std::uint64_t>(st.st_size), {}};
+  std::string buffer(1 << 16, '\0');
+  std::uint64_t offset = 0;
+  body.sha256 = sha256_hex([&]() -> std::string_view {
+    const ssize_t n = ::pread(raw, buffer.data(), std::min<std::uint64_t>(buffer.size(), body.size - offset), static_cast<off_t>(offset));
+    if (n < 0) throw util::RetryableError(fmt::format("cannot read '{}': {}", file.string(), std::strerror(errno)));
+    offset += static_cast<std::uint64_t>(n);
+    return {buffer.data(), static_cast<std::size_t>(n)};
+  });
+  const Reply reply = send("PUT", object_url(key), body, headers);
+  if (reply.status < 200 || reply.status >= 300) fail("PUT", key, reply);
+}
+
 std::string S3Store::stored_hash(const std::string& key) {
   ++m_heads;
-  const Reply reply = send("HEAD", object_url(key), {}, {});
+  const Reply reply = send("HEAD", object_url(key), empty(), {});
   if (reply.status == 404) return "";
   if (reply.status < 200 || reply.status >= 300) fail("HEAD", key, reply);
   const auto found = reply.headers.find(std::string(output::k_content_hash_meta));
@@ -220,7 +274,7 @@ std::string S3Store::stored_hash(const std::string& key) {
 }
 
 std::optional<std::string> S3Store::get(const std::string& key) {
-  Reply reply = send("GET", object_url(key), {}, {});
+  Reply reply = send("GET", object_url(key), empty(), {});
   if (reply.status == 404) return std::nullopt;
   if (reply.status < 200 || reply.status >= 300) fail("GET", key, reply);
   return std::move(reply.body);
@@ -233,7 +287,7 @@ std::vector<std::string> S3Store::list(const std::string& prefix) {
     // The query's parameters in SigV4's canonical (sorted) order.
     const std::string query = (token.empty() ? "" : "continuation-token=" + encoded(token, false) + "&") +
                               "list-type=2&prefix=" + encoded(m_config.prefix + prefix, false);
-    const Reply reply = send("GET", bucket_url() + "/?" + query, {}, {});
+    const Reply reply = send("GET", bucket_url() + "/?" + query, empty(), {});
     if (reply.status < 200 || reply.status >= 300) fail("LIST", prefix, reply);
     std::size_t at = 0, end = 0;
     for (std::string key; !(key = xml_field(reply.body, "Key", at, &end)).empty(); at = end)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,7 @@ class S3Store final : public output::ObjectSink {
   S3Store& operator=(const S3Store&) = delete;
 
   void put(const std::string& key, std::string_view bytes, const output::ObjectHeaders& headers) override;
+  void put_file(const std::string& key, const std::filesystem::path& file, const output::ObjectHeaders& headers) override;
   std::string stored_hash(const std::string& key) override;
   std::optional<std::string> get(const std::string& key) override;
   std::vector<std::string> list(const std::string& prefix) override;
@@ -55,12 +57,18 @@ class S3Store final : public output::ObjectSink {
     std::string body;
     std::map<std::string, std::string> headers;  // names lowercased
   };
+  // A request's body: `bytes`, or `size` bytes read from the descriptor `fd` from offset 0 (each attempt
+  // reads it again); `sha256` of it, hex.
+  struct Payload {
+    std::string_view bytes;
+    int fd = -1;
+    std::uint64_t size = 0;
+    std::string sha256;
+  };
 
  private:
-  Reply send(const std::string& method, const std::string& url, std::string_view body,
-             const output::ObjectHeaders& headers);
-  Reply attempt(const std::string& method, const std::string& url, std::string_view body,
-                const output::ObjectHeaders& headers);
+  Reply send(const std::string& method, const std::string& url, const Payload& body, const output::ObjectHeaders& headers);
+  Reply attempt(const std::string& method, const std::string& url, const Payload& body, const output::ObjectHeaders& headers);
   std::string object_url(const std::string& key) const;
   std::string bucket_url() const;
   [[noreturn]] void fail(const std::string& what, const std::string& key, const Reply& reply);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ class ObjectSink {
 
   // Stores `bytes` at `key` and returns once the store acknowledged it (2xx).
   virtual void put(const std::string& key, std::string_view bytes, const ObjectHeaders& headers) = 0;
+  // The same with the bytes of the regular file `file`, streamed (a journal need not fit in memory);
+  // nothing when there is no such file.
+  virtual void put_file(const std::string& key, const std::filesystem::path& file, const ObjectHeaders& headers) = 0;
   // The value of the object's k_content_hash_meta metadata; "" when the object or the metadata is missing.
   virtual std::string stored_hash(const std::string& key) = 0;
   // The object's bytes; nothing when there is no such object.

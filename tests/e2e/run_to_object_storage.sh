@@ -10,34 +10,9 @@
 # refused the same way by it), so the sites here use a path template without '@' and `merge --shards`.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/servers.sh"
-TOOL="$(dirname "$0")/s3_tool.py"
-
-MOTO_PYTHON=""
-for py in python3 "$PYTHON"; do
-  if "$py" -c 'import moto.server, boto3' 2>/dev/null; then MOTO_PYTHON=$py; break; fi
-done
-[[ -n "$MOTO_PYTHON" ]] || server_unavailable "no python3 with moto and boto3 (the machine image ships moto 5.2.1)"
-s3() { "$MOTO_PYTHON" "$TOOL" "$@"; }
-
-MOTO_PORT=$(free_port)
-PROXY_PORT=$(free_port)
-servers_stop() { stop_by_pidfiles "$SERVERS/proxy.pid" "$SERVERS/moto.pid"; }
-# Three unauthenticated requests create the IAM user and its key; every request after them is checked.
-INITIAL_NO_AUTH_ACTION_COUNT=3 "$MOTO_PYTHON" -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" >"$SERVERS/moto.log" 2>&1 &
-echo $! >"$SERVERS/moto.pid"
-port_open() { "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$1"; }
-wait_for "moto server" "$SERVERS/moto.log" port_open "$MOTO_PORT"
-read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY < <(s3 iam "http://127.0.0.1:$MOTO_PORT")
-export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION=us-east-1
-unset AWS_SESSION_TOKEN AWS_ENDPOINT_URL_S3 AWS_DEFAULT_REGION
-MOTO="http://127.0.0.1:$MOTO_PORT"
-s3 bucket "$MOTO" renders
-RULES="$SERVERS/fail-puts"
-PUTS="$SERVERS/puts.log"
-s3 proxy "$PROXY_PORT" "$MOTO_PORT" "$RULES" "$PUTS" >"$SERVERS/proxy.log" 2>&1 &
-echo $! >"$SERVERS/proxy.pid"
-wait_for "fault proxy" "$SERVERS/proxy.log" port_open "$PROXY_PORT"
-export AWS_ENDPOINT_URL="http://127.0.0.1:$PROXY_PORT"
+start_s3 renders
+RULES=$S3_FAIL_RULES
+PUTS=$S3_PUT_LOG
 
 # make_s3_site DIR ROOT: make_site with a path template without '@', writing to ROOT.
 make_s3_site() {

@@ -7,7 +7,7 @@ SERVERS="$WORK/servers"
 mkdir -p "$SERVERS"
 
 servers_stop() {
-  stop_by_pidfiles "$SERVERS"/nginx.pid "$SERVERS"/varnish.pid
+  stop_by_pidfiles "$SERVERS"/nginx.pid "$SERVERS"/varnish.pid "$SERVERS"/s3-proxy.pid "$SERVERS"/moto.pid
 }
 trap 'servers_stop; rm -rf "$WORK"' EXIT
 
@@ -98,3 +98,38 @@ VCL
   wait_for varnish "$SERVERS/varnish-start.log" curl -sf -X PURGE -H "xkey-purge: prerender-ready-check" \
     "http://127.0.0.1:$VARNISH_PORT/"
 }
+
+# start_s3 BUCKET: moto's S3 server with IAM authentication (it checks every request's SigV4 signature),
+# a user allowed everything, BUCKET, and tests/e2e/s3_tool.py's fault-injecting proxy in front. Exports
+# AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and AWS_ENDPOINT_URL (the proxy); sets MOTO (the
+# server's own URL, for look-ups), S3_FAIL_RULES (a PUT whose path contains a line of it is answered 503)
+# and S3_PUT_LOG (a line per PUT the proxy forwarded); s3 ARGS runs s3_tool.py.
+start_s3() {
+  local bucket=$1 py
+  S3_TOOL="$PRERENDER_SOURCE_DIR/tests/e2e/s3_tool.py"
+  MOTO_PYTHON=""
+  for py in python3 "$PYTHON"; do
+    if "$py" -c 'import moto.server, boto3' 2>/dev/null; then MOTO_PYTHON=$py; break; fi
+  done
+  [[ -n "$MOTO_PYTHON" ]] || server_unavailable "no python3 with moto and boto3 (the machine image ships moto 5.2.1)"
+  local moto_port proxy_port
+  moto_port=$(free_port)
+  proxy_port=$(free_port)
+  # Three unauthenticated requests create the IAM user and its key; every request after them is checked.
+  INITIAL_NO_AUTH_ACTION_COUNT=3 "$MOTO_PYTHON" -m moto.server -H 127.0.0.1 -p "$moto_port" >"$SERVERS/moto.log" 2>&1 &
+  echo $! >"$SERVERS/moto.pid"
+  wait_for "moto server" "$SERVERS/moto.log" port_open "$moto_port"
+  MOTO="http://127.0.0.1:$moto_port"
+  read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY < <(s3 iam "$MOTO")
+  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION=us-east-1
+  unset AWS_SESSION_TOKEN AWS_ENDPOINT_URL_S3 AWS_DEFAULT_REGION
+  s3 bucket "$MOTO" "$bucket"
+  S3_FAIL_RULES="$SERVERS/s3-fail-puts"
+  S3_PUT_LOG="$SERVERS/s3-puts.log"
+  s3 proxy "$proxy_port" "$moto_port" "$S3_FAIL_RULES" "$S3_PUT_LOG" >"$SERVERS/s3-proxy.log" 2>&1 &
+  echo $! >"$SERVERS/s3-proxy.pid"
+  wait_for "S3 fault proxy" "$SERVERS/s3-proxy.log" port_open "$proxy_port"
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$proxy_port"
+}
+s3() { "$MOTO_PYTHON" "$S3_TOOL" "$@"; }
+port_open() { "$PYTHON" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$1"; }
