@@ -126,7 +126,9 @@ start_s3() {
   s3 bucket "$MOTO" "$bucket"
   S3_FAIL_RULES="$SERVERS/s3-fail-puts"
   S3_PUT_LOG="$SERVERS/s3-puts.log"
-  s3 proxy "$proxy_port" "$moto_port" "$S3_FAIL_RULES" "$S3_PUT_LOG" >"$SERVERS/s3-proxy.log" 2>&1 &
+  # Started directly, not through the s3 function: a backgrounded function is a subshell, and its pid is
+  # not the proxy's, so stopping it would leave the proxy running.
+  "$MOTO_PYTHON" "$S3_TOOL" proxy "$proxy_port" "$moto_port" "$S3_FAIL_RULES" "$S3_PUT_LOG" >"$SERVERS/s3-proxy.log" 2>&1 &
   echo $! >"$SERVERS/s3-proxy.pid"
   wait_for "S3 fault proxy" "$SERVERS/s3-proxy.log" port_open "$proxy_port"
   export AWS_ENDPOINT_URL="http://127.0.0.1:$proxy_port"
