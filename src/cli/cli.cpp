@@ -21,14 +21,18 @@ namespace prerender::cli {
 void SelectionOptions::add_to(CLI::App& command) {
   command.add_option("--top", top, "Only the N most requested assets")->check(CLI::PositiveNumber);
   command.add_option("--only", only, "Only assets whose id matches this glob ('*' also matches '/')");
-  command.add_option("--shard", shard,
-                     "Only shard K of N (0-based K/N, balanced by the costs in output.root's renditions.jsonl); auto: K "
-                     "and N from the batch engine (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_*, AWS_BATCH_JOB_ARRAY_INDEX)");
-  command.add_option("--shard-by", shard_by, "How --shard deals assets: cost (balanced, the default) or hash (of the id alone)")
+  command.add_option(
+      "--shard", shard,
+      "Only shard K of N (0-based K/N, balanced by the costs in output.root's renditions.jsonl); auto: K "
+      "and N from the batch engine (JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_*, AWS_BATCH_JOB_ARRAY_INDEX)");
+  command
+      .add_option("--shard-by", shard_by,
+                  "How --shard deals assets: cost (balanced, the default) or hash (of the id alone)")
       ->check(CLI::IsMember({"cost", "hash"}));
-  command.add_option("--shards", shards,
-                     "With --shard auto: the shard count N (needed on Kubernetes and AWS Batch); "
-                     "plan --shards N alone: every shard's estimate")
+  command
+      .add_option("--shards", shards,
+                  "With --shard auto: the shard count N (needed on Kubernetes and AWS Batch); "
+                  "plan --shards N alone: every shard's estimate")
       ->check(CLI::Range(1u, 1u << 20));
 }
 
@@ -57,7 +61,8 @@ engine::Selection SelectionOptions::selection() const {
 void ResourceOptions::add_to(CLI::App& command) {
   command.add_option("--jobs", jobs, "Assets rendered at once (default: CPUs available, affinity and cgroup aware)")
       ->check(CLI::Range(1, 1024));
-  command.add_option("--memory", memory, "Memory budget for admitted work, e.g. 2GiB (default: half of the cgroup limit or available RAM)");
+  command.add_option("--memory", memory,
+                     "Memory budget for admitted work, e.g. 2GiB (default: half of the cgroup limit or available RAM)");
 }
 
 void ResourceOptions::apply(engine::RunOptions& options) const {
@@ -89,13 +94,14 @@ std::optional<double> LockOptions::wait_seconds() const {
 }
 
 void add_progress_option(CLI::App& command, std::string& value) {
-  command.add_option("--progress", value, "auto (a live line on a terminal, a line every 10 s otherwise), always, never")
+  command
+      .add_option("--progress", value, "auto (a live line on a terminal, a line every 10 s otherwise), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
 }
 
 report::ProgressMode progress_mode(const std::string& value) {
-  return value == "always" ? report::ProgressMode::always
+  return value == "always"  ? report::ProgressMode::always
          : value == "never" ? report::ProgressMode::never
                             : report::ProgressMode::auto_detect;
 }

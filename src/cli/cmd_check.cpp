@@ -28,7 +28,8 @@ struct CheckFlags {
 void add_check_flags(CLI::App& command, CheckFlags& o) {
   command.add_option("MANIFEST", o.file, "The manifest (YAML)")->required();
   command.add_option("--golden", o.golden, "The folder of approved references")->required();
-  command.add_flag("--update", o.update, "Write the new outputs as the references (and remove extra ones); list what changed");
+  command.add_flag("--update", o.update,
+                   "Write the new outputs as the references (and remove extra ones); list what changed");
   command.add_option("--junit", o.junit, "Write JUnit XML here: one test case per rendition");
   command.add_option("--html", o.html, "Write a self-contained HTML report into this folder (index.html)");
   command.add_flag("-q,--quiet", o.quiet, "No progress line");
@@ -81,7 +82,8 @@ std::optional<ExitCode> run_check(Context& context, const CheckFlags& o) {
   const report::CheckResult result = engine::run_check(*planned, options);
   progress.finish();
   if (result.signal != 0) {
-    fmt::print(stderr, "prerender check: interrupted; nothing was compared{}\n", o.update ? " and no reference changed" : "");
+    fmt::print(stderr, "prerender check: interrupted; nothing was compared{}\n",
+               o.update ? " and no reference changed" : "");
     return result.signal == SIGINT ? ExitCode::interrupted : ExitCode::terminated;
   }
   if (!write_reports(o, result)) return ExitCode::usage;
@@ -93,7 +95,8 @@ std::optional<ExitCode> run_check(Context& context, const CheckFlags& o) {
 }  // namespace
 
 void add_check(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("check", "Render into a temporary folder and compare with approved references (CI)");
+  auto* command =
+      app.add_subcommand("check", "Render into a temporary folder and compare with approved references (CI)");
   command->footer(
       "Each rendition is compared with the file at the same path under --golden: same format, same dimensions,\n"
       "perceptual difference (1 - mean SSIM) at most the preset's check.max_difference (default 0.01), bytes\n"

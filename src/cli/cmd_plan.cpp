@@ -27,9 +27,11 @@ std::string top_share(const manifest::Manifest& manifest, const engine::Plan& pl
   std::uint64_t total = 0, selected = 0;
   for (const manifest::Asset& asset : manifest.assets) total += asset.requests;
   for (const engine::PlannedAsset& asset : plan.assets) selected += asset.asset->requests;
-  if (total == 0) return fmt::format("--top {}: the manifest has no requests (write them with `prerender popularity`)", top);
+  if (total == 0)
+    return fmt::format("--top {}: the manifest has no requests (write them with `prerender popularity`)", top);
   return fmt::format("--top {}: {} selected assets have {:.1f}% of the manifest's requests ({} of {})", top,
-                     plan.assets.size(), 100.0 * static_cast<double>(selected) / static_cast<double>(total), selected, total);
+                     plan.assets.size(), 100.0 * static_cast<double>(selected) / static_cast<double>(total), selected,
+                     total);
 }
 
 // Every shard's assets and estimated seconds: the plan's assets dealt to `count` shards as `run --shard`
@@ -50,10 +52,11 @@ std::string balance_line(const engine::ShardAssignment& a, engine::ShardBy by) {
     total += load.seconds;
   }
   const double mean = a.loads.empty() ? 0 : total / static_cast<double>(a.loads.size());
-  return fmt::format("{} shards by {}: slowest {:.1f} s, mean {:.1f} s ({:.2f}x), one worker; estimates: {} measured, "
-                     "{} from pixels, {} from file size",
-                     a.loads.size(), by == engine::ShardBy::cost ? "cost" : "hash", slowest, mean, mean > 0 ? slowest / mean : 1.0,
-                     a.measured, a.pixels, a.file_size);
+  return fmt::format(
+      "{} shards by {}: slowest {:.1f} s, mean {:.1f} s ({:.2f}x), one worker; estimates: {} measured, "
+      "{} from pixels, {} from file size",
+      a.loads.size(), by == engine::ShardBy::cost ? "cost" : "hash", slowest, mean, mean > 0 ? slowest / mean : 1.0,
+      a.measured, a.pixels, a.file_size);
 }
 
 std::string shard_table(const engine::ShardAssignment& a, bool json) {
@@ -61,9 +64,12 @@ std::string shard_table(const engine::ShardAssignment& a, bool json) {
   for (std::size_t k = 0; k < a.loads.size(); ++k) {
     const engine::ShardLoad& load = a.loads[k];
     if (json)
-      out += nlohmann::json{{"shard", fmt::format("{}/{}", k, a.loads.size())}, {"assets", load.assets},
-                            {"renditions", load.renditions}, {"seconds", std::round(load.seconds * 1000) / 1000}}
-                 .dump() + "\n";
+      out += nlohmann::json{{"shard", fmt::format("{}/{}", k, a.loads.size())},
+                            {"assets", load.assets},
+                            {"renditions", load.renditions},
+                            {"seconds", std::round(load.seconds * 1000) / 1000}}
+                 .dump() +
+             "\n";
     else
       out += fmt::format("{:<8}  {:>6}  {:>10}  {:>12.1f}\n", fmt::format("{}/{}", k, a.loads.size()), load.assets,
                          load.renditions, load.seconds);
@@ -156,11 +162,11 @@ void add_plan(CLI::App& app, Context& context) {
         }
       };
       // What a run would skip: the journal of this output root (or of this shard).
-      const engine::DecisionCounts counts =
-          engine::decide_plan(manifest, plan, selection.shard, visit);
+      const engine::DecisionCounts counts = engine::decide_plan(manifest, plan, selection.shard, visit);
       std::fwrite(out.data(), 1, out.size(), stdout);
       std::fflush(stdout);
-      fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
+      fmt::print(stderr,
+                 "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
                  plan.rendition_count(), plan.assets.size(), counts.render, counts.skip, counts.fail);
       if (options->selection.top) fmt::print(stderr, "plan: {}\n", top_share(manifest, plan, *options->selection.top));
       if (selection.shard) print_shard(planned, selection);

@@ -48,7 +48,8 @@ void add_preview(CLI::App& app, Context& context) {
     set_up_decoding(planned->manifest, run.memory_budget);
     SignalScope signals;
     run.signal = signals.signal();
-    const report::Preview preview = engine::build_preview(*planned, o->render ? engine::Fresh::yes : engine::Fresh::no, run);
+    const report::Preview preview =
+        engine::build_preview(*planned, o->render ? engine::Fresh::yes : engine::Fresh::no, run);
     const std::filesystem::path page = std::filesystem::path(o->out) / "index.html";
     try {
       output::write_atomically(page, report::preview_html(preview));
@@ -59,7 +60,8 @@ void add_preview(CLI::App& app, Context& context) {
     }
     std::size_t renditions = 0;
     for (const report::PreviewAsset& a : preview.assets) renditions += a.renditions.size();
-    fmt::print("{}  ({} assets, {} renditions, images from {})\n", page.string(), preview.assets.size(), renditions, preview.origin);
+    fmt::print("{}  ({} assets, {} renditions, images from {})\n", page.string(), preview.assets.size(), renditions,
+               preview.origin);
     context.exit_code = ExitCode::ok;
   });
 }

@@ -11,7 +11,9 @@
 namespace prerender::cli {
 
 void add_publish_config(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("publish-config", "Write the nginx include and the headers sidecar that serve the output root with each rendition's headers and tags");
+  auto* command = app.add_subcommand("publish-config",
+                                     "Write the nginx include and the headers sidecar that serve the output root with "
+                                     "each rendition's headers and tags");
   command->footer(
       "Reads renditions.jsonl under output.root and writes into --out:\n"
       "  nginx-http.conf    include in nginx's http block (maps from URI to tags, ETag, Cache-Control)\n"
@@ -25,7 +27,9 @@ void add_publish_config(CLI::App& app, Context& context) {
   auto o = std::make_shared<Options>();
   command->add_option("MANIFEST", o->file, "The manifest (YAML)")->required();
   command->add_option("-o,--out", o->out, "Folder to write the three files into (created)")->required();
-  command->add_option("--root", o->root, "The folder nginx serves (default: output.root, absolute): where the origin holds the synced files");
+  command->add_option(
+      "--root", o->root,
+      "The folder nginx serves (default: output.root, absolute): where the origin holds the synced files");
   command->callback([&context, o] {
     std::optional<manifest::Manifest> manifest;
     try {
@@ -41,8 +45,10 @@ void add_publish_config(CLI::App& app, Context& context) {
       context.exit_code = ExitCode::usage;
       return;
     }
-    const std::string root = o->root.empty() ? std::filesystem::absolute(manifest->output.root).lexically_normal().string() : o->root;
-    publish::OriginWriter writer(manifest->output.base_url, root.size() > 1 && root.back() == '/' ? root.substr(0, root.size() - 1) : root);
+    const std::string root =
+        o->root.empty() ? std::filesystem::absolute(manifest->output.root).lexically_normal().string() : o->root;
+    publish::OriginWriter writer(manifest->output.base_url,
+                                 root.size() > 1 && root.back() == '/' ? root.substr(0, root.size() - 1) : root);
     publish::for_each_latest(journal, [&](const output::RenditionRecord& r) { writer.add(r); });
     const publish::OriginFiles files = writer.finish();
     const std::filesystem::path out(o->out);
@@ -59,7 +65,9 @@ void add_publish_config(CLI::App& app, Context& context) {
     fmt::print("publish-config: {} renditions: {}, {}, {}\n", files.renditions, (out / "nginx-http.conf").string(),
                (out / "nginx-server.conf").string(), (out / "headers.jsonl").string());
     if (files.untagged > 0)
-      fmt::print(stderr, "prerender: {} renditions were journalled before tags were recorded; `prerender run` records them without re-rendering\n",
+      fmt::print(stderr,
+                 "prerender: {} renditions were journalled before tags were recorded; `prerender run` records them "
+                 "without re-rendering\n",
                  files.untagged);
     context.exit_code = ExitCode::ok;
   });

@@ -61,7 +61,8 @@ class Sender {
     const auto close = value.find('}', open);
     const std::string name = value.substr(open + 2, close - open - 2);
     const char* token = std::getenv(name.c_str());
-    if (!token || !*token) throw CLI::ValidationError("--token-env", fmt::format("the environment variable {} is not set", name));
+    if (!token || !*token)
+      throw CLI::ValidationError("--token-env", fmt::format("the environment variable {} is not set", name));
     return value.replace(open, close - open + 1, token);
   }
 
@@ -81,7 +82,8 @@ class Sender {
   std::size_t m_sent = 0, m_refused = 0, m_unreachable = 0;
 };
 
-void PurgeCommand::select(const std::filesystem::path& root, publish::PurgeBatcher& batcher, publish::PurgeBy mode) const {
+void PurgeCommand::select(const std::filesystem::path& root, publish::PurgeBatcher& batcher,
+                          publish::PurgeBy mode) const {
   if (changed) {
     publish::LineReader reader(root / "changed.txt");
     std::string line;
@@ -116,20 +118,26 @@ void PurgeCommand::select(const std::filesystem::path& root, publish::PurgeBatch
 
 void PurgeCommand::execute(Context& context) const {
   const std::optional<publish::Cdn> cdn = publish::cdn_from(cdn_name);
-  if (print == !endpoint.empty()) throw CLI::ValidationError("purge", "give either --print (write the requests) or --endpoint URL (send them)");
+  if (print == !endpoint.empty())
+    throw CLI::ValidationError("purge", "give either --print (write the requests) or --endpoint URL (send them)");
   if (renderer_version.empty() && asset.empty() && preset.empty() && tags.empty() && !changed)
     throw CLI::ValidationError("purge", "say what to purge: --renderer-version, --asset, --preset, --tag or --changed");
   for (const std::string& tag : tags)
-    if (const auto problem = publish::tag_problem(tag)) throw CLI::ValidationError("--tag", fmt::format("'{}' {}", tag, *problem));
+    if (const auto problem = publish::tag_problem(tag))
+      throw CLI::ValidationError("--tag", fmt::format("'{}' {}", tag, *problem));
   const publish::CdnTraits traits = publish::traits(*cdn);
   publish::PurgeBy mode = (by == "url" || changed || !traits.tags) ? publish::PurgeBy::url : publish::PurgeBy::tag;
   if (by == "tag" && (changed || !traits.tags))
-    throw CLI::ValidationError("--by", changed ? "--changed purges the URLs of changed.txt: use --by url" : fmt::format("{} purges by URL only", cdn_name));
+    throw CLI::ValidationError("--by", changed ? "--changed purges the URLs of changed.txt: use --by url"
+                                               : fmt::format("{} purges by URL only", cdn_name));
   if (!endpoint.empty() && (*cdn == publish::Cdn::akamai || *cdn == publish::Cdn::cloudfront))
-    throw CLI::ValidationError("--endpoint", fmt::format("{} requests must be signed ({}), which prerender does not do: use --print and send them with {}",
-                                                         cdn_name, *cdn == publish::Cdn::akamai ? "EdgeGrid" : "AWS SigV4",
-                                                         *cdn == publish::Cdn::akamai ? "the Akamai CLI" : "aws cloudfront create-invalidation"));
-  if (*cdn == publish::Cdn::varnish && endpoint.empty() && !print) throw CLI::ValidationError("--endpoint", "varnish needs the cache's URL");
+    throw CLI::ValidationError(
+        "--endpoint",
+        fmt::format("{} requests must be signed ({}), which prerender does not do: use --print and send them with {}",
+                    cdn_name, *cdn == publish::Cdn::akamai ? "EdgeGrid" : "AWS SigV4",
+                    *cdn == publish::Cdn::akamai ? "the Akamai CLI" : "aws cloudfront create-invalidation"));
+  if (*cdn == publish::Cdn::varnish && endpoint.empty() && !print)
+    throw CLI::ValidationError("--endpoint", "varnish needs the cache's URL");
   std::optional<manifest::Manifest> manifest;
   try {
     manifest.emplace(manifest::load_manifest(file));
@@ -143,11 +151,14 @@ void PurgeCommand::execute(Context& context) const {
   const std::string token = token_env.empty() ? std::string(traits.token_env) : token_env;
   if (!print && !token.empty() && !std::getenv(token.c_str()))  // before any request goes out
     throw CLI::ValidationError("--token-env", fmt::format("the environment variable {} is not set", token));
-  publish::PurgeBatcher batcher(*cdn, mode, endpoint.empty() && *cdn == publish::Cdn::varnish ? "http://127.0.0.1:6081/" : endpoint,
+  publish::PurgeBatcher batcher(*cdn, mode,
+                                endpoint.empty() && *cdn == publish::Cdn::varnish ? "http://127.0.0.1:6081/" : endpoint,
                                 token, batch, [&](publish::PurgeRequest r) {
                                   ++requests;
-                                  if (print) fmt::print("{}\n", publish::printable(r));
-                                  else sender->send(r);
+                                  if (print)
+                                    fmt::print("{}\n", publish::printable(r));
+                                  else
+                                    sender->send(r);
                                 });
   try {
     select(manifest->output.root, batcher, mode);
@@ -170,7 +181,8 @@ void PurgeCommand::execute(Context& context) const {
 }  // namespace
 
 void add_purge(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("purge", "Purge renditions from the CDN by cache tag (renderer version, asset, preset) or URL, batched per API");
+  auto* command = app.add_subcommand(
+      "purge", "Purge renditions from the CDN by cache tag (renderer version, asset, preset) or URL, batched per API");
   command->footer(
       "By tag where the CDN supports it (selectors add tags: renderer-V, asset-ID, preset-NAME, --tag), by URL with\n"
       "--by url (every selector must match, as in `prerender urls`), --changed (changed.txt) or for CloudFront.\n"
@@ -184,13 +196,15 @@ void add_purge(CLI::App& app, Context& context) {
   auto c = std::make_shared<PurgeCommand>();
   command->add_option("MANIFEST", c->file, "The manifest (YAML)")->required();
   command->add_option("--cdn", c->cdn_name, "fastly, cloudflare, akamai, cloudfront or varnish (PURGE with xkey-purge)")
-      ->required()->check(CLI::IsMember({"fastly", "cloudflare", "akamai", "cloudfront", "varnish"}));
+      ->required()
+      ->check(CLI::IsMember({"fastly", "cloudflare", "akamai", "cloudfront", "varnish"}));
   command->add_option("--renderer-version", c->renderer_version, "Purge what this renderer version made");
   command->add_option("--asset", c->asset, "Purge the assets whose id matches this glob");
   command->add_option("--preset", c->preset, "Purge the presets whose name matches this glob");
   command->add_option("--tag", c->tags, "Purge this cache tag (repeatable)");
   command->add_flag("--changed", c->changed, "Purge the URLs of changed.txt (whose bytes changed in the last run)");
-  command->add_option("--by", c->by, "tag or url (default: tag where the CDN supports it)")->check(CLI::IsMember({"tag", "url"}));
+  command->add_option("--by", c->by, "tag or url (default: tag where the CDN supports it)")
+      ->check(CLI::IsMember({"tag", "url"}));
   command->add_flag("--print", c->print, "Write the requests as JSON lines instead of sending them");
   command->add_option("--endpoint", c->endpoint, "Send the requests to this URL (the API's, or the Varnish cache's)");
   command->add_option("--token-env", c->token_env, "The environment variable holding the API token");

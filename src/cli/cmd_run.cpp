@@ -49,7 +49,8 @@ void add_run_flags(CLI::App& command, RunFlags& o) {
   command.add_option("--log-file", o.log_file, "Write the log here instead of stderr (appended)");
   add_progress_option(command, o.progress);
   command.add_option("--state", o.state, k_state_help);
-  command.add_option("--metrics-file", o.metrics_file, "Write Prometheus text metrics here (node_exporter textfile collector)");
+  command.add_option("--metrics-file", o.metrics_file,
+                     "Write Prometheus text metrics here (node_exporter textfile collector)");
 }
 
 engine::RunOptions run_options(const RunFlags& o) {
@@ -151,7 +152,8 @@ std::optional<ExitCode> run_run(Context& context, const RunFlags& o) {
   reporting.finish_progress();
   if (!result.stats)  // interrupted while waiting for the lock
     return result.signal == SIGTERM ? ExitCode::terminated : ExitCode::interrupted;
-  const bool success = result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0 && result.problems.empty();
+  const bool success =
+      result.failed == 0 && result.renditions_not_started == 0 && result.signal == 0 && result.problems.empty();
   reporting.finish(result, success);
   if (!o.metrics_file.empty()) {
     try {
@@ -175,7 +177,8 @@ void add_run(CLI::App& app, Context& context) {
       "at once, or waits with --wait.\n"
       "Exit 0 when every requested rendition is present and up to date, 1 when some failed or were not started\n"
       "(deadline), 2 on a manifest error, 75 when the output root is locked or its storage refused the journal,\n"
-      "urls.txt or run.json (full disk, file-size limit: retry) or the object store refused an upload, 130/143 when interrupted.\n"
+      "urls.txt or run.json (full disk, file-size limit: retry) or the object store refused an upload, 130/143 when "
+      "interrupted.\n"
       "With output.root s3://bucket/prefix each rendition is PUT to the store (AWS_* environment variables);\n"
       "the journal and lists are kept under the prefix's .prerender/ between runs.\n"
       "Example: prerender run site.yaml --top 1000 --jobs 4 --memory 2GiB --deadline 45m");

@@ -7,7 +7,8 @@
 namespace prerender::cli {
 
 void add_urls(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("urls", "List the URLs of rendered renditions, filtered (warm-up and purge lists)");
+  auto* command =
+      app.add_subcommand("urls", "List the URLs of rendered renditions, filtered (warm-up and purge lists)");
   command->footer(
       "Reads renditions.jsonl under output.root; most popular first.\n"
       "Example: prerender urls site.yaml --renderer-version 0.1.0   (every URL a bad version made: purge them)\n"
@@ -20,7 +21,8 @@ void add_urls(CLI::App& app, Context& context) {
   command->add_option("MANIFEST", o->file, "The manifest (YAML)")->required();
   command->add_option("--preset", o->filter.preset, "Only presets matching this glob");
   command->add_option("--asset", o->filter.asset, "Only assets whose id matches this glob ('*' also matches '/')");
-  command->add_option("--renderer-version", o->filter.renderer_version, "Only renditions made by this renderer version");
+  command->add_option("--renderer-version", o->filter.renderer_version,
+                      "Only renditions made by this renderer version");
   command->add_flag("--changed", o->filter.changed, "Only URLs whose bytes changed in the run that last wrote them");
   command->add_flag("--failed", o->filter.failed, "The renditions that failed instead of those present");
   command->callback([&context, o] {

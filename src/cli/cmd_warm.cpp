@@ -33,7 +33,8 @@ struct WarmCommand {
       if (const auto problem = net::edge_problem(edge)) throw CLI::ValidationError("--edge", *problem);
     o.cdn = cdn;
     o.edges = edges;
-    o.list = !list.empty() ? std::filesystem::path(list) : manifest.output.root / (changed ? "changed.txt" : "urls.txt");
+    o.list =
+        !list.empty() ? std::filesystem::path(list) : manifest.output.root / (changed ? "changed.txt" : "urls.txt");
     o.top = top;
     o.concurrency = concurrency;
     o.rate = rate;
@@ -54,7 +55,8 @@ struct WarmCommand {
 std::string url_line(const net::UrlResult& u) {
   const std::string where = u.edge.empty() ? "" : fmt::format(" via {}", u.edge);
   if (!u.ok()) return fmt::format("prerender: failed: {}{}: {}", u.url, where, u.error);
-  return fmt::format("{} {}{}  {} bytes  {:.1f} ms  {}", u.status, u.url, where, u.bytes, u.seconds * 1000, net::name(u.cache));
+  return fmt::format("{} {}{}  {} bytes  {:.1f} ms  {}", u.status, u.url, where, u.bytes, u.seconds * 1000,
+                     net::name(u.cache));
 }
 
 // libcurl's CURL_HTTP_VERSION_* as the protocol's own number.
@@ -69,8 +71,13 @@ std::string_view http_version(long curl_version) {
 }
 
 nlohmann::json url_event(const net::UrlResult& u) {
-  nlohmann::json e{{"url", u.url},         {"status", u.status}, {"bytes", u.bytes}, {"seconds", u.seconds},
-                   {"cache", net::name(u.cache)}, {"attempts", u.attempts}, {"http_version", http_version(u.http_version)}};
+  nlohmann::json e{{"url", u.url},
+                   {"status", u.status},
+                   {"bytes", u.bytes},
+                   {"seconds", u.seconds},
+                   {"cache", net::name(u.cache)},
+                   {"attempts", u.attempts},
+                   {"http_version", http_version(u.http_version)}};
   if (!u.edge.empty()) e["edge"] = u.edge;
   if (!u.ok()) e["error"] = u.error;
   return e;
@@ -99,15 +106,21 @@ void WarmCommand::execute(Context& context) const {
   const net::WarmOptions o = options(*manifest);
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_out = open_log_file(log_file);
   std::FILE* log_stream = log_out ? log_out.get() : stderr;
-  const report::Verbosity verbosity = quiet ? report::Verbosity::quiet
+  const report::Verbosity verbosity = quiet             ? report::Verbosity::quiet
                                       : context.verbose ? report::Verbosity::verbose
                                                         : report::Verbosity::normal;
   report::EventLog log(log_stream, log_format == "json" ? report::LogFormat::json : report::LogFormat::text, verbosity);
   report::Progress progress(progress_mode(quiet ? std::string("never") : progress_flag), log, stderr);
   net::WarmCallbacks callbacks;
   callbacks.on_start = [&](std::size_t total) {
-    log.event("warm_start", {{"manifest", file}, {"cdn", o.cdn}, {"edges", o.edges}, {"list", o.list.string()},
-                             {"urls", total}, {"concurrency", o.concurrency}, {"rate", o.rate}},
+    log.event("warm_start",
+              {{"manifest", file},
+               {"cdn", o.cdn},
+               {"edges", o.edges},
+               {"list", o.list.string()},
+               {"urls", total},
+               {"concurrency", o.concurrency},
+               {"rate", o.rate}},
               "", false);
     progress.start(total);
   };
@@ -141,15 +154,19 @@ void WarmCommand::execute(Context& context) const {
       fmt::print(stderr, "prerender: cannot write the metrics file: {}\n", e.what());
     }
   }
-  if (result.signal == SIGINT) context.exit_code = ExitCode::interrupted;
-  else if (result.signal == SIGTERM) context.exit_code = ExitCode::terminated;
-  else context.exit_code = success ? ExitCode::ok : ExitCode::failures;
+  if (result.signal == SIGINT)
+    context.exit_code = ExitCode::interrupted;
+  else if (result.signal == SIGTERM)
+    context.exit_code = ExitCode::terminated;
+  else
+    context.exit_code = success ? ExitCode::ok : ExitCode::failures;
 }
 
 }  // namespace
 
 void add_warm(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("warm", "Request the renditions through the CDN, most popular first, so that users find them cached");
+  auto* command = app.add_subcommand(
+      "warm", "Request the renditions through the CDN, most popular first, so that users find them cached");
   command->footer(
       "Reads urls.txt under output.root (or changed.txt with --changed, or --list FILE) as it goes and requests\n"
       "each URL's path at --cdn, once per --edge. Each URL's status, bytes, latency and cache status (X-Cache,\n"
@@ -161,22 +178,31 @@ void add_warm(CLI::App& app, Context& context) {
   auto c = std::make_shared<WarmCommand>();
   command->add_option("MANIFEST", c->file, "The manifest (YAML)")->required();
   command->add_option("--cdn", c->cdn, "The CDN's URL (scheme and host; the Host every request carries)")->required();
-  command->add_option("--edge", c->edges, "HOST:PORT of a point of presence to warm (repeatable); the request keeps --cdn's Host and TLS name");
-  command->add_option("--top", c->top, "Only the first N URLs of the list (the most popular)")->check(CLI::PositiveNumber);
+  command->add_option(
+      "--edge", c->edges,
+      "HOST:PORT of a point of presence to warm (repeatable); the request keeps --cdn's Host and TLS name");
+  command->add_option("--top", c->top, "Only the first N URLs of the list (the most popular)")
+      ->check(CLI::PositiveNumber);
   command->add_flag("--changed", c->changed, "Warm changed.txt (the URLs whose bytes changed in the last run)");
   command->add_option("--list", c->list, "Warm the URLs of this file instead, one a line");
-  command->add_option("--concurrency", c->concurrency, "Requests at once")->check(CLI::Range(1, 1024))->capture_default_str();
-  command->add_option("--rate", c->rate, "At most this many requests a second (default: no limit)")->check(CLI::NonNegativeNumber);
+  command->add_option("--concurrency", c->concurrency, "Requests at once")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  command->add_option("--rate", c->rate, "At most this many requests a second (default: no limit)")
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--retries", c->retries, "Retries of a URL after a 5xx, 429, time-out or connection error")
-      ->check(CLI::Range(0, 10))->capture_default_str();
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
   command->add_option("--timeout", c->timeout, "Time limit of one request")->capture_default_str();
   command->add_option("--deadline", c->deadline, "Stop starting requests after this long, e.g. 10m");
   command->add_flag("-q,--quiet", c->quiet, "Only failures: no progress, no summary");
   command->add_option("--log-format", c->log_format, "text, or json: one object per event for ELK/Loki")
-      ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   command->add_option("--log-file", c->log_file, "Write the log here instead of stderr (appended)");
   add_progress_option(*command, c->progress_flag);
-  command->add_option("--metrics-file", c->metrics_file, "Write Prometheus text metrics here (node_exporter textfile collector)");
+  command->add_option("--metrics-file", c->metrics_file,
+                      "Write Prometheus text metrics here (node_exporter textfile collector)");
   command->get_option("--list")->excludes(command->get_option("--changed"));
   command->callback([&context, c] { c->execute(context); });
 }

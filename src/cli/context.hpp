@@ -22,7 +22,7 @@ struct Context {
 struct SelectionOptions {
   std::optional<std::size_t> top;
   std::optional<std::string> only;
-  std::optional<std::string> shard;    // K/N or auto
+  std::optional<std::string> shard;     // K/N or auto
   std::optional<std::uint32_t> shards;  // N for --shard auto
   std::string shard_by = "cost";        // --shard-by: cost or hash
 

@@ -18,7 +18,8 @@ class SignalScope {
   const std::atomic<int>* signal() const;
 
  private:
-  struct sigaction m_old_int {}, m_old_term {};
+  struct sigaction m_old_int {
+  }, m_old_term{};
 };
 
 }  // namespace prerender::cli

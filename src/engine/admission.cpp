@@ -23,8 +23,13 @@ std::vector<render::RenditionRequest> requests_of(const PlannedAsset& asset, con
 
 Admission::Admission(const manifest::Manifest& manifest, const IncrementalState& state, std::uint64_t memory_budget,
                      std::uint64_t asked_budget, bool force, const std::atomic<int>* stop)
-    : m_manifest(manifest), m_state(state), m_memory_budget(memory_budget), m_asked_budget(asked_budget),
-      m_force(force), m_stop(stop), m_available_memory(util::available_memory()) {}
+    : m_manifest(manifest),
+      m_state(state),
+      m_memory_budget(memory_budget),
+      m_asked_budget(asked_budget),
+      m_force(force),
+      m_stop(stop),
+      m_available_memory(util::available_memory()) {}
 
 Prepared Admission::prepare(const PlannedAsset& asset) const {
   Prepared p;
@@ -70,15 +75,17 @@ Prepared Admission::prepare(const PlannedAsset& asset) const {
 // (admitted alone, it would take the memory the budget was set to protect) and what the process may use.
 std::string Admission::over_memory(std::uint64_t estimate) const {
   if (m_available_memory && estimate > *m_available_memory && *m_available_memory < m_memory_budget)
-    return fmt::format("needs an estimated {}, over the {} of memory this process may use (cgroup limit or available RAM); "
-                       "it cannot be rendered on this machine",
-                       util::format_size(estimate), util::format_size(*m_available_memory));
+    return fmt::format(
+        "needs an estimated {}, over the {} of memory this process may use (cgroup limit or available RAM); "
+        "it cannot be rendered on this machine",
+        util::format_size(estimate), util::format_size(*m_available_memory));
   if (estimate > m_memory_budget)
-    return fmt::format("needs an estimated {}, over the memory budget of {} (--memory{}); raise it to render this asset",
-                       util::format_size(estimate), util::format_size(m_memory_budget),
-                       m_memory_budget == m_asked_budget
-                           ? ""
-                           : fmt::format(", less {} for the journal's entries", util::format_size(m_asked_budget - m_memory_budget)));
+    return fmt::format(
+        "needs an estimated {}, over the memory budget of {} (--memory{}); raise it to render this asset",
+        util::format_size(estimate), util::format_size(m_memory_budget),
+        m_memory_budget == m_asked_budget
+            ? ""
+            : fmt::format(", less {} for the journal's entries", util::format_size(m_asked_budget - m_memory_budget)));
   return {};
 }
 

@@ -38,7 +38,8 @@ class Admission {
   // `memory_budget` is what assets are admitted within: --memory (`asked_budget`) less what the journal's
   // entries take. `stop`: a signal number set by a handler, or nullptr.
   // Up-to-date records are read back through `state` (IncrementalState::record).
-  Admission(const manifest::Manifest& manifest, const IncrementalState& state, std::uint64_t memory_budget, std::uint64_t asked_budget, bool force, const std::atomic<int>* stop);
+  Admission(const manifest::Manifest& manifest, const IncrementalState& state, std::uint64_t memory_budget,
+            std::uint64_t asked_budget, bool force, const std::atomic<int>* stop);
 
   // Throws util::Interrupted when a signal arrives while the source is hashed: the asset is not started.
   Prepared prepare(const PlannedAsset& asset) const;

@@ -93,10 +93,14 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
   for (std::size_t k = 0; k < p.todo.size(); ++k) {
     const std::size_t i = p.todo[k];
     const PlannedRendition& r = asset.renditions[i];
-    if (!decides_quality(*r.preset, r.format) || !remembers_quality(p.state.previous[i], p.state.source_hash, p.state.recipes[i])) continue;
+    if (!decides_quality(*r.preset, r.format) ||
+        !remembers_quality(p.state.previous[i], p.state.source_hash, p.state.recipes[i]))
+      continue;
     remembered[k] = m_state.record(*p.state.previous[i]);
-    if (remembered[k] && remembered[k]->quality > 0) job.remembered_quality[k] = remembered[k]->quality;
-    else remembered[k].reset();
+    if (remembered[k] && remembered[k]->quality > 0)
+      job.remembered_quality[k] = remembered[k]->quality;
+    else
+      remembered[k].reset();
   }
   if (asset.asset->focus) job.focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
   std::vector<RenditionRecord> records(p.todo.size());
@@ -163,7 +167,8 @@ RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared&
     const bool same_bytes = prev && prev->same_etag(r.etag);
     publish::stamp_http(r, *planned.preset, asset.asset->tags);  // the store keeps the headers with the object
     const auto write_start = std::chrono::steady_clock::now();
-    if (m_store) upload(planned.path, rendered.bytes, r, same_bytes, prev != nullptr);
+    if (m_store)
+      upload(planned.path, rendered.bytes, r, same_bytes, prev != nullptr);
     else if (!same_bytes || !m_state.file_has_content(planned.path, r.bytes, r.etag, m_force))
       m_root.write(planned.path, rendered.bytes);
     r.seconds.write = util::seconds_since(write_start);

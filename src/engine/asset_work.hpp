@@ -26,8 +26,8 @@ struct Outcome {
 class AssetWork {
  public:
   // With `store`, the renditions are uploaded to it instead of written under `root`.
-  AssetWork(const manifest::Manifest& manifest, const IncrementalState& state, const output::OutputRoot& root, bool force,
-            const std::atomic<int>* stop, output::ObjectSink* store = nullptr)
+  AssetWork(const manifest::Manifest& manifest, const IncrementalState& state, const output::OutputRoot& root,
+            bool force, const std::atomic<int>* stop, output::ObjectSink* store = nullptr)
       : m_manifest(manifest), m_state(state), m_root(root), m_force(force), m_stop(stop), m_store(store) {}
 
   // `prepared` is this worker's own from here on (the source hash is filled in when it was not known; the

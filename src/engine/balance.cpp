@@ -11,7 +11,7 @@
 namespace prerender::engine {
 namespace {
 
-constexpr double k_floor_seconds = 1e-3;      // the bottom of class 0; cheaper estimates count as this
+constexpr double k_floor_seconds = 1e-3;              // the bottom of class 0; cheaper estimates count as this
 constexpr double k_class_ratio = 1.4142135623730951;  // sqrt(2)
 constexpr double k_sticky_factor = 1.5;
 // Used when the journal has no asset with both figures: about 20 ns per source pixel and rendition, and
@@ -116,8 +116,10 @@ std::vector<std::uint32_t> balance_shards(const std::vector<std::string_view>& i
     for (std::uint32_t s = 0; s < count; ++s) {
       const std::size_t from = s * m / count, to = (s + 1) * m / count;
       for (std::size_t rank = from; rank < to; ++rank) {
-        if (rank < from + run) shard[ranked[rank].second] = s;
-        else aside.emplace_back(cls, ranked[rank].second);
+        if (rank < from + run)
+          shard[ranked[rank].second] = s;
+        else
+          aside.emplace_back(cls, ranked[rank].second);
       }
     }
   }
@@ -139,8 +141,8 @@ std::vector<std::uint32_t> hash_shards(const std::vector<std::string_view>& ids,
   return shard;
 }
 
-ShardAssignment assign_shards(const std::vector<const PlannedAsset*>& assets, const CostTable& table, std::uint32_t count,
-                              ShardBy by) {
+ShardAssignment assign_shards(const std::vector<const PlannedAsset*>& assets, const CostTable& table,
+                              std::uint32_t count, ShardBy by) {
   ShardAssignment out;
   out.estimates = estimate_costs(assets, table);
   std::vector<std::string_view> ids;

@@ -14,9 +14,9 @@ namespace prerender::engine {
 
 // What a journal says about one asset, summed over its latest lines.
 struct KnownCost {
-  double seconds = 0;              // the sum of cost_seconds
-  std::uint32_t costed = 0;        // lines with a cost_seconds
-  std::uint64_t pixels = 0;        // source_width x source_height, from the probe of an earlier run; 0 unknown
+  double seconds = 0;        // the sum of cost_seconds
+  std::uint32_t costed = 0;  // lines with a cost_seconds
+  std::uint64_t pixels = 0;  // source_width x source_height, from the probe of an earlier run; 0 unknown
   std::uint64_t source_size = 0;
 };
 
@@ -75,11 +75,11 @@ struct ShardLoad {
 struct ShardAssignment {
   std::vector<std::uint32_t> shard_of;  // per asset
   std::vector<AssetEstimate> estimates;
-  std::vector<ShardLoad> loads;         // per shard
+  std::vector<ShardLoad> loads;                         // per shard
   std::size_t measured = 0, pixels = 0, file_size = 0;  // assets by the basis of their estimate
 };
-ShardAssignment assign_shards(const std::vector<const PlannedAsset*>& assets, const CostTable& table, std::uint32_t count,
-                              ShardBy by);
+ShardAssignment assign_shards(const std::vector<const PlannedAsset*>& assets, const CostTable& table,
+                              std::uint32_t count, ShardBy by);
 
 // The assignment of a plan's assets (every shard's: the plan is not a shard's) to `count` shards, with the
 // costs read from output.root's renditions.jsonl, as build_plan deals them. Throws std::runtime_error

@@ -47,9 +47,11 @@ std::vector<std::string> reference_files(const fs::path& golden) {
   std::error_code ec;
   if (!fs::is_directory(golden, ec)) return out;
   fs::recursive_directory_iterator it(golden, fs::directory_options::skip_permission_denied, ec), end;
-  if (ec) throw util::FatalError(fmt::format("cannot read the reference folder '{}': {}", golden.string(), ec.message()));
+  if (ec)
+    throw util::FatalError(fmt::format("cannot read the reference folder '{}': {}", golden.string(), ec.message()));
   for (; it != end; it.increment(ec)) {
-    if (ec) throw util::FatalError(fmt::format("cannot read the reference folder '{}': {}", golden.string(), ec.message()));
+    if (ec)
+      throw util::FatalError(fmt::format("cannot read the reference folder '{}': {}", golden.string(), ec.message()));
     const std::string name = it->path().filename().string();
     if (!name.empty() && name.front() == '.') {
       if (it->is_directory(ec)) it.disable_recursion_pending();
@@ -126,14 +128,17 @@ class Checker {
     }
     if (c.reference_format == "jpeg") c.reference_quality = render::jpeg_quality(reference_bytes);
     if (c.reference_format != c.format)
-      c.problems.push_back({Finding::format, fmt::format("the reference is {}, the new output {}", c.reference_format, c.format)});
+      c.problems.push_back(
+          {Finding::format, fmt::format("the reference is {}, the new output {}", c.reference_format, c.format)});
     check_bytes(c);
     std::optional<render::Decoded> old_image, new_image;
     try {
       old_image = render::decode_for_comparison(reference, m_limits);
-      c.reference_width = old_image->width, c.reference_height = old_image->height, c.reference_frames = old_image->frames;
+      c.reference_width = old_image->width, c.reference_height = old_image->height,
+      c.reference_frames = old_image->frames;
     } catch (const std::exception& e) {
-      c.problems.push_back({Finding::unreadable_reference, fmt::format("the reference cannot be decoded: {}", e.what())});
+      c.problems.push_back(
+          {Finding::unreadable_reference, fmt::format("the reference cannot be decoded: {}", e.what())});
       return;
     }
     try {
@@ -144,9 +149,10 @@ class Checker {
       return;
     }
     if (c.reference_width != c.width || c.reference_height != c.height || c.reference_frames != c.frames) {
-      c.problems.push_back({Finding::dimensions, fmt::format("the reference is {}, the new output {}",
-                                                             size_text(c.reference_width, c.reference_height, c.reference_frames),
-                                                             size_text(c.width, c.height, c.frames))});
+      c.problems.push_back(
+          {Finding::dimensions, fmt::format("the reference is {}, the new output {}",
+                                            size_text(c.reference_width, c.reference_height, c.reference_frames),
+                                            size_text(c.width, c.height, c.frames))});
       return;
     }
     try {
@@ -154,9 +160,10 @@ class Checker {
       const render::Comparison comparison = render::compare(old_image->image, new_image->image, heat);
       c.difference = comparison.difference;
       if (comparison.difference > c.max_difference)
-        c.problems.push_back({Finding::difference, fmt::format("difference {:.4f} over the tolerance {}", comparison.difference,
-                                                               c.max_difference)});
-      if (heat == render::HeatMap::yes) c.heat_map = report::ShownImage{"image/webp", render::report_image(comparison.heat_map)};
+        c.problems.push_back({Finding::difference, fmt::format("difference {:.4f} over the tolerance {}",
+                                                               comparison.difference, c.max_difference)});
+      if (heat == render::HeatMap::yes)
+        c.heat_map = report::ShownImage{"image/webp", render::report_image(comparison.heat_map)};
     } catch (const std::exception& e) {
       c.problems.push_back({Finding::render_error, e.what()});
     }
@@ -166,11 +173,13 @@ class Checker {
     if (c.max_bytes && c.bytes > *c.max_bytes)
       c.problems.push_back({Finding::bytes, fmt::format("{} bytes, over max_bytes {}", c.bytes, *c.max_bytes)});
     if (c.reference_bytes == 0) return;
-    const double change = (static_cast<double>(c.bytes) - static_cast<double>(c.reference_bytes)) / static_cast<double>(c.reference_bytes);
+    const double change = (static_cast<double>(c.bytes) - static_cast<double>(c.reference_bytes)) /
+                          static_cast<double>(c.reference_bytes);
     if (std::abs(change) > c.max_bytes_change)
-      c.problems.push_back({Finding::bytes, fmt::format("{} ({} bytes) is {:+.1f}% against the reference's {} (tolerance ±{:.0f}%)",
-                                                        util::format_size(c.bytes), c.bytes, change * 100,
-                                                        util::format_size(c.reference_bytes), c.max_bytes_change * 100)});
+      c.problems.push_back(
+          {Finding::bytes, fmt::format("{} ({} bytes) is {:+.1f}% against the reference's {} (tolerance ±{:.0f}%)",
+                                       util::format_size(c.bytes), c.bytes, change * 100,
+                                       util::format_size(c.reference_bytes), c.max_bytes_change * 100)});
   }
 
   std::optional<report::ShownImage> shown(const fs::path& path) const {
@@ -197,7 +206,8 @@ void check_golden_folder(const CheckOptions& options) {
   if (fs::exists(options.golden, ec) && !fs::is_directory(options.golden, ec))
     throw util::FatalError(fmt::format("the reference folder '{}' is not a folder", options.golden.string()));
   if (options.update == Update::no && !fs::is_directory(options.golden, ec))
-    throw util::FatalError(fmt::format("the reference folder '{}' does not exist (make it with --update)", options.golden.string()));
+    throw util::FatalError(
+        fmt::format("the reference folder '{}' does not exist (make it with --update)", options.golden.string()));
 }
 
 // One check per planned rendition, in plan order (with the record it compares in `sources`), then one per
@@ -211,7 +221,8 @@ void list_checks(const PlannedManifest& planned, const std::map<std::string, out
       if (found == records.end()) continue;  // not rendered: cannot happen without a signal
       const output::RenditionRecord& record = found->second;
       RenditionCheck c;
-      c.asset = record.asset, c.preset = record.preset, c.format = record.format, c.path = record.path, c.dpr = record.dpr;
+      c.asset = record.asset, c.preset = record.preset, c.format = record.format, c.path = record.path,
+      c.dpr = record.dpr;
       c.rendered = record.status != output::Status::failed;
       c.width = record.width, c.height = record.height, c.bytes = record.bytes, c.quality = record.quality;
       c.max_difference = r.preset->max_difference;
@@ -262,15 +273,19 @@ report::CheckResult run_check(const PlannedManifest& planned, const CheckOptions
       options.run.jobs, result.renditions.size(),
       [&](std::size_t i) {
         RenditionCheck& c = result.renditions[i];
-        if (i < sources.size()) checker.compare(c, *sources[i]);
-        else checker.describe_extra(c);
+        if (i < sources.size())
+          checker.compare(c, *sources[i]);
+        else
+          checker.describe_extra(c);
       },
       [] { render::release_thread(); });
 
   if (options.update == Update::yes) {
     std::error_code ec;
     fs::create_directories(options.golden, ec);
-    if (ec) throw util::FatalError(fmt::format("cannot create the reference folder '{}': {}", options.golden.string(), ec.message()));
+    if (ec)
+      throw util::FatalError(
+          fmt::format("cannot create the reference folder '{}': {}", options.golden.string(), ec.message()));
     result.update = update_references(result.renditions, options.golden, scratch->path());
   }
   result.seconds = util::seconds_since(start);

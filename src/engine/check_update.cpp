@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 using report::Finding;
 using report::RenditionCheck;
 
-report::UpdateSummary update_references(const std::vector<RenditionCheck>& checks, const fs::path& golden, const fs::path& outputs) {
+report::UpdateSummary update_references(const std::vector<RenditionCheck>& checks, const fs::path& golden,
+                                        const fs::path& outputs) {
   report::UpdateSummary out;
   // The reference folder is an output root: links below it are refused, never followed.
   std::optional<output::OutputRoot> references;
@@ -45,11 +46,12 @@ report::UpdateSummary update_references(const std::vector<RenditionCheck>& check
     } catch (const std::exception& e) {
       throw util::FatalError(fmt::format("cannot update the reference: {}", e.what()));
     }
-    if (c.has_reference) out.changed.push_back(&c);
-    else out.added.push_back(c.path);
+    if (c.has_reference)
+      out.changed.push_back(&c);
+    else
+      out.added.push_back(c.path);
   }
   return out;
 }
-
 
 }  // namespace prerender::engine

@@ -42,7 +42,8 @@ QualityDecision quality_decision(const AssetState& state, const PlannedAsset& as
 
 DecisionCounts decide_plan(const manifest::Manifest& manifest, const Plan& plan, std::optional<Shard> shard,
                            const std::function<void(const PlannedAsset&, const AssetState&)>& visit) {
-  const output::JournalSnapshot previous = output::JournalSnapshot::open(RunFiles::of(manifest.output.root, shard).journal);
+  const output::JournalSnapshot previous =
+      output::JournalSnapshot::open(RunFiles::of(manifest.output.root, shard).journal);
   std::optional<output::JournalSnapshot> merged;  // a shard also reads the merged journal, as its run does
   if (shard) merged.emplace(output::JournalSnapshot::open(RunFiles::of(manifest.output.root, std::nullopt).journal));
   const IncrementalState state(manifest, *previous.index, merged ? merged->index.get() : nullptr);

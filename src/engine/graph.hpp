@@ -27,20 +27,20 @@ struct Job {
 };
 
 struct GraphLimits {
-  int jobs = 1;                       // renders at once
-  std::uint64_t memory_budget = 0;    // bytes of estimates admitted at once (the caller refuses a job over
-                                      // it; one given anyway runs alone)
+  int jobs = 1;                     // renders at once
+  std::uint64_t memory_budget = 0;  // bytes of estimates admitted at once (the caller refuses a job over
+                                    // it; one given anyway runs alone)
 };
 
 // The work, injected so that the wiring is tested with fakes.
 template <typename Outcome>
 struct GraphWork {
-  std::function<std::optional<Job>()> next;                      // in priority order; nothing: no more (or stop)
-  std::function<Outcome(const Job&)> render;                     // up to `jobs` at once
-  std::function<Outcome(const Job&, const std::string&)> failed; // the outcome of a render that threw
-  std::function<void(Outcome&&)> record;                         // one at a time
-  std::function<void()> on_worker_exit;                          // e.g. release a library's per-thread state
-  std::function<bool()> stopping;                                // true: admit nothing more (signal, deadline)
+  std::function<std::optional<Job>()> next;                       // in priority order; nothing: no more (or stop)
+  std::function<Outcome(const Job&)> render;                      // up to `jobs` at once
+  std::function<Outcome(const Job&, const std::string&)> failed;  // the outcome of a render that threw
+  std::function<void(Outcome&&)> record;                          // one at a time
+  std::function<void()> on_worker_exit;                           // e.g. release a library's per-thread state
+  std::function<bool()> stopping;                                 // true: admit nothing more (signal, deadline)
 };
 
 namespace detail {
@@ -116,7 +116,8 @@ void for_each_parallel(int jobs, std::size_t count, Work&& work, std::function<v
   tbb::task_arena arena(std::max(1, jobs));
   detail::WorkerExitObserver observer(arena, std::move(on_worker_exit));
   arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) { work(i); }, tbb::simple_partitioner());
+    tbb::parallel_for(
+        std::size_t{0}, count, [&](std::size_t i) { work(i); }, tbb::simple_partitioner());
   });
 }
 

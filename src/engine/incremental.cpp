@@ -33,7 +33,8 @@ IncrementalState::IncrementalState(const manifest::Manifest& manifest, const out
   // recipe hash serialises the whole preset.
   for (const auto& [name, preset] : manifest.presets)
     for (presets::Format format : preset.formats)
-      for (double dpr : preset.dpr) m_recipes[{&preset, format, dpr}] = recipe_hash(preset, format, dpr, std::nullopt, overlay_hash(name));
+      for (double dpr : preset.dpr)
+        m_recipes[{&preset, format, dpr}] = recipe_hash(preset, format, dpr, std::nullopt, overlay_hash(name));
 }
 
 std::string IncrementalState::overlay_hash(const std::string& preset) const {
@@ -124,7 +125,8 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force, const
     // Hash only when a journal line could still match: with none (a new asset, or --force) the hash can
     // wait for the renderer, off this thread.
     bool comparable = false;
-    for (const output::JournalEntry* prev : s.previous) comparable = comparable || (prev && prev->status != output::Status::failed);
+    for (const output::JournalEntry* prev : s.previous)
+      comparable = comparable || (prev && prev->status != output::Status::failed);
     if (s.source_hash.empty() && comparable && !force) {
       try {
         s.source_hash = render::hash_source(*s.source, m_manifest.limits, stop);
@@ -142,7 +144,8 @@ AssetState IncrementalState::decide(const PlannedAsset& asset, bool force, const
                            prev->current_renderer && file_has_size(asset.renditions[i].path, prev->bytes));
   }
   // Nothing to render: the descriptor is not held while the run goes on.
-  if (std::find(s.up_to_date.begin(), s.up_to_date.end(), false) == s.up_to_date.end() || !s.error.empty()) s.source.reset();
+  if (std::find(s.up_to_date.begin(), s.up_to_date.end(), false) == s.up_to_date.end() || !s.error.empty())
+    s.source.reset();
   s.seconds = util::seconds_since(start);
   return s;
 }

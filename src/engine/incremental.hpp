@@ -21,12 +21,12 @@ struct AssetState {
   std::string source_hash;  // empty when nothing needed it yet (no journal line to compare with)
   std::uint64_t source_size = 0;
   std::int64_t source_mtime_ns = 0;
-  std::string error;                               // the source cannot be read: its renditions fail
-  render::SourceHandle source;                     // opened once; the probe, hash and decode read it
-  std::vector<std::string> recipes;                // per rendition of the planned asset
+  std::string error;                                  // the source cannot be read: its renditions fail
+  render::SourceHandle source;                        // opened once; the probe, hash and decode read it
+  std::vector<std::string> recipes;                   // per rendition of the planned asset
   std::vector<const output::JournalEntry*> previous;  // the journal's latest line, or nullptr
   std::vector<bool> up_to_date;
-  double seconds = 0;                              // spent stat-ing and hashing
+  double seconds = 0;  // spent stat-ing and hashing
 };
 
 // The incremental state of an output root: a rendition is up to date when its journal line has the same

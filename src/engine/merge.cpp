@@ -56,8 +56,10 @@ UrlList url_list(const output::Journal& journal, const Plan& whole) {
   UrlList out;
   journal.for_each_latest([&](const output::JournalEntry& e) {
     const auto it = rank.find(e.key_hash);
-    if (it == rank.end()) ++out.removed;  // its file may still be on disk: nothing deletes it
-    else if (e.status != output::Status::failed) listed.emplace_back(it->second, &e);
+    if (it == rank.end())
+      ++out.removed;  // its file may still be on disk: nothing deletes it
+    else if (e.status != output::Status::failed)
+      listed.emplace_back(it->second, &e);
   });
   std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [unused, e] : listed)
@@ -80,7 +82,8 @@ std::vector<RenditionRecord> records_in_priority_order(const std::vector<Renditi
   return out;
 }
 
-MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan, std::optional<double> lock_wait_seconds) {
+MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan,
+                         std::optional<double> lock_wait_seconds) {
   MergeResult result;
   const output::OutputRoot root(manifest.output.root);
   const std::optional<output::RootLock> lock =
@@ -92,7 +95,8 @@ MergeResult merge_shards(const manifest::Manifest& manifest, const Plan& plan, s
     if (std::regex_match(entry.path().filename().string(), shard_journal)) journals.push_back(entry.path());
   std::sort(journals.begin(), journals.end());
   if (journals.empty())
-    throw std::runtime_error(fmt::format("no shard journal (renditions-K-of-N.jsonl) in '{}'", manifest.output.root.string()));
+    throw std::runtime_error(
+        fmt::format("no shard journal (renditions-K-of-N.jsonl) in '{}'", manifest.output.root.string()));
   std::unordered_map<std::string, RenditionRecord> latest;
   for (const fs::path& journal : journals) {
     result.journals.push_back(journal.filename().string());

@@ -78,8 +78,9 @@ namespace {
 void check_size_placeholders(const manifest::Manifest& manifest, const output::PathTemplate& path_template,
                              manifest::Diagnostics& diagnostics) {
   for (const auto& [name, preset] : manifest.presets) {
-    for (auto [placeholder, side, present] : {std::tuple{output::Placeholder::width, "width", preset.resize.width.has_value()},
-                                              std::tuple{output::Placeholder::height, "height", preset.resize.height.has_value()}}) {
+    for (auto [placeholder, side, present] :
+         {std::tuple{output::Placeholder::width, "width", preset.resize.width.has_value()},
+          std::tuple{output::Placeholder::height, "height", preset.resize.height.has_value()}}) {
       if (path_template.uses(placeholder) && !present) {
         const auto& at = manifest.preset_at.at(name);
         diagnostics.error(at.file, at.mark,
@@ -101,20 +102,24 @@ PlannedAsset plan_asset(const manifest::Manifest& manifest, const manifest::Asse
     const presets::Preset& preset = manifest.presets.at(preset_name);
     if (preset.formats.size() > 1 && !distinguishes_formats && path_errors++ < 20) {
       const auto& at = manifest.preset_at.at(preset_name);
-      diagnostics.error(at.file, at.mark,
-                        fmt::format("preset '{}' has several formats but 'output.path' has no {{ext}} or {{format}}",
-                                    preset_name));
+      diagnostics.error(
+          at.file, at.mark,
+          fmt::format("preset '{}' has several formats but 'output.path' has no {{ext}} or {{format}}", preset_name));
     }
     for (presets::Format format : preset.formats) {
       for (double dpr : preset.dpr) {
-        PlannedRendition r{&preset, format, dpr, render::device_pixels(preset.resize.width, dpr),
-                           render::device_pixels(preset.resize.height, dpr), {}};
+        PlannedRendition r{&preset,
+                           format,
+                           dpr,
+                           render::device_pixels(preset.resize.width, dpr),
+                           render::device_pixels(preset.resize.height, dpr),
+                           {}};
         r.path = output::expand(path_template, {asset->id, preset_name, format, dpr, r.box_width, r.box_height});
         if (std::string problem = output::path_problem(r.path); !problem.empty()) {
           if (path_errors++ < 50)
-            diagnostics.error(asset->at.file, asset->at.mark,
-                              fmt::format("asset '{}' with preset '{}' writes '{}': {}", asset->id, preset_name,
-                                          r.path, problem));
+            diagnostics.error(
+                asset->at.file, asset->at.mark,
+                fmt::format("asset '{}' with preset '{}' writes '{}': {}", asset->id, preset_name, r.path, problem));
           continue;
         }
         planned.renditions.push_back(std::move(r));
@@ -133,10 +138,11 @@ void report_collisions(const Plan& plan, manifest::Diagnostics& diagnostics, std
       auto [it, inserted] = owners.try_emplace(r.path, planned.asset, &r);
       if (!inserted && path_errors++ < 50) {
         const auto& [other_asset, other] = it->second;
-        diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
-                          fmt::format("two renditions write '{}': asset '{}' preset '{}' {} and asset '{}' preset '{}' {}",
-                                      r.path, other_asset->id, other->preset->name, presets::name(other->format),
-                                      planned.asset->id, r.preset->name, presets::name(r.format)));
+        diagnostics.error(
+            planned.asset->at.file, planned.asset->at.mark,
+            fmt::format("two renditions write '{}': asset '{}' preset '{}' {} and asset '{}' preset '{}' {}", r.path,
+                        other_asset->id, other->preset->name, presets::name(other->format), planned.asset->id,
+                        r.preset->name, presets::name(r.format)));
       }
     }
   }
@@ -162,9 +168,9 @@ void report_missing_sources_of(const std::vector<PlannedAsset>& selected, manife
                         fmt::format("asset '{}': source '{}' does not exist", planned.asset->id,
                                     planned.asset->source_path.string()));
     else if (!reason.empty())
-      diagnostics.error(planned.asset->at.file, planned.asset->at.mark,
-                        fmt::format("asset '{}': source '{}': {}", planned.asset->id,
-                                    planned.asset->source_path.string(), reason));
+      diagnostics.error(
+          planned.asset->at.file, planned.asset->at.mark,
+          fmt::format("asset '{}': source '{}': {}", planned.asset->id, planned.asset->source_path.string(), reason));
   }
 }
 
@@ -194,7 +200,8 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
     plan.assets.push_back(plan_asset(manifest, asset, path_template, diagnostics, path_errors));
   report_collisions(plan, diagnostics, path_errors);
   if (path_errors > 50)
-    diagnostics.error(manifest.file.string(), {}, fmt::format("{} more output path problems not shown", path_errors - 50));
+    diagnostics.error(manifest.file.string(), {},
+                      fmt::format("{} more output path problems not shown", path_errors - 50));
 
   std::vector<PlannedAsset> selected = selected_assets(plan.assets, selection);
   if (selection.shard) select_shard(manifest, selection, selected, diagnostics);
@@ -203,7 +210,8 @@ Plan build_plan(const manifest::Manifest& manifest, const Selection& selection, 
   return plan;
 }
 
-PlannedManifest load_and_plan(const std::filesystem::path& file, const Selection& selection, bool report_missing_sources) {
+PlannedManifest load_and_plan(const std::filesystem::path& file, const Selection& selection,
+                              bool report_missing_sources) {
   PlannedManifest out;
   manifest::Diagnostics diagnostics;
   out.manifest = manifest::load_manifest(file, diagnostics);

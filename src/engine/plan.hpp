@@ -77,6 +77,7 @@ struct PlannedManifest {
 
 // Loads and validates a manifest and plans it, collecting the problems of both (output paths included)
 // before stopping once. Throws ManifestError with every problem.
-PlannedManifest load_and_plan(const std::filesystem::path& file, const Selection& selection, bool report_missing_sources);
+PlannedManifest load_and_plan(const std::filesystem::path& file, const Selection& selection,
+                              bool report_missing_sources);
 
 }  // namespace prerender::engine

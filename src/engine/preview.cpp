@@ -23,7 +23,8 @@ std::string json_string(const nlohmann::json& object, const char* key) {
 }
 
 // One asset's renditions as the records tell them (a rendition without a record is shown missing).
-report::PreviewAsset preview_asset(const PlannedAsset& asset, const std::map<std::string, output::RenditionRecord>& records) {
+report::PreviewAsset preview_asset(const PlannedAsset& asset,
+                                   const std::map<std::string, output::RenditionRecord>& records) {
   report::PreviewAsset shown;
   shown.id = asset.asset->id;
   shown.source = asset.asset->source;
@@ -101,7 +102,8 @@ report::Preview build_preview(const PlannedManifest& planned, Fresh fresh, const
     const fs::path journal = RunFiles::of(root, std::nullopt).journal;
     std::error_code ec;
     if (!fs::is_regular_file(journal, ec))
-      throw util::FatalError(fmt::format("'{}' holds no renditions.jsonl: run `prerender run` first, or pass --render", root.string()));
+      throw util::FatalError(
+          fmt::format("'{}' holds no renditions.jsonl: run `prerender run` first, or pass --render", root.string()));
     for (output::RenditionRecord& record : output::Journal::read(journal)) records[record.path] = std::move(record);
     out.origin = root.string();
   }

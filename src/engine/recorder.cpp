@@ -34,15 +34,16 @@ void Recorder::record(Outcome&& outcome) {
 
 std::string Recorder::unrecorded_problem(const std::string& journal) const {
   if (m_result.unrecorded == 0) return {};
-  return fmt::format("{} rendition{} could not be recorded in the journal '{}' and count as failed "
-                     "(a later run redoes them): {}",
-                     m_result.unrecorded, m_result.unrecorded == 1 ? "" : "s", journal, m_first_journal_error);
+  return fmt::format(
+      "{} rendition{} could not be recorded in the journal '{}' and count as failed "
+      "(a later run redoes them): {}",
+      m_result.unrecorded, m_result.unrecorded == 1 ? "" : "s", journal, m_first_journal_error);
 }
 
 std::string Recorder::unstored_problem() const {
   if (m_result.unstored == 0) return {};
-  return fmt::format("{} rendition{} could not be stored and {} not journaled (a retry redoes {}): {}", m_result.unstored,
-                     m_result.unstored == 1 ? "" : "s", m_result.unstored == 1 ? "is" : "are",
+  return fmt::format("{} rendition{} could not be stored and {} not journaled (a retry redoes {}): {}",
+                     m_result.unstored, m_result.unstored == 1 ? "" : "s", m_result.unstored == 1 ? "is" : "are",
                      m_result.unstored == 1 ? "it" : "them", m_first_store_error);
 }
 

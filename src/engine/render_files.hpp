@@ -18,7 +18,7 @@ namespace prerender::engine {
 // `prerender render`: image files named on the command line, one preset, outputs in a folder (or one file).
 struct FilesJob {
   std::vector<std::string> sources;
-  std::string out;             // a folder, or one file with an image extension
+  std::string out;  // a folder, or one file with an image extension
   presets::Preset preset;
   manifest::Limits limits;
 };
@@ -31,8 +31,8 @@ presets::Preset command_line_preset(const std::string& name, const std::map<std:
                                     const std::vector<std::pair<std::string, std::string>>& settings);
 
 struct OutputPlan {
-  bool single_file = false;            // `out` names the one output file
-  std::vector<std::string> problems;   // empty when the outputs can be written as asked
+  bool single_file = false;           // `out` names the one output file
+  std::vector<std::string> problems;  // empty when the outputs can be written as asked
 };
 
 // Where the outputs go, and what the job asks that cannot be done as asked, before anything is rendered:

@@ -37,7 +37,10 @@ namespace {
 class Runner {
  public:
   Runner(const manifest::Manifest& manifest, const Plan& plan, const RunOptions& options)
-      : m_manifest(manifest), m_plan(plan), m_options(options), m_files(RunFiles::of(manifest.output.root, options.shard)),
+      : m_manifest(manifest),
+        m_plan(plan),
+        m_options(options),
+        m_files(RunFiles::of(manifest.output.root, options.shard)),
         m_prepared(plan.assets.size()) {}
 
   RunResult run() {
@@ -46,10 +49,10 @@ class Runner {
     const IncrementalState state(m_manifest, m_journal->at_open(), m_merged ? m_merged->index.get() : nullptr);
     // The journals' entries stay in memory for the whole run: they count in the memory budget.
     const std::uint64_t entries = m_journal->index_bytes() + (m_merged ? m_merged->index->bytes() : 0);
-    const std::uint64_t budget = m_options.memory_budget - std::min<std::uint64_t>(entries, m_options.memory_budget / 2);
+    const std::uint64_t budget =
+        m_options.memory_budget - std::min<std::uint64_t>(entries, m_options.memory_budget / 2);
     remove_stale_temporaries();
-    const Admission admission(m_manifest, state, budget, m_options.memory_budget, m_options.force,
-                              m_options.signal);
+    const Admission admission(m_manifest, state, budget, m_options.memory_budget, m_options.force, m_options.signal);
     const AssetWork asset_work(m_manifest, state, *m_root, m_options.force, m_options.signal, m_options.store);
     Recorder recorder(*m_journal, m_options, m_result);
 
@@ -105,7 +108,8 @@ class Runner {
     try {
       m_journal->compact();
     } catch (const std::exception& e) {
-      m_result.problems.push_back(fmt::format("the journal could not be compacted and is kept as it was: {}", e.what()));
+      m_result.problems.push_back(
+          fmt::format("the journal could not be compacted and is kept as it was: {}", e.what()));
     }
     // Every URL of the manifest present, not only this run's selection's (--only, --top, --shard).
     write_file(m_files.urls, url_list(*m_journal, whole_plan()).text);
@@ -140,7 +144,8 @@ class Runner {
       m_journal.emplace(*m_root, m_files.journal.filename().string());
       // A shard also knows what the merged journal of earlier runs records: its assets may have been
       // another shard's last time (shards are dealt by cost).
-      if (m_options.shard) m_merged.emplace(output::JournalSnapshot::open(RunFiles::of(m_manifest.output.root, std::nullopt).journal));
+      if (m_options.shard)
+        m_merged.emplace(output::JournalSnapshot::open(RunFiles::of(m_manifest.output.root, std::nullopt).journal));
     } catch (const util::RetryableError&) {
       throw;
     } catch (const std::exception& e) {

@@ -21,10 +21,10 @@ namespace prerender::engine {
 struct RunOptions {
   int jobs = 1;
   std::uint64_t memory_budget = 1ull << 30;
-  bool force = false;                       // re-render what is up to date
-  std::optional<double> deadline_seconds;   // stop admitting new assets after this long
-  const std::atomic<int>* signal = nullptr; // set to the signal number by a handler: stop admitting
-  std::optional<Shard> shard;               // names the journal and lists of this shard
+  bool force = false;                        // re-render what is up to date
+  std::optional<double> deadline_seconds;    // stop admitting new assets after this long
+  const std::atomic<int>* signal = nullptr;  // set to the signal number by a handler: stop admitting
+  std::optional<Shard> shard;                // names the journal and lists of this shard
   // The object store the renditions go to (output.root: s3://...); output.root is then the local state
   // folder: the journal and lists are fetched from the store's .prerender/ when missing there, and
   // uploaded to it at the end. Null: the renditions are files under output.root.
@@ -41,16 +41,16 @@ struct RunResult {
   std::size_t rendered = 0, up_to_date = 0, failed = 0, changed = 0;
   std::size_t assets_done = 0, assets_not_started = 0;
   std::size_t renditions_not_started = 0;
-  std::size_t unrecorded = 0;          // renditions whose journal line could not be written (counted failed)
-  std::size_t unstored = 0;            // renditions the object store refused (counted failed, not journaled)
-  std::vector<std::string> problems;   // what the output storage refused: journal, lists, run.json, objects
+  std::size_t unrecorded = 0;         // renditions whose journal line could not be written (counted failed)
+  std::size_t unstored = 0;           // renditions the object store refused (counted failed, not journaled)
+  std::vector<std::string> problems;  // what the output storage refused: journal, lists, run.json, objects
   bool deadline_reached = false;
   int signal = 0;
   double wall_seconds = 0;
   std::uint64_t peak_rss_bytes = 0;
   GraphStats graph;
   std::filesystem::path journal;
-  std::string summary;                   // the end-of-run summary for people
+  std::string summary;                    // the end-of-run summary for people
   std::optional<report::RunStats> stats;  // run.json's content; unset when interrupted waiting for the lock
 };
 

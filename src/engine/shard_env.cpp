@@ -39,7 +39,8 @@ Result index_with_count(const EnvironmentLookup& env, std::string_view name, std
 
 Result from_slurm(const EnvironmentLookup& env, std::optional<std::uint32_t> count) {
   std::optional<std::uint32_t> values[4];
-  const char* names[4] = {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_STEP"};
+  const char* names[4] = {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT",
+                          "SLURM_ARRAY_TASK_STEP"};
   for (int i = 0; i < 4; ++i) {
     auto v = number(env, names[i]);
     if (auto* error = std::get_if<std::string>(&v)) return *error;
@@ -51,18 +52,21 @@ Result from_slurm(const EnvironmentLookup& env, std::optional<std::uint32_t> cou
     return fmt::format("SLURM_ARRAY_TASK_ID={} is set but SLURM_ARRAY_TASK_MIN or SLURM_ARRAY_TASK_COUNT is not", *id);
   const std::uint32_t step = step_set.value_or(1);
   if (*id < *min || step == 0 || (*id - *min) % step != 0 || (*id - *min) / step >= *total || *total == 0)
-    return fmt::format("SLURM_ARRAY_TASK_ID={} does not fall in an array of SLURM_ARRAY_TASK_COUNT={} from "
-                       "SLURM_ARRAY_TASK_MIN={} by {}: submit the array as --array=0-{}",
-                       *id, *total, *min, step, *total == 0 ? 0 : *total - 1);
+    return fmt::format(
+        "SLURM_ARRAY_TASK_ID={} does not fall in an array of SLURM_ARRAY_TASK_COUNT={} from "
+        "SLURM_ARRAY_TASK_MIN={} by {}: submit the array as --array=0-{}",
+        *id, *total, *min, step, *total == 0 ? 0 : *total - 1);
   if (count && *count != *total)
     return fmt::format("--shards {} disagrees with SLURM_ARRAY_TASK_COUNT={}", *count, *total);
   const Shard shard{(*id - *min) / step, *total};
-  return std::optional<Found>{Found{shard, fmt::format("SLURM_ARRAY_TASK_ID={} (shard {}/{})", *id, shard.index, shard.count)}};
+  return std::optional<Found>{
+      Found{shard, fmt::format("SLURM_ARRAY_TASK_ID={} (shard {}/{})", *id, shard.index, shard.count)}};
 }
 
 }  // namespace
 
-std::variant<Shard, std::string> shard_from_environment(const EnvironmentLookup& env, std::optional<std::uint32_t> count) {
+std::variant<Shard, std::string> shard_from_environment(const EnvironmentLookup& env,
+                                                        std::optional<std::uint32_t> count) {
   std::vector<Found> found;
   for (const Result& r : {index_with_count(env, "JOB_COMPLETION_INDEX", count), from_slurm(env, count),
                           index_with_count(env, "AWS_BATCH_JOB_ARRAY_INDEX", count)}) {
@@ -70,8 +74,9 @@ std::variant<Shard, std::string> shard_from_environment(const EnvironmentLookup&
     if (const auto& f = std::get<std::optional<Found>>(r)) found.push_back(*f);
   }
   if (found.empty())
-    return std::string("--shard auto: none of JOB_COMPLETION_INDEX (Kubernetes), SLURM_ARRAY_TASK_ID (Slurm) or "
-                       "AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch) is set; outside a batch engine pass --shard K/N");
+    return std::string(
+        "--shard auto: none of JOB_COMPLETION_INDEX (Kubernetes), SLURM_ARRAY_TASK_ID (Slurm) or "
+        "AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch) is set; outside a batch engine pass --shard K/N");
   for (const Found& f : found) {
     if (f.shard.index != found.front().shard.index || f.shard.count != found.front().shard.count)
       return fmt::format("--shard auto: {} disagrees with {}", found.front().source, f.source);

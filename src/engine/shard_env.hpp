@@ -21,6 +21,7 @@ using EnvironmentLookup = std::function<std::optional<std::string>(std::string_v
 //   AWS Batch array job: AWS_BATCH_JOB_ARRAY_INDEX, count from `count`.
 // Where several engines' variables are set, they must give the same shard. Returns the shard, or a message
 // naming the variables at fault: none set, not a number, disagreeing, or a count missing.
-std::variant<Shard, std::string> shard_from_environment(const EnvironmentLookup& env, std::optional<std::uint32_t> count);
+std::variant<Shard, std::string> shard_from_environment(const EnvironmentLookup& env,
+                                                        std::optional<std::uint32_t> count);
 
 }  // namespace prerender::engine

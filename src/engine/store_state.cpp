@@ -5,14 +5,13 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-
 namespace prerender::engine {
 namespace {
 
 const std::string k_prefix(output::k_state_prefix);
 
 bool has_file(const output::OutputRoot& state, const std::string& name) {
-  struct stat st{};
+  struct stat st {};
   return ::fstatat(state.fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
@@ -33,7 +32,8 @@ bool fetch_state_file(output::ObjectSink& store, const output::OutputRoot& state
 }
 
 void upload_state_file(output::ObjectSink& store, const output::OutputRoot& state, const std::string& name) {
-  store.put_file(k_prefix + name, state.path() / name, {{"Content-Type", content_type(name)}, {"Cache-Control", "no-store"}});
+  store.put_file(k_prefix + name, state.path() / name,
+                 {{"Content-Type", content_type(name)}, {"Cache-Control", "no-store"}});
 }
 
 std::vector<std::string> fetch_shard_journals(output::ObjectSink& store, const output::OutputRoot& state, int count) {
@@ -41,7 +41,9 @@ std::vector<std::string> fetch_shard_journals(output::ObjectSink& store, const o
   for (int k = 0; k < count; ++k) {
     const std::string name = fmt::format("renditions-{}-of-{}.jsonl", k, count);
     const std::optional<std::string> bytes = store.get(k_prefix + name);
-    if (!bytes) throw std::runtime_error(fmt::format("shard {} of {} left no journal at {}", k, count, store.describe(k_prefix + name)));
+    if (!bytes)
+      throw std::runtime_error(
+          fmt::format("shard {} of {} left no journal at {}", k, count, store.describe(k_prefix + name)));
     state.write(name, *bytes);
     out.push_back(name);
   }

@@ -22,6 +22,7 @@ void upload_state_file(output::ObjectSink& store, const output::OutputRoot& stat
 // Fetches the shard journals (.prerender/renditions-K-of-N.jsonl) into `state` and returns their names:
 // with `count`, those of K = 0..count-1 by name (one missing throws std::runtime_error naming it);
 // otherwise every one a LIST of the store finds.
-std::vector<std::string> fetch_shard_journals(output::ObjectSink& store, const output::OutputRoot& state, int count = 0);
+std::vector<std::string> fetch_shard_journals(output::ObjectSink& store, const output::OutputRoot& state,
+                                              int count = 0);
 
 }  // namespace prerender::engine

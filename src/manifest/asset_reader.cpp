@@ -35,8 +35,10 @@ bool read_source(const YamlNode& node, const Reader& reader, Asset& asset) {
     ok = false;
   }
   if (id_node) {
-    if (auto id = reader.string(*id_node, "an asset's 'id'")) asset.id = *id;
-    else ok = false;
+    if (auto id = reader.string(*id_node, "an asset's 'id'"))
+      asset.id = *id;
+    else
+      ok = false;
   }
   return ok;
 }
@@ -90,7 +92,8 @@ void read_hints(const YamlNode& node, const Reader& reader, Asset& asset) {
       if (x && y) asset.focus = Focus{*x, *y};
     }
   }
-  if (const YamlNode* tags = node.find("tags")) asset.tags = read_tags(reader, *tags, "an asset's 'tags'").value_or(asset.tags);
+  if (const YamlNode* tags = node.find("tags"))
+    asset.tags = read_tags(reader, *tags, "an asset's 'tags'").value_or(asset.tags);
 }
 
 // One asset per file the glob source matches, its id from the matched path.
@@ -107,8 +110,9 @@ void expand_glob(const YamlNode& node, const Reader& reader, const Manifest& man
     reader.error(source_node, fmt::format("{}: cannot list {}", quote(asset.source), unreadable));
     return;
   }
-  if (matches.empty()) reader.error(source_node, fmt::format("{} matches no file under '{}'", quote(asset.source),
-                                                             manifest.sources_root.string()));
+  if (matches.empty())
+    reader.error(source_node,
+                 fmt::format("{} matches no file under '{}'", quote(asset.source), manifest.sources_root.string()));
   for (const std::string& relative : matches) {
     Asset one = asset;
     one.id = id_from_path(relative);
@@ -154,8 +158,10 @@ void read_asset(const YamlNode& node, const Reader& reader, const Manifest& mani
   ok = read_preset_names(node, reader, manifest, preset_names, asset) && ok;
   read_hints(node, reader, asset);
   if (!ok) return;
-  if (util::has_wildcard(asset.source)) expand_glob(node, reader, manifest, asset, out);
-  else add_single(node, reader, manifest, std::move(asset), out);
+  if (util::has_wildcard(asset.source))
+    expand_glob(node, reader, manifest, asset, out);
+  else
+    add_single(node, reader, manifest, std::move(asset), out);
 }
 
 }  // namespace prerender::manifest

@@ -21,7 +21,8 @@ std::string Diagnostic::to_string() const {
   return fmt::format("{}:{}:{}: {}", file, at.line, at.column, message);
 }
 
-ManifestError::ManifestError(std::vector<Diagnostic> items) : std::runtime_error(join(items)), m_items(std::move(items)) {}
+ManifestError::ManifestError(std::vector<Diagnostic> items)
+    : std::runtime_error(join(items)), m_items(std::move(items)) {}
 
 void Diagnostics::throw_if_any() const {
   if (!m_items.empty()) throw ManifestError(m_items);

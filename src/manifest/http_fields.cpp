@@ -11,8 +11,9 @@ namespace prerender::manifest {
 std::optional<std::vector<std::string>> read_tags(const Reader& reader, const YamlNode& node, std::string_view what) {
   const std::vector<const YamlNode*> items = node.as_list();
   if (items.size() > publish::k_max_added_tags) {
-    reader.error(node, fmt::format("{} lists {} tags; at most {} (a rendition may carry {} on CloudFront, 4 are automatic)",
-                                   what, items.size(), publish::k_max_added_tags, publish::k_max_tags));
+    reader.error(node,
+                 fmt::format("{} lists {} tags; at most {} (a rendition may carry {} on CloudFront, 4 are automatic)",
+                             what, items.size(), publish::k_max_added_tags, publish::k_max_tags));
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -48,7 +49,8 @@ std::optional<std::string> header_value(const Reader& reader, const YamlNode& no
 
 }  // namespace
 
-std::optional<presets::CacheControl> read_cache_control(const Reader& reader, const YamlNode& node, std::string_view what) {
+std::optional<presets::CacheControl> read_cache_control(const Reader& reader, const YamlNode& node,
+                                                        std::string_view what) {
   presets::CacheControl out;
   if (!node.is_map()) {
     out.browser = header_value(reader, node, std::string(what));
@@ -57,7 +59,8 @@ std::optional<presets::CacheControl> read_cache_control(const Reader& reader, co
   if (!reader.check_map(node, k_cache_control_keys, what)) return std::nullopt;
   if (const YamlNode* v = node.find("browser")) out.browser = header_value(reader, *v, fmt::format("{}.browser", what));
   if (const YamlNode* v = node.find("cdn")) out.cdn = header_value(reader, *v, fmt::format("{}.cdn", what));
-  if (const YamlNode* v = node.find("surrogate")) out.surrogate = header_value(reader, *v, fmt::format("{}.surrogate", what));
+  if (const YamlNode* v = node.find("surrogate"))
+    out.surrogate = header_value(reader, *v, fmt::format("{}.surrogate", what));
   return out;
 }
 

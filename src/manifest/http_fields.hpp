@@ -16,6 +16,7 @@ std::optional<std::vector<std::string>> read_tags(const Reader& reader, const Ya
 
 // `cache_control:` of a preset: a Cache-Control value, or a mapping {browser, cdn, surrogate} (Cache-Control,
 // CDN-Cache-Control, Surrogate-Control).
-std::optional<presets::CacheControl> read_cache_control(const Reader& reader, const YamlNode& node, std::string_view what);
+std::optional<presets::CacheControl> read_cache_control(const Reader& reader, const YamlNode& node,
+                                                        std::string_view what);
 
 }  // namespace prerender::manifest

@@ -12,7 +12,9 @@
 namespace prerender::manifest {
 namespace {
 
-bool is_list_key(const std::string& key) { return key == "format" || key == "dpr" || key == "keep" || key == "overlay.offset"; }
+bool is_list_key(const std::string& key) {
+  return key == "format" || key == "dpr" || key == "keep" || key == "overlay.offset";
+}
 
 void emit_value(YAML::Emitter& out, const std::string& key, const std::string& value) {
   if (!is_list_key(key)) {
@@ -39,8 +41,10 @@ presets::PresetSpec parse_inline_preset(const std::vector<std::pair<std::string,
   std::vector<std::pair<std::string, std::string>> flat;
   for (const auto& [key, value] : settings) {
     const auto dot = key.find('.');
-    if (dot == std::string::npos) flat.emplace_back(key, value);
-    else nested[key.substr(0, dot)].emplace_back(key.substr(dot + 1), value);
+    if (dot == std::string::npos)
+      flat.emplace_back(key, value);
+    else
+      nested[key.substr(0, dot)].emplace_back(key.substr(dot + 1), value);
   }
   YAML::Emitter out;
   out << YAML::BeginMap;

@@ -51,8 +51,9 @@ YamlNodePtr Loader::read(const fs::path& file, const Located* included_from) {
   std::error_code status_error;
   const fs::file_status status = fs::status(file, status_error);
   if (included_from && status_error == std::errc::permission_denied) {
-    m_diagnostics.error(included_from->file, included_from->mark,
-                        fmt::format("included file {}: permission denied (on a folder of its path)", quote(file.string())));
+    m_diagnostics.error(
+        included_from->file, included_from->mark,
+        fmt::format("included file {}: permission denied (on a folder of its path)", quote(file.string())));
     return nullptr;
   }
   if (included_from && !fs::exists(status)) {
@@ -114,7 +115,8 @@ void Loader::preset_mapping(const YamlNode& presets, const fs::path& folder, con
   if (presets.is_map() && m_preset_count + presets.entries.size() > k_max_presets) {
     const YamlNode& past = *presets.entries[k_max_presets - m_preset_count].first;
     reader.error(past, fmt::format("more than {} presets (the manifest and its includes together); a manifest "
-                                   "may define at most {}", k_max_presets, k_max_presets));
+                                   "may define at most {}",
+                                   k_max_presets, k_max_presets));
     m_preset_count = k_max_presets + 1;
     return;
   }
@@ -126,7 +128,8 @@ void Loader::preset_mapping(const YamlNode& presets, const fs::path& folder, con
     const Located at{reader.file(), key->mark};
     if (!id_problem(name).empty() || name.find('/') != std::string::npos || name.size() > k_max_preset_name) {
       reader.error(*key, fmt::format("preset name {} must be a plain name (no '/', no control characters, "
-                                     "at most {} characters)", quote(name), k_max_preset_name));
+                                     "at most {} characters)",
+                                     quote(name), k_max_preset_name));
       continue;
     }
     auto [it, inserted] = m_specs.try_emplace(name, Spec{{}, at});
@@ -153,9 +156,9 @@ std::optional<presets::PresetSpec> Loader::merged_spec(const std::string& name, 
     return std::nullopt;
   }
   if (!m_specs.count(parent)) {
-    m_diagnostics.error(s.at.file, s.at.mark,
-                        fmt::format("preset '{}' extends unknown preset {}{}", name, quote(parent),
-                                    util::did_you_mean(parent, names)));
+    m_diagnostics.error(
+        s.at.file, s.at.mark,
+        fmt::format("preset '{}' extends unknown preset {}{}", name, quote(parent), util::did_you_mean(parent, names)));
     return std::nullopt;
   }
   auto base = merged_spec(parent, chain, merged, names);
@@ -170,8 +173,9 @@ void Loader::check_resolved(const presets::Preset& preset, const Located& at) {
       m_diagnostics.error(at.file, at.mark, fmt::format("preset '{}': {}", preset.name, problem));
   std::error_code overlay_error;
   if (preset.overlay && !fs::is_regular_file(preset.overlay->image, overlay_error))
-    m_diagnostics.error(at.file, at.mark, fmt::format("preset '{}': overlay image '{}' does not exist", preset.name,
-                                                      preset.overlay->image));
+    m_diagnostics.error(
+        at.file, at.mark,
+        fmt::format("preset '{}': overlay image '{}' does not exist", preset.name, preset.overlay->image));
 }
 
 std::map<std::string, presets::Preset> Loader::resolve(std::map<std::string, Located>* where_defined) {

@@ -47,7 +47,8 @@ void read_limits(const YamlNode& node, const Reader& reader, Limits& out) {
   for (const auto& [key, value] : node.entries) {
     const std::string& k = key->scalar;
     if (k == "max_pixels") {
-      if (auto v = reader.integer(*value, "'limits.max_pixels'", 1, 1'000'000'000'000)) out.max_pixels = static_cast<std::uint64_t>(*v);
+      if (auto v = reader.integer(*value, "'limits.max_pixels'", 1, 1'000'000'000'000))
+        out.max_pixels = static_cast<std::uint64_t>(*v);
     } else if (k == "max_file_bytes") {
       if (auto v = reader.size(*value, "'limits.max_file_bytes'")) out.max_file_bytes = *v;
     } else if (k == "max_frames") {
@@ -76,7 +77,8 @@ void read_settings(const YamlNode& root, const Reader& reader, Manifest& manifes
   if (const YamlNode* sources = root.find("sources")) {
     if (reader.check_map(*sources, k_sources_keys, "'sources'"))
       if (const YamlNode* r = sources->find("root"))
-        if (auto s = reader.string(*r, "'sources.root'")) manifest.sources_root = (manifest.folder / *s).lexically_normal();
+        if (auto s = reader.string(*r, "'sources.root'"))
+          manifest.sources_root = (manifest.folder / *s).lexically_normal();
   }
   if (manifest.sources_root.empty()) manifest.sources_root = ".";
   if (const YamlNode* output = root.find("output")) read_output(*output, reader, manifest.folder, manifest.output);
@@ -105,8 +107,9 @@ void number_assets(Manifest& manifest, Diagnostics& diagnostics) {
     asset.order = i;
     auto [it, inserted] = ids.emplace(asset.id, &asset);
     if (!inserted)
-      diagnostics.error(asset.at.file, asset.at.mark,
-                        fmt::format("asset id {} is used twice (first at line {})", quote(asset.id), it->second->at.mark.line));
+      diagnostics.error(
+          asset.at.file, asset.at.mark,
+          fmt::format("asset id {} is used twice (first at line {})", quote(asset.id), it->second->at.mark.line));
   }
 }
 

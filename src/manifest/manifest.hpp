@@ -19,27 +19,27 @@ struct Located {
 
 // `output.root: s3://bucket/prefix`: the renditions go to an S3-compatible store (output/object_sink.hpp).
 struct StoreSpec {
-  std::string bucket, prefix;  // prefix: "" or ending in '/'
-  std::string endpoint;        // output.s3.endpoint; "": AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, or AWS's own
-  std::string region;          // output.s3.region; "": AWS_REGION, AWS_DEFAULT_REGION, or us-east-1
+  std::string bucket, prefix;      // prefix: "" or ending in '/'
+  std::string endpoint;            // output.s3.endpoint; "": AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, or AWS's own
+  std::string region;              // output.s3.region; "": AWS_REGION, AWS_DEFAULT_REGION, or us-east-1
   std::optional<bool> path_style;  // output.s3.path_style; unset: path style with an endpoint, else virtual host
   std::string url() const { return "s3://" + bucket + "/" + prefix; }
 };
 
 struct OutputSpec {
-  std::filesystem::path root;                      // resolved against the manifest's folder
+  std::filesystem::path root;  // resolved against the manifest's folder
   // Set when output.root is s3://...: `root` is then the local state folder the command chooses.
   std::optional<StoreSpec> store;
   std::string path = "{asset}/{preset}{dpr}.{ext}";  // the path template, relative to root
   Located path_at;
-  std::string base_url;                            // "" or ending in '/'
+  std::string base_url;  // "" or ending in '/'
 };
 
 struct Limits {
   std::uint64_t max_pixels = 100'000'000;
   std::uint64_t max_file_bytes = 64ull << 20;
   int max_frames = 1000;
-  double max_seconds = 120;          // per decode and per rendition; 0: none
+  double max_seconds = 120;  // per decode and per rendition; 0: none
   bool allow_untrusted = false;
   // Source formats accepted (told from the bytes). Families beyond jpeg, png, webp, gif, heif and tiff are
   // decoded in a child process with this time limit, so a codec that hangs or aborts fails one asset.
@@ -55,14 +55,14 @@ struct Focus {
 
 struct Asset {
   std::string id;
-  std::string source;                    // as written (for a glob: the matched relative path)
-  std::filesystem::path source_path;     // resolved against sources.root
+  std::string source;                 // as written (for a glob: the matched relative path)
+  std::filesystem::path source_path;  // resolved against sources.root
   std::vector<std::string> presets;
   std::uint64_t requests = 0;
-  bool requests_given = false;           // written in the manifest (wins over the popularity file)
+  bool requests_given = false;  // written in the manifest (wins over the popularity file)
   std::optional<Focus> focus;
-  std::vector<std::string> tags;         // cache tags added to its renditions' (publish/tags.hpp)
-  std::size_t order = 0;                 // position in the manifest (glob matches in sorted order)
+  std::vector<std::string> tags;  // cache tags added to its renditions' (publish/tags.hpp)
+  std::size_t order = 0;          // position in the manifest (glob matches in sorted order)
   Located at;
 };
 
@@ -70,7 +70,7 @@ struct Manifest {
   std::filesystem::path file;
   std::filesystem::path folder;
   int version = 1;
-  std::vector<std::filesystem::path> files;    // the manifest and every included library
+  std::vector<std::filesystem::path> files;  // the manifest and every included library
   std::filesystem::path sources_root;
   OutputSpec output;
   Limits limits;

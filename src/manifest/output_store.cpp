@@ -22,12 +22,15 @@ void read_s3_options(const YamlNode& node, const Reader& reader, StoreSpec& stor
   if (const YamlNode* endpoint = node.find("endpoint"))
     if (auto s = reader.string(*endpoint, "'output.s3.endpoint'")) {
       if (s->rfind("https://", 0) != 0 && s->rfind("http://", 0) != 0)
-        reader.error(*endpoint, fmt::format("'output.s3.endpoint' must start with https:// or http://, not {}", quote(*s)));
-      else store.endpoint = *s;
+        reader.error(*endpoint,
+                     fmt::format("'output.s3.endpoint' must start with https:// or http://, not {}", quote(*s)));
+      else
+        store.endpoint = *s;
     }
   if (const YamlNode* region = node.find("region"))
     if (auto s = reader.string(*region, "'output.s3.region'")) store.region = *s;
-  if (const YamlNode* path_style = node.find("path_style")) store.path_style = reader.boolean(*path_style, "'output.s3.path_style'");
+  if (const YamlNode* path_style = node.find("path_style"))
+    store.path_style = reader.boolean(*path_style, "'output.s3.path_style'");
 }
 
 }  // namespace

@@ -48,7 +48,9 @@ void apply_popularity_file(const YamlNode& key, const Reader& reader, Manifest& 
   apply_included_popularity_file(*root, manifest.popularity_file, diagnostics, manifest);
 }
 
-bool is_popularity_file(const YamlNode& root) { return root.is_map() && root.find("requests") && !root.find("presets"); }
+bool is_popularity_file(const YamlNode& root) {
+  return root.is_map() && root.find("requests") && !root.find("presets");
+}
 
 void apply_included_popularity_file(const YamlNode& root, const fs::path& file, Diagnostics& diagnostics,
                                     Manifest& manifest) {

@@ -22,7 +22,8 @@ std::optional<presets::Colour> parse_colour(std::string_view text) {
     std::from_chars(digits.data(), digits.data() + digits.size(), value, 16);
     return static_cast<std::uint8_t>(digits.size() == 1 ? value * 17 : value);
   };
-  if (text.size() == 3) return presets::Colour{hex(text.substr(0, 1)), hex(text.substr(1, 1)), hex(text.substr(2, 1)), 255};
+  if (text.size() == 3)
+    return presets::Colour{hex(text.substr(0, 1)), hex(text.substr(1, 1)), hex(text.substr(2, 1)), 255};
   if (text.size() == 6 || text.size() == 8)
     return presets::Colour{hex(text.substr(0, 2)), hex(text.substr(2, 2)), hex(text.substr(4, 2)),
                            text.size() == 8 ? hex(text.substr(6, 2)) : std::uint8_t{255}};
@@ -118,10 +119,14 @@ presets::PresetSpec parse_preset(const YamlNode& node, const std::string& name, 
   const OptionReader options(p);
   for (const auto& [key, value] : node.entries) {
     const std::string& k = key->scalar;
-    if (k == "extends") out.extends = reader.string(*value, p.what(k));
-    else if (k == "resize") options.read_group(k, k_resize_keys, *value, out);
-    else if (k == "check") options.read_group(k, k_check_keys, *value, out);
-    else options.read_option("", k, *value, out);
+    if (k == "extends")
+      out.extends = reader.string(*value, p.what(k));
+    else if (k == "resize")
+      options.read_group(k, k_resize_keys, *value, out);
+    else if (k == "check")
+      options.read_group(k, k_check_keys, *value, out);
+    else
+      options.read_option("", k, *value, out);
   }
   return out;
 }

@@ -56,7 +56,8 @@ std::optional<presets::Crop> PresetReader::custom(const YamlNode& node, std::typ
       return out;
     }
     m_r.error(node, fmt::format("{} must be an aspect ratio such as '16:9' or a region "
-                                "{{left, top, width, height}} in fractions, not {}", what("crop"), describe(node)));
+                                "{{left, top, width, height}} in fractions, not {}",
+                                what("crop"), describe(node)));
     return std::nullopt;
   }
   out.region = region(node);
@@ -72,16 +73,21 @@ std::optional<presets::Region> PresetReader::region(const YamlNode& node) const 
     auto v = m_r.number(*value, what("crop." + key->scalar), 0, 1);
     ok = ok && v.has_value();
     if (!v) continue;
-    if (key->scalar == "left") region.left = *v;
-    else if (key->scalar == "top") region.top = *v;
-    else if (key->scalar == "width") region.width = *v;
-    else if (key->scalar == "height") region.height = *v;
+    if (key->scalar == "left")
+      region.left = *v;
+    else if (key->scalar == "top")
+      region.top = *v;
+    else if (key->scalar == "width")
+      region.width = *v;
+    else if (key->scalar == "height")
+      region.height = *v;
   }
   if (!ok) return std::nullopt;
   if (region.width <= 0 || region.height <= 0 || region.left + region.width > 1.0 + 1e-9 ||
       region.top + region.height > 1.0 + 1e-9) {
     m_r.error(node, fmt::format("{} must lie inside the image: left + width and top + height at most 1, "
-                                "width and height above 0", what("crop")));
+                                "width and height above 0",
+                                what("crop")));
     return std::nullopt;
   }
   return region;
@@ -98,10 +104,14 @@ std::optional<presets::Edges> PresetReader::custom(const YamlNode& node, std::ty
   for (const auto& [key, value] : node.entries) {
     auto v = as_int(m_r.integer(*value, what("pad." + key->scalar), 0, 4096));
     if (!v) continue;
-    if (key->scalar == "top") out.top = *v;
-    else if (key->scalar == "right") out.right = *v;
-    else if (key->scalar == "bottom") out.bottom = *v;
-    else if (key->scalar == "left") out.left = *v;
+    if (key->scalar == "top")
+      out.top = *v;
+    else if (key->scalar == "right")
+      out.right = *v;
+    else if (key->scalar == "bottom")
+      out.bottom = *v;
+    else if (key->scalar == "left")
+      out.left = *v;
   }
   return out;
 }
@@ -143,7 +153,8 @@ void PresetReader::overlay_entry(const std::string& k, const YamlNode& value, pr
     if (auto g = m_r.choice<presets::Gravity>(value, what("overlay.gravity"), presets::k_gravity_names)) {
       if (*g == presets::Gravity::entropy || *g == presets::Gravity::attention || *g == presets::Gravity::focus)
         m_r.error(value, fmt::format("{} must be centre or a compass point", what("overlay.gravity")));
-      else out.gravity = *g;
+      else
+        out.gravity = *g;
     }
   } else if (k == "offset") {
     if (!value.is_sequence() || value.items.size() != 2) {
@@ -168,9 +179,12 @@ std::optional<presets::Keep> PresetReader::custom(const YamlNode& node, std::typ
   for (const auto& item : node.items) {
     auto index = m_r.choice(*item, what("keep"), presets::k_keep_names);
     if (!index) continue;
-    if (*index == 0) out.icc = true;
-    else if (*index == 1) out.copyright = true;
-    else out.exif = true;
+    if (*index == 0)
+      out.icc = true;
+    else if (*index == 1)
+      out.copyright = true;
+    else
+      out.exif = true;
   }
   return out;
 }
@@ -186,7 +200,8 @@ std::optional<std::vector<Format>> PresetReader::custom(const YamlNode& node,
 std::optional<std::vector<double>> PresetReader::custom(const YamlNode& node,
                                                         std::type_identity<std::vector<double>>) const {
   return distinct_list<double>(
-      node, "dpr", "list at least one density", [&](const YamlNode& item) { return m_r.number(item, what("dpr"), 0.5, 4); },
+      node, "dpr", "list at least one density",
+      [&](const YamlNode& item) { return m_r.number(item, what("dpr"), 0.5, 4); },
       [](double d) { return fmt::format("{}", d); });
 }
 

@@ -8,9 +8,13 @@
 namespace prerender::manifest {
 namespace {
 
-std::optional<int> as_int(std::optional<std::int64_t> v) { return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt; }
+std::optional<int> as_int(std::optional<std::int64_t> v) {
+  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+}
 
-std::string what(std::string_view key, std::string_view preset) { return fmt::format("'{}' in preset '{}'", key, preset); }
+std::string what(std::string_view key, std::string_view preset) {
+  return fmt::format("'{}' in preset '{}'", key, preset);
+}
 
 std::optional<presets::QualityAuto> read_auto(const Reader& reader, const YamlNode& node, std::string_view preset) {
   if (!reader.check_map(node, k_quality_keys, fmt::format("'quality' of preset '{}'", preset))) return std::nullopt;
@@ -26,8 +30,10 @@ std::optional<presets::QualityAuto> read_auto(const Reader& reader, const YamlNo
       ok = false;
     }
   }
-  if (const YamlNode* v = node.find("min")) ok = (out.min = as_int(reader.integer(*v, what("quality.min", preset), 1, 100))) && ok;
-  if (const YamlNode* v = node.find("max")) ok = (out.max = as_int(reader.integer(*v, what("quality.max", preset), 1, 100))) && ok;
+  if (const YamlNode* v = node.find("min"))
+    ok = (out.min = as_int(reader.integer(*v, what("quality.min", preset), 1, 100))) && ok;
+  if (const YamlNode* v = node.find("max"))
+    ok = (out.max = as_int(reader.integer(*v, what("quality.max", preset), 1, 100))) && ok;
   if (out.min && out.max && *out.min > *out.max) {
     reader.error(node, fmt::format("{}: min {} is above max {}", what("quality", preset), *out.min, *out.max));
     ok = false;

@@ -28,16 +28,15 @@ std::string quote(std::string_view text) {
     out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
   }
   if (text.size() > k_max) {
-    while (out.size() > 1 && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // whole UTF-8 characters
+    while (out.size() > 1 && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
+      out.pop_back();  // whole UTF-8 characters
     if (out.size() > 1 && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
     out += "...";
   }
   return out + "'";
 }
 
-bool Reader::check_map(const YamlNode& node, std::string_view where) const {
-  return check_keys(node, nullptr, where);
-}
+bool Reader::check_map(const YamlNode& node, std::string_view where) const { return check_keys(node, nullptr, where); }
 
 bool Reader::check_map(const YamlNode& node, std::span<const std::string_view> allowed, std::string_view where) const {
   return check_keys(node, &allowed, where);
@@ -63,7 +62,8 @@ bool Reader::check_keys(const YamlNode& node, const std::span<const std::string_
     bool known = false;
     for (std::string_view name : *allowed) known = known || name == key->scalar;
     if (!known)
-      error(*key, fmt::format("unknown key {} in {}{}", quote(key->scalar), where, util::did_you_mean(key->scalar, *allowed)));
+      error(*key, fmt::format("unknown key {} in {}{}", quote(key->scalar), where,
+                              util::did_you_mean(key->scalar, *allowed)));
   }
   return true;
 }

@@ -19,7 +19,9 @@ class Reader {
   Reader(std::string file, Diagnostics& diagnostics) : m_file(std::move(file)), m_diagnostics(diagnostics) {}
 
   const std::string& file() const { return m_file; }
-  void error(const YamlNode& at, std::string message) const { m_diagnostics.error(m_file, at.mark, std::move(message)); }
+  void error(const YamlNode& at, std::string message) const {
+    m_diagnostics.error(m_file, at.mark, std::move(message));
+  }
   Diagnostics& diagnostics() const { return m_diagnostics; }
 
   // True when `node` is a mapping; reports a wrong type, every unknown key (with the nearest valid

@@ -35,8 +35,10 @@ YamlNodePtr load_yaml_file(const std::string& path, const YamlLimits& limits) {
   if (::fstat(fd, &info) != 0) fail(path, fmt::format("cannot read the file: {}", std::strerror(errno)));
   if (S_ISDIR(info.st_mode)) fail(path, "is a folder, not a manifest file");
   if (!S_ISREG(info.st_mode))
-    fail(path, fmt::format("is {}, not a regular file; save the manifest to a file",
-                               S_ISFIFO(info.st_mode) ? "a pipe" : S_ISSOCK(info.st_mode) ? "a socket" : "a device"));
+    fail(path,
+         fmt::format("is {}, not a regular file; save the manifest to a file", S_ISFIFO(info.st_mode)   ? "a pipe"
+                                                                               : S_ISSOCK(info.st_mode) ? "a socket"
+                                                                                                        : "a device"));
   const auto size = static_cast<std::uint64_t>(info.st_size);
   if (size > limits.max_bytes)
     fail(path, fmt::format("the file is {} bytes; a manifest may have at most {}", size, limits.max_bytes));

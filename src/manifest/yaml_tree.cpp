@@ -44,7 +44,9 @@ bool is_null(const yaml_event_t& event) {
   return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
 }
 
-std::string anchor_of(const yaml_char_t* anchor) { return anchor ? reinterpret_cast<const char*>(anchor) : std::string(); }
+std::string anchor_of(const yaml_char_t* anchor) {
+  return anchor ? reinterpret_cast<const char*>(anchor) : std::string();
+}
 
 // Every node of one document, allocated in blocks and freed together: a catalogue of 100k assets has
 // over a million nodes, and one allocation (and reference count) per node was a third of parsing.
@@ -131,7 +133,8 @@ class TreeBuilder {
     m_total = (weight > m_max_nodes || m_total + weight > m_max_nodes) ? m_max_nodes + 1 : m_total + weight;
     if (m_total > m_max_nodes)
       throw LimitExceeded(at, fmt::format("the document expands to more than {} nodes (alias bomb or "
-                                          "manifest too large)", m_max_nodes));
+                                          "manifest too large)",
+                                          m_max_nodes));
   }
 
   void open(NodeKind kind, Mark at, std::string anchor) {
@@ -196,8 +199,10 @@ class TreeBuilder {
 Mark mark_at_offset(std::string_view text, std::size_t offset) {
   Mark out{1, 1};
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') out = {out.line + 1, 1};
-    else ++out.column;
+    if (text[i] == '\n')
+      out = {out.line + 1, 1};
+    else
+      ++out.column;
   }
   return out;
 }
@@ -226,7 +231,8 @@ class Parser {
   std::pair<Mark, std::string> error(std::string_view text) const {
     std::string message = m_parser.problem ? m_parser.problem : "unreadable YAML";
     if (m_parser.context) message += fmt::format(" ({} at line {})", m_parser.context, m_parser.context_mark.line + 1);
-    const Mark at = m_parser.error == YAML_READER_ERROR ? mark_at_offset(text, m_parser.problem_offset) : to_mark(m_parser.problem_mark);
+    const Mark at = m_parser.error == YAML_READER_ERROR ? mark_at_offset(text, m_parser.problem_offset)
+                                                        : to_mark(m_parser.problem_mark);
     return {at, message};
   }
 

@@ -18,10 +18,10 @@ enum class NodeKind { null, scalar, sequence, map };
 struct YamlNode {
   NodeKind kind = NodeKind::null;
   Mark mark;
-  std::string scalar;   // the text of a scalar
-  bool quoted = false;  // a quoted scalar is always a string ("true" is not a boolean)
-  std::vector<const YamlNode*> items;                                   // a sequence's items
-  std::vector<std::pair<const YamlNode*, const YamlNode*>> entries;     // a map's
+  std::string scalar;                  // the text of a scalar
+  bool quoted = false;                 // a quoted scalar is always a string ("true" is not a boolean)
+  std::vector<const YamlNode*> items;  // a sequence's items
+  std::vector<std::pair<const YamlNode*, const YamlNode*>> entries;  // a map's
 
   bool is_map() const { return kind == NodeKind::map; }
   bool is_sequence() const { return kind == NodeKind::sequence; }
@@ -36,9 +36,9 @@ struct YamlNode {
 using YamlNodePtr = std::shared_ptr<const YamlNode>;
 
 struct YamlLimits {
-  std::uint64_t max_bytes = 64ull << 20;     // the file's size
-  std::uint64_t max_nodes = 20'000'000;      // nodes after alias expansion ("billion laughs")
-  std::size_t max_depth = 64;                // mappings and lists inside one another
+  std::uint64_t max_bytes = 64ull << 20;  // the file's size
+  std::uint64_t max_nodes = 20'000'000;   // nodes after alias expansion ("billion laughs")
+  std::size_t max_depth = 64;             // mappings and lists inside one another
 };
 
 // Parses one YAML document. The node count is bounded with aliases counted as the nodes they stand

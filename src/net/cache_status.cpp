@@ -12,7 +12,8 @@ std::string last_item_upper(std::string_view text) {
   if (comma != std::string_view::npos) text.remove_prefix(comma + 1);
   std::string out;
   for (char c : text)
-    if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -27,7 +28,8 @@ std::string_view name(CacheStatus status) {
   return "unknown";
 }
 
-CacheStatus cache_status(std::string_view x_cache, std::string_view cf, std::string_view x_cache_hits, std::string_view age) {
+CacheStatus cache_status(std::string_view x_cache, std::string_view cf, std::string_view x_cache_hits,
+                         std::string_view age) {
   if (!x_cache.empty()) {
     const std::string last = last_item_upper(x_cache);
     if (last.find("HIT") != std::string::npos) return CacheStatus::hit;
@@ -45,7 +47,8 @@ CacheStatus cache_status(std::string_view x_cache, std::string_view cf, std::str
   }
   if (!age.empty()) {
     const std::string a = last_item_upper(age);
-    if (!a.empty() && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; }) && a != std::string(a.size(), '0'))
+    if (!a.empty() && std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        a != std::string(a.size(), '0'))
       return CacheStatus::hit;
   }
   return CacheStatus::unknown;

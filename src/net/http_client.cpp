@@ -51,18 +51,28 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
   std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const std::string value = trimmed(line.substr(colon + 1));
   Response& r = t->response;
-  if (name == "x-cache") r.x_cache = value;
-  else if (name == "cf-cache-status") r.cf_cache_status = value;
-  else if (name == "age") r.age = value;
-  else if (name == "x-cache-hits") r.x_cache_hits = value;
-  else if (name == "x-varnish") r.x_varnish = value;
-  else if (name == "etag") r.etag = value;
-  else if (name == "content-type") r.content_type = value;
-  else if (name == "xkey") r.xkey = value;
-  else if (name == "surrogate-key") r.surrogate_key = value;
+  if (name == "x-cache")
+    r.x_cache = value;
+  else if (name == "cf-cache-status")
+    r.cf_cache_status = value;
+  else if (name == "age")
+    r.age = value;
+  else if (name == "x-cache-hits")
+    r.x_cache_hits = value;
+  else if (name == "x-varnish")
+    r.x_varnish = value;
+  else if (name == "etag")
+    r.etag = value;
+  else if (name == "content-type")
+    r.content_type = value;
+  else if (name == "xkey")
+    r.xkey = value;
+  else if (name == "surrogate-key")
+    r.surrogate_key = value;
   return size * count;
 }
 

@@ -19,13 +19,13 @@ struct Request {
 
 struct Response {
   std::uint64_t tag = 0;
-  long status = 0;             // 0: no HTTP response (see error)
+  long status = 0;  // 0: no HTTP response (see error)
   bool timed_out = false;
-  std::string error;           // libcurl's reason when the transfer failed
-  std::uint64_t bytes = 0;     // body bytes received
-  double seconds = 0;          // total transfer time
-  long http_version = 0;       // libcurl's CURL_HTTP_VERSION_*: 2 = HTTP/1.1, 3 = HTTP/2, 30 = HTTP/3
-  std::string body;            // with keep_body
+  std::string error;        // libcurl's reason when the transfer failed
+  std::uint64_t bytes = 0;  // body bytes received
+  double seconds = 0;       // total transfer time
+  long http_version = 0;    // libcurl's CURL_HTTP_VERSION_*: 2 = HTTP/1.1, 3 = HTTP/2, 30 = HTTP/3
+  std::string body;         // with keep_body
   // The response headers warm and purge read (names lowercased, last value wins).
   std::string x_cache, cf_cache_status, age, x_cache_hits, x_varnish, etag, content_type, xkey, surrogate_key;
 };

@@ -25,7 +25,8 @@ double LatencyHistogram::quantile(double q) const {
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < k_buckets; ++i) {
     seen += m_counts[i];
-    if (seen >= std::max<std::uint64_t>(rank, 1)) return std::min(m_max, k_smallest * std::pow(1.01, static_cast<double>(i)));
+    if (seen >= std::max<std::uint64_t>(rank, 1))
+      return std::min(m_max, k_smallest * std::pow(1.01, static_cast<double>(i)));
   }
   return m_max;
 }

@@ -16,9 +16,9 @@ struct S3Config {
   std::string bucket, prefix;  // prefix: "" or ending in '/'
   std::string endpoint;        // "http(s)://host[:port]", no trailing '/'
   std::string region = "us-east-1";
-  bool path_style = true;      // https://endpoint/bucket/key; false: https://bucket.endpoint-host/key
+  bool path_style = true;  // https://endpoint/bucket/key; false: https://bucket.endpoint-host/key
   std::string access_key, secret_key, session_token;
-  int attempts = 4;            // per request, for 5xx, 429 and connection errors
+  int attempts = 4;                     // per request, for 5xx, 429 and connection errors
   double first_backoff_seconds = 0.25;  // doubled after each attempt
   double timeout_seconds = 60;          // per attempt
 };
@@ -42,7 +42,8 @@ class S3Store final : public output::ObjectSink {
   S3Store& operator=(const S3Store&) = delete;
 
   void put(const std::string& key, std::string_view bytes, const output::ObjectHeaders& headers) override;
-  void put_file(const std::string& key, const std::filesystem::path& file, const output::ObjectHeaders& headers) override;
+  void put_file(const std::string& key, const std::filesystem::path& file,
+                const output::ObjectHeaders& headers) override;
   std::string stored_hash(const std::string& key) override;
   std::optional<std::string> get(const std::string& key) override;
   std::vector<std::string> list(const std::string& prefix) override;
@@ -67,8 +68,10 @@ class S3Store final : public output::ObjectSink {
   };
 
  private:
-  Reply send(const std::string& method, const std::string& url, const Payload& body, const output::ObjectHeaders& headers);
-  Reply attempt(const std::string& method, const std::string& url, const Payload& body, const output::ObjectHeaders& headers);
+  Reply send(const std::string& method, const std::string& url, const Payload& body,
+             const output::ObjectHeaders& headers);
+  Reply attempt(const std::string& method, const std::string& url, const Payload& body,
+                const output::ObjectHeaders& headers);
   std::string object_url(const std::string& key) const;
   std::string bucket_url() const;
   [[noreturn]] void fail(const std::string& what, const std::string& key, const Reply& reply);

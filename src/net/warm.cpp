@@ -54,8 +54,11 @@ std::size_t count_lines(const std::filesystem::path& list, std::optional<std::si
 class Warmer {
  public:
   Warmer(const WarmOptions& o, const WarmCallbacks& c)
-      : m_o(o), m_c(c), m_client(o.concurrency, o.timeout_seconds, fmt::format("prerender-warm/{}", util::k_version)),
-        m_reader(o.list), m_edges(o.edges.empty() ? std::vector<std::string>{""} : o.edges) {}
+      : m_o(o),
+        m_c(c),
+        m_client(o.concurrency, o.timeout_seconds, fmt::format("prerender-warm/{}", util::k_version)),
+        m_reader(o.list),
+        m_edges(o.edges.empty() ? std::vector<std::string>{""} : o.edges) {}
 
   WarmResult run() {
     const std::size_t lines = count_lines(m_o.list, m_o.top);
@@ -66,8 +69,10 @@ class Warmer {
     for (;;) {
       admit();
       if (m_client.in_flight() == 0 && (stopping() || (m_exhausted && m_retries.empty()))) break;
-      if (m_client.in_flight() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(std::max(1, wait_ms())));
-      else m_client.poll(std::max(1, std::min(100, wait_ms())), done);
+      if (m_client.in_flight() == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::max(1, wait_ms())));
+      else
+        m_client.poll(std::max(1, std::min(100, wait_ms())), done);
       for (Response& r : done) finish(std::move(r));
       done.clear();
     }
@@ -95,7 +100,8 @@ class Warmer {
 
   std::optional<Item> next_item() {
     const auto now = Clock::now();
-    auto ready = std::min_element(m_retries.begin(), m_retries.end(), [](const Item& a, const Item& b) { return a.ready < b.ready; });
+    auto ready = std::min_element(m_retries.begin(), m_retries.end(),
+                                  [](const Item& a, const Item& b) { return a.ready < b.ready; });
     if (ready != m_retries.end() && ready->ready <= now) {
       Item item = std::move(*ready);
       m_retries.erase(ready);
@@ -152,7 +158,8 @@ class Warmer {
     u.http_version = r.http_version;
     u.cache = cache_status(r.x_cache, r.cf_cache_status, r.x_cache_hits, r.age);
     const bool ok = r.status >= 200 && r.status < 400;
-    if (!ok) u.error = fmt::format("{} after {} attempt{}", failure_reason(r), item.attempts, item.attempts == 1 ? "" : "s");
+    if (!ok)
+      u.error = fmt::format("{} after {} attempt{}", failure_reason(r), item.attempts, item.attempts == 1 ? "" : "s");
     record(u);
   }
 
@@ -162,7 +169,8 @@ class Warmer {
     u.url = item.url;
     u.edge = m_edges[item.edge];
     u.attempts = item.attempts;
-    u.error = fmt::format("{} after {} attempt{}; not retried: stopped", item.last_error, item.attempts, item.attempts == 1 ? "" : "s");
+    u.error = fmt::format("{} after {} attempt{}; not retried: stopped", item.last_error, item.attempts,
+                          item.attempts == 1 ? "" : "s");
     record(u);
   }
 
@@ -171,9 +179,12 @@ class Warmer {
       ++m_result.ok;
       m_result.bytes += u.bytes;
       m_latency.add(u.seconds);
-      if (u.cache == CacheStatus::hit) ++m_result.hits;
-      else if (u.cache == CacheStatus::miss) ++m_result.misses;
-      else ++m_result.unknown;
+      if (u.cache == CacheStatus::hit)
+        ++m_result.hits;
+      else if (u.cache == CacheStatus::miss)
+        ++m_result.misses;
+      else
+        ++m_result.unknown;
     } else {
       ++m_result.failed;
     }
@@ -191,21 +202,29 @@ class Warmer {
                       {"list", m_o.list.string()},
                       {"urls", lines},
                       {"requests", r.requests},
-                      {"results", {{"ok", r.ok}, {"hit", r.hits}, {"miss", r.misses}, {"unknown", r.unknown},
-                                   {"failed", r.failed}, {"not_started", r.not_started}}},
+                      {"results",
+                       {{"ok", r.ok},
+                        {"hit", r.hits},
+                        {"miss", r.misses},
+                        {"unknown", r.unknown},
+                        {"failed", r.failed},
+                        {"not_started", r.not_started}}},
                       {"retries", r.retries},
                       {"bytes", r.bytes},
-                      {"latency_seconds", {{"p50", m_latency.quantile(0.5)}, {"p95", m_latency.quantile(0.95)}, {"max", m_latency.max()}}},
+                      {"latency_seconds",
+                       {{"p50", m_latency.quantile(0.5)}, {"p95", m_latency.quantile(0.95)}, {"max", m_latency.max()}}},
                       {"wall_seconds", r.wall_seconds},
                       {"requests_per_second", rate},
                       {"concurrency", m_o.concurrency},
                       {"deadline_reached", r.deadline_reached},
                       {"peak_rss_bytes", util::peak_rss_bytes()},
                       {"renderer_version", util::k_version}};
-    r.summary = fmt::format("warm: {} URLs{}: {} hits, {} misses, {} unknown, {} failed{}; {} retries; p50 {:.1f} ms, p95 {:.1f} ms; {:.0f} requests/s",
-                            lines, m_edges.size() > 1 ? fmt::format(" x {} edges", m_edges.size()) : "", r.hits, r.misses,
-                            r.unknown, r.failed, r.not_started ? fmt::format(", {} not started", r.not_started) : "", r.retries,
-                            m_latency.quantile(0.5) * 1000, m_latency.quantile(0.95) * 1000, rate);
+    r.summary = fmt::format(
+        "warm: {} URLs{}: {} hits, {} misses, {} unknown, {} failed{}; {} retries; p50 {:.1f} ms, p95 {:.1f} ms; "
+        "{:.0f} requests/s",
+        lines, m_edges.size() > 1 ? fmt::format(" x {} edges", m_edges.size()) : "", r.hits, r.misses, r.unknown,
+        r.failed, r.not_started ? fmt::format(", {} not started", r.not_started) : "", r.retries,
+        m_latency.quantile(0.5) * 1000, m_latency.quantile(0.95) * 1000, rate);
     return r;
   }
 

@@ -14,29 +14,29 @@
 namespace prerender::net {
 
 struct WarmOptions {
-  std::filesystem::path list;               // urls.txt (priority order) or changed.txt
-  std::optional<std::size_t> top;           // only the first N lines
-  std::string cdn;                          // scheme://host[:port]: where each URL's path is requested
-  std::vector<std::string> edges;           // HOST:PORT points of presence; empty: the CDN's own address
+  std::filesystem::path list;      // urls.txt (priority order) or changed.txt
+  std::optional<std::size_t> top;  // only the first N lines
+  std::string cdn;                 // scheme://host[:port]: where each URL's path is requested
+  std::vector<std::string> edges;  // HOST:PORT points of presence; empty: the CDN's own address
   int concurrency = 32;
-  double rate = 0;                          // requests per second at most; 0: no limit
-  int retries = 3;                          // after a 5xx, 429, time-out or connection error
-  double backoff_seconds = 0.5;             // before the first retry; doubles each time, at most 8 s
-  double timeout_seconds = 30;              // per request
-  std::optional<double> deadline_seconds;   // stop starting requests after this long
-  const std::atomic<int>* signal = nullptr; // set by a handler: stop starting requests
+  double rate = 0;                           // requests per second at most; 0: no limit
+  int retries = 3;                           // after a 5xx, 429, time-out or connection error
+  double backoff_seconds = 0.5;              // before the first retry; doubles each time, at most 8 s
+  double timeout_seconds = 30;               // per request
+  std::optional<double> deadline_seconds;    // stop starting requests after this long
+  const std::atomic<int>* signal = nullptr;  // set by a handler: stop starting requests
 };
 
 struct UrlResult {
-  std::string url;    // as requested (the CDN's address and the listed path)
-  std::string edge;   // "" or HOST:PORT
+  std::string url;   // as requested (the CDN's address and the listed path)
+  std::string edge;  // "" or HOST:PORT
   long status = 0;
   std::uint64_t bytes = 0;
   double seconds = 0;  // of the last attempt
   CacheStatus cache = CacheStatus::unknown;
   int attempts = 0;
   long http_version = 0;
-  std::string error;   // empty when it succeeded
+  std::string error;  // empty when it succeeded
   bool ok() const { return error.empty(); }
 };
 

@@ -41,8 +41,9 @@ const std::string& host_tag() {
 // 48 bits that differ from call to call and from process to process: a counter spread by splitmix64 from
 // a seed drawn once. Which name a temporary gets never reaches the bytes of a file.
 std::uint64_t next_random() {
-  static const std::uint64_t k_seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
-                                      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  static const std::uint64_t k_seed =
+      (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   static std::atomic<std::uint64_t> counter{0};
   std::uint64_t z = k_seed + 0x9e3779b97f4a7c15ULL * (counter.fetch_add(1) + 1);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -77,7 +78,8 @@ bool is_stale_temporary(int dir, const std::string& name) {
 }
 
 void write_in(int dir, const std::string& name, std::string_view bytes, const std::filesystem::path& shown) {
-  write_in_streamed(dir, name, [&](const std::function<void(std::string_view)>& write) { write(bytes); }, shown);
+  write_in_streamed(
+      dir, name, [&](const std::function<void(std::string_view)>& write) { write(bytes); }, shown);
 }
 
 void write_in_streamed(int dir, const std::string& name, const Producer& produce, const std::filesystem::path& shown) {
@@ -93,7 +95,8 @@ void write_in_streamed(int dir, const std::string& name, const Producer& produce
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0)
-    throw std::runtime_error(fmt::format("cannot write in '{}': {}", shown.parent_path().string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot write in '{}': {}", shown.parent_path().string(), std::strerror(errno)));
   bool removed = false;
   auto fail = [&](const char* what) {
     const int saved = errno;

@@ -40,7 +40,7 @@ Status status_from(const std::string& text) {
 std::string RenditionRecord::key() const { return fmt::format("{}\t{}\t{}\t{}", asset, preset, format, dpr); }
 
 nlohmann::json to_json(const StageTimes& s) {
-  return {{"read", s.read}, {"decode", s.decode}, {"transform", s.transform},
+  return {{"read", s.read},     {"decode", s.decode}, {"transform", s.transform},
           {"encode", s.encode}, {"write", s.write},   {"total", s.total}};
 }
 
@@ -128,7 +128,8 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   if (const auto it = j.find("target_missed"); it != j.end() && it->is_boolean()) r.target_missed = it->get<bool>();
   if (const auto it = j.find("encodes"); it != j.end() && it->is_number_integer()) r.encodes = it->get<int>();
   if (const auto it = j.find("scores"); it != j.end() && it->is_number_integer()) r.scores = it->get<int>();
-  if (const auto it = j.find("quality_remembered"); it != j.end() && it->is_boolean()) r.quality_remembered = it->get<bool>();
+  if (const auto it = j.find("quality_remembered"); it != j.end() && it->is_boolean())
+    r.quality_remembered = it->get<bool>();
   return r;
 }
 
@@ -138,14 +139,16 @@ namespace {
 // by reading back from the end.
 std::uint64_t end_of_whole_lines(int fd, const std::filesystem::path& shown) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0) throw std::runtime_error(fmt::format("cannot read '{}': {}", shown.string(), std::strerror(errno)));
+  if (::fstat(fd, &st) != 0)
+    throw std::runtime_error(fmt::format("cannot read '{}': {}", shown.string(), std::strerror(errno)));
   std::uint64_t end = static_cast<std::uint64_t>(st.st_size);
   std::vector<char> chunk(std::size_t{1} << 16);
   while (end > 0) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), end));
     const ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(end - want));
     if (n < 0 && errno == EINTR) continue;
-    if (n != static_cast<ssize_t>(want)) throw std::runtime_error(fmt::format("cannot read '{}': {}", shown.string(), std::strerror(errno)));
+    if (n != static_cast<ssize_t>(want))
+      throw std::runtime_error(fmt::format("cannot read '{}': {}", shown.string(), std::strerror(errno)));
     for (std::size_t i = want; i > 0; --i)
       if (chunk[i - 1] == '\n') return end - want + i;
     end -= want;
@@ -155,12 +158,14 @@ std::uint64_t end_of_whole_lines(int fd, const std::filesystem::path& shown) {
 
 }  // namespace
 
-void Journal::read(const std::filesystem::path& path, const std::function<void(RenditionRecord&&)>& each, std::size_t* unreadable) {
+void Journal::read(const std::filesystem::path& path, const std::function<void(RenditionRecord&&)>& each,
+                   std::size_t* unreadable) {
   std::size_t bad = 0;
   const UniqueFd fd(util::open_regular_file(path));
   if (fd) {
     struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) throw std::runtime_error(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+    if (::fstat(fd.get(), &st) != 0)
+      throw std::runtime_error(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
     for_each_line(fd.get(), static_cast<std::uint64_t>(st.st_size), path, [&](std::string_view line, std::uint64_t) {
       try {
         each(record_from_json(nlohmann::json::parse(line)));
@@ -174,7 +179,8 @@ void Journal::read(const std::filesystem::path& path, const std::function<void(R
 
 std::vector<RenditionRecord> Journal::read(const std::filesystem::path& path, std::size_t* unreadable) {
   std::vector<RenditionRecord> out;
-  read(path, [&](RenditionRecord&& r) { out.push_back(std::move(r)); }, unreadable);
+  read(
+      path, [&](RenditionRecord&& r) { out.push_back(std::move(r)); }, unreadable);
   return out;
 }
 
@@ -187,7 +193,8 @@ Journal::Journal(const OutputRoot& root, std::string name)
   m_size = end_of_whole_lines(m_fd.get(), m_path);
   if (::fstat(m_fd.get(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) != m_size &&
       ::ftruncate(m_fd.get(), static_cast<off_t>(m_size)) != 0)
-    throw std::runtime_error(fmt::format("cannot cut the torn last line of '{}': {}", m_path.string(), std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot cut the torn last line of '{}': {}", m_path.string(), std::strerror(errno)));
   m_base = std::make_unique<JournalIndex>(m_fd.get(), m_size, m_path);
   m_lines = m_base->lines();
 }
@@ -248,7 +255,8 @@ void Journal::compact() {
   for (JournalEntry& e : m_base->entries())
     if (m_appended.find(e.key_hash) == m_appended.end()) kept.push_back(&e);
   for (auto& [hash, e] : m_appended) kept.push_back(&e);
-  std::sort(kept.begin(), kept.end(), [](const JournalEntry* a, const JournalEntry* b) { return a->offset < b->offset; });
+  std::sort(kept.begin(), kept.end(),
+            [](const JournalEntry* a, const JournalEntry* b) { return a->offset < b->offset; });
   std::size_t next = 0;
   std::uint64_t written = 0;
   m_root.write_streamed(m_name, [&](const std::function<void(std::string_view)>& write) {
@@ -282,7 +290,8 @@ JournalSnapshot JournalSnapshot::open(const std::filesystem::path& path) {
   out.fd = UniqueFd(util::open_regular_file(path));
   if (!out.fd) return out;
   struct stat st {};
-  if (::fstat(out.fd.get(), &st) != 0) throw std::runtime_error(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
+  if (::fstat(out.fd.get(), &st) != 0)
+    throw std::runtime_error(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
   out.index = std::make_unique<JournalIndex>(out.fd.get(), static_cast<std::uint64_t>(st.st_size), path);
   return out;
 }

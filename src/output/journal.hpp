@@ -132,10 +132,10 @@ class Journal {
   std::string m_name;
   std::filesystem::path m_path;  // for messages
   UniqueFd m_fd;
-  std::uint64_t m_size = 0;      // bytes of whole lines in the file
-  std::size_t m_lines = 0;       // lines in the file, unreadable ones included
-  std::unique_ptr<JournalIndex> m_base;                          // the file as opened
-  std::unordered_map<std::uint64_t, JournalEntry> m_appended;   // by key hash: this run's lines
+  std::uint64_t m_size = 0;                                    // bytes of whole lines in the file
+  std::size_t m_lines = 0;                                     // lines in the file, unreadable ones included
+  std::unique_ptr<JournalIndex> m_base;                        // the file as opened
+  std::unordered_map<std::uint64_t, JournalEntry> m_appended;  // by key hash: this run's lines
 };
 
 // A journal file opened read-only for its entries (plan): the index and the descriptor it reads from.

@@ -29,15 +29,33 @@ struct Field {
   bool required;
 };
 constexpr std::array<Field, 28> k_fields{{
-    {"asset", Kind::string, true},        {"preset", Kind::string, true},          {"format", Kind::string, true},
-    {"dpr", Kind::number, true},          {"path", Kind::string, true},            {"url", Kind::string, true},
-    {"content_type", Kind::string, true}, {"width", Kind::number, true},           {"height", Kind::number, true},
-    {"bytes", Kind::number, true},        {"etag", Kind::string, true},            {"quality", Kind::number, true},
-    {"source", Kind::string, true},       {"source_hash", Kind::string, true},     {"source_size", Kind::number, true},
-    {"source_mtime_ns", Kind::number, true}, {"source_width", Kind::number, true}, {"source_height", Kind::number, true},
-    {"recipe_hash", Kind::string, true},  {"renderer_version", Kind::string, true}, {"libvips_version", Kind::string, true},
-    {"status", Kind::string, true},       {"changed", Kind::boolean, true},        {"requests", Kind::number, false},
-    {"finished_at", Kind::string, false}, {"error", Kind::string, false},          {"seconds", Kind::number, true},
+    {"asset", Kind::string, true},
+    {"preset", Kind::string, true},
+    {"format", Kind::string, true},
+    {"dpr", Kind::number, true},
+    {"path", Kind::string, true},
+    {"url", Kind::string, true},
+    {"content_type", Kind::string, true},
+    {"width", Kind::number, true},
+    {"height", Kind::number, true},
+    {"bytes", Kind::number, true},
+    {"etag", Kind::string, true},
+    {"quality", Kind::number, true},
+    {"source", Kind::string, true},
+    {"source_hash", Kind::string, true},
+    {"source_size", Kind::number, true},
+    {"source_mtime_ns", Kind::number, true},
+    {"source_width", Kind::number, true},
+    {"source_height", Kind::number, true},
+    {"recipe_hash", Kind::string, true},
+    {"renderer_version", Kind::string, true},
+    {"libvips_version", Kind::string, true},
+    {"status", Kind::string, true},
+    {"changed", Kind::boolean, true},
+    {"requests", Kind::number, false},
+    {"finished_at", Kind::string, false},
+    {"error", Kind::string, false},
+    {"seconds", Kind::number, true},
     {"cost_seconds", Kind::number, false},
 }};
 constexpr std::size_t k_seconds = 26;  // an object of numbers, checked on its own
@@ -56,7 +74,9 @@ class LineReader : public nlohmann::json_sax<nlohmann::json> {
 
   bool null() override { return value(nullptr, 0, 0, Kind::string, true); }
   bool boolean(bool v) override { return value(nullptr, v ? 1 : 0, v ? 1 : 0, Kind::boolean, false); }
-  bool number_integer(number_integer_t v) override { return value(nullptr, static_cast<double>(v), v, Kind::number, false); }
+  bool number_integer(number_integer_t v) override {
+    return value(nullptr, static_cast<double>(v), v, Kind::number, false);
+  }
   bool number_unsigned(number_unsigned_t v) override {
     return value(nullptr, static_cast<double>(v), static_cast<std::int64_t>(v), Kind::number, false);
   }
@@ -109,14 +129,15 @@ class LineReader : public nlohmann::json_sax<nlohmann::json> {
   // As nlohmann's get<> converts: a number from any number, a boolean only from a boolean.
   bool value(string_t* s, double r, std::int64_t i, Kind kind, bool null_or_binary) {
     if (m_depth == 2 && m_in_seconds && m_stage < k_stages.size()) {
-      if (kind != Kind::number || null_or_binary) stage_of_wrong_kind = true;
-      else stages[m_stage] = true;
+      if (kind != Kind::number || null_or_binary)
+        stage_of_wrong_kind = true;
+      else
+        stages[m_stage] = true;
       return true;
     }
     if (m_depth != 1 || m_current >= k_fields.size()) return true;
     const Kind wanted = k_fields[m_current].kind;
-    const bool ok = !null_or_binary && m_current != k_seconds &&
-                    kind == wanted;
+    const bool ok = !null_or_binary && m_current != k_seconds && kind == wanted;
     mark(ok ? 1 : 2);
     if (ok && s) text[m_current] = std::move(*s);
     real[m_current] = r;
@@ -159,7 +180,8 @@ bool JournalEntry::same(const Hash128& hash, HashKind kind, std::string_view hex
 }
 
 std::string JournalEntry::source_hash_hex() const {
-  return source_hash_kind == HashKind::hash ? fmt::format("{:016x}{:016x}", source_hash.high, source_hash.low) : std::string();
+  return source_hash_kind == HashKind::hash ? fmt::format("{:016x}{:016x}", source_hash.high, source_hash.low)
+                                            : std::string();
 }
 
 std::uint64_t key_hash(std::string_view key) { return util::stable_hash64(key); }
@@ -174,15 +196,17 @@ std::optional<JournalEntry> scan_line(std::string_view line, std::uint64_t offse
     if (!reader.stages[i]) return std::nullopt;
   JournalEntry e;
   const auto at = [&](std::string_view name) {
-    return static_cast<std::size_t>(std::find_if(k_fields.begin(), k_fields.end(), [&](const Field& f) { return f.name == name; }) -
-                                    k_fields.begin());
+    return static_cast<std::size_t>(
+        std::find_if(k_fields.begin(), k_fields.end(), [&](const Field& f) { return f.name == name; }) -
+        k_fields.begin());
   };
   static const std::size_t asset = at("asset"), preset = at("preset"), format = at("format"), dpr = at("dpr"),
-                           bytes = at("bytes"), etag = at("etag"), source = at("source"), source_hash = at("source_hash"),
-                           source_size = at("source_size"), mtime = at("source_mtime_ns"), recipe = at("recipe_hash"),
-                           renderer = at("renderer_version"), status = at("status"),
-                           cost = at("cost_seconds");
-  e.key_hash = key_hash(fmt::format("{}\t{}\t{}\t{}", reader.text[asset], reader.text[preset], reader.text[format], reader.real[dpr]));
+                           bytes = at("bytes"), etag = at("etag"), source = at("source"),
+                           source_hash = at("source_hash"), source_size = at("source_size"),
+                           mtime = at("source_mtime_ns"), recipe = at("recipe_hash"), renderer = at("renderer_version"),
+                           status = at("status"), cost = at("cost_seconds");
+  e.key_hash = key_hash(
+      fmt::format("{}\t{}\t{}\t{}", reader.text[asset], reader.text[preset], reader.text[format], reader.real[dpr]));
   e.offset = offset;
   e.length = static_cast<std::uint32_t>(line.size());
   e.cost_seconds = reader.seen[cost] == 1 ? static_cast<float>(reader.real[cost]) : 0.0f;
@@ -228,8 +252,10 @@ JournalIndex::JournalIndex(int fd, std::uint64_t size, const std::filesystem::pa
   m_entries.reserve(count);
   for_each_line(fd, size, shown, [&](std::string_view line, std::uint64_t offset) {
     ++m_lines;
-    if (std::optional<JournalEntry> e = scan_line(line, offset)) m_entries.push_back(*e);
-    else ++m_unreadable;
+    if (std::optional<JournalEntry> e = scan_line(line, offset))
+      m_entries.push_back(*e);
+    else
+      ++m_unreadable;
   });
   // One per key, the latest line's: sorted by key, then by offset descending, first of each key kept.
   std::sort(m_entries.begin(), m_entries.end(), [](const JournalEntry& a, const JournalEntry& b) {

@@ -23,16 +23,16 @@ HashKind parse_hash(std::string_view hex, Hash128& out);
 // What the decisions of a run need about one rendition's latest journal line, in 112 bytes: where the
 // line is (to read the whole record again when needed) and the fields the up-to-date test reads.
 struct JournalEntry {
-  std::uint64_t key_hash = 0;        // util::stable_hash64(RenditionRecord::key())
-  std::uint64_t offset = 0;          // of the line in the file
+  std::uint64_t key_hash = 0;  // util::stable_hash64(RenditionRecord::key())
+  std::uint64_t offset = 0;    // of the line in the file
   std::uint64_t bytes = 0, source_size = 0;
   std::int64_t source_mtime_ns = 0;
   std::uint64_t source_path_hash = 0;  // util::stable_hash64(source)
   Hash128 etag, source_hash, recipe_hash;
-  std::uint32_t length = 0;          // of the line, without its '\n'
-  float cost_seconds = 0;            // RenditionRecord::cost_seconds; 0 when the line has none
+  std::uint32_t length = 0;  // of the line, without its '\n'
+  float cost_seconds = 0;    // RenditionRecord::cost_seconds; 0 when the line has none
   Status status = Status::failed;
-  bool current_renderer = false;     // renderer_version is this build's util::k_version
+  bool current_renderer = false;  // renderer_version is this build's util::k_version
   HashKind etag_kind = HashKind::empty, source_hash_kind = HashKind::empty, recipe_hash_kind = HashKind::empty;
 
   // Whether the line's field held exactly `hex`.

@@ -32,8 +32,8 @@ std::string holder_of(int fd) {
 
 }  // namespace
 
-std::optional<RootLock> RootLock::take(const OutputRoot& root, const std::string& name, std::optional<double> wait_seconds,
-                                       const std::function<bool()>& stop) {
+std::optional<RootLock> RootLock::take(const OutputRoot& root, const std::string& name,
+                                       std::optional<double> wait_seconds, const std::function<bool()>& stop) {
   const std::filesystem::path shown = root.path() / name;
   UniqueFd fd = open_regular_file(root.fd(), name, O_RDWR, shown);
   const auto start = std::chrono::steady_clock::now();
@@ -43,20 +43,23 @@ std::optional<RootLock> RootLock::take(const OutputRoot& root, const std::string
       throw std::runtime_error(fmt::format("cannot lock '{}': {}", shown.string(), std::strerror(errno)));
     const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!wait_seconds)
-      throw util::RetryableError(fmt::format("the output root '{}' is in use by another prerender ({}, lock {}); "
-                                             "pass --wait to wait for it",
-                                             root.path().string(), holder_of(fd.get()), shown.string()));
+      throw util::RetryableError(
+          fmt::format("the output root '{}' is in use by another prerender ({}, lock {}); "
+                      "pass --wait to wait for it",
+                      root.path().string(), holder_of(fd.get()), shown.string()));
     if (waited >= *wait_seconds)
-      throw util::RetryableError(fmt::format("the output root '{}' is still in use by another prerender ({}, lock {}) "
-                                             "after waiting {:.0f} s",
-                                             root.path().string(), holder_of(fd.get()), shown.string(), waited));
+      throw util::RetryableError(
+          fmt::format("the output root '{}' is still in use by another prerender ({}, lock {}) "
+                      "after waiting {:.0f} s",
+                      root.path().string(), holder_of(fd.get()), shown.string(), waited));
     if (stop && stop()) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   // The holder's pid, for the message a second run gives. The lock holds even when this cannot be
   // written (a full disk): the pid is then shown as unknown.
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd.get(), 0) == 0 && ::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0) (void)::ftruncate(fd.get(), 0);
+  if (::ftruncate(fd.get(), 0) == 0 && ::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0)
+    (void)::ftruncate(fd.get(), 0);
   return RootLock(std::move(fd));
 }
 

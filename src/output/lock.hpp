@@ -20,8 +20,8 @@ class RootLock {
   // once naming the holder's pid; otherwise polls for up to that long (infinity: as long as it takes) and
   // throws util::RetryableError when the time is up. Returns nullopt when `stop` says so while waiting (a
   // signal). Throws std::runtime_error when the lock file cannot be opened (a link, not a regular file).
-  static std::optional<RootLock> take(const OutputRoot& root, const std::string& name, std::optional<double> wait_seconds,
-                                      const std::function<bool()>& stop);
+  static std::optional<RootLock> take(const OutputRoot& root, const std::string& name,
+                                      std::optional<double> wait_seconds, const std::function<bool()>& stop);
 
  private:
   explicit RootLock(UniqueFd fd) : m_fd(std::move(fd)) {}

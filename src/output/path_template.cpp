@@ -63,8 +63,12 @@ std::string expand(const PathTemplate& path_template, const PathValues& values) 
       case Placeholder::format: out += presets::name(values.format); break;
       case Placeholder::ext: out += presets::extension(values.format); break;
       case Placeholder::dpr: out += dpr_suffix(values.dpr); break;
-      case Placeholder::width: if (values.width) out += std::to_string(*values.width); break;
-      case Placeholder::height: if (values.height) out += std::to_string(*values.height); break;
+      case Placeholder::width:
+        if (values.width) out += std::to_string(*values.width);
+        break;
+      case Placeholder::height:
+        if (values.height) out += std::to_string(*values.height);
+        break;
     }
   }
   return out;
@@ -110,8 +114,10 @@ std::string url_for(std::string_view base_url, std::string_view relative) {
   std::string out(base_url);
   for (char c : relative) {
     const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '@') out += c;
-    else out += fmt::format("%{:02X}", u);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '@')
+      out += c;
+    else
+      out += fmt::format("%{:02X}", u);
   }
   return out;
 }

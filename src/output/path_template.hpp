@@ -13,12 +13,12 @@ namespace prerender::output {
 // Placeholders of output.path; README "Output paths" documents each.
 enum class Placeholder { asset, preset, format, ext, dpr, width, height };
 inline constexpr std::array<std::string_view, 7> k_placeholder_names{"asset", "preset", "format", "ext",
-                                                                      "dpr",   "width",  "height"};
+                                                                     "dpr",   "width",  "height"};
 
 class PathTemplate {
  public:
   struct Part {
-    std::string literal;                     // used when placeholder is unset
+    std::string literal;  // used when placeholder is unset
     std::optional<Placeholder> placeholder;
   };
 

@@ -40,7 +40,8 @@ std::string open_failure(int dir, const std::string& name, int error, const fs::
   struct stat st {};
   if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISLNK(st.st_mode)) return link_refusal(shown);
-    if (error == ENOTDIR || error == ELOOP || error == ENXIO) return fmt::format("'{}' is not {}", shown.string(), expected);
+    if (error == ENOTDIR || error == ELOOP || error == ENXIO)
+      return fmt::format("'{}' is not {}", shown.string(), expected);
   }
   return fmt::format("cannot open '{}': {}", shown.string(), std::strerror(error));
 }
@@ -91,9 +92,12 @@ std::FILE* open_for_appending(const fs::path& path) {
 OutputRoot::OutputRoot(fs::path path) : m_path(std::move(path)) {
   std::error_code ec;
   fs::create_directories(m_path, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot create the output root '{}': {}", m_path.string(), ec.message()));
+  if (ec)
+    throw std::runtime_error(fmt::format("cannot create the output root '{}': {}", m_path.string(), ec.message()));
   m_fd = UniqueFd(::open(m_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!m_fd) throw std::runtime_error(fmt::format("cannot open the output root '{}': {}", m_path.string(), std::strerror(errno)));
+  if (!m_fd)
+    throw std::runtime_error(
+        fmt::format("cannot open the output root '{}': {}", m_path.string(), std::strerror(errno)));
   OpenRoots& open = open_roots();
   const std::lock_guard<std::mutex> lock(open.mutex);
   open.roots.push_back(this);
@@ -127,7 +131,9 @@ const OutputRoot* OutputRoot::holding(const fs::path& path, fs::path& relative) 
 
 UniqueFd OutputRoot::open_folder(const fs::path& relative, Create create) const {
   UniqueFd dir(::dup(m_fd.get()));
-  if (!dir) throw std::runtime_error(fmt::format("cannot open the output root '{}': {}", m_path.string(), std::strerror(errno)));
+  if (!dir)
+    throw std::runtime_error(
+        fmt::format("cannot open the output root '{}': {}", m_path.string(), std::strerror(errno)));
   fs::path shown = m_path;
   for (const fs::path& part : relative) {
     const std::string name = part.string();
@@ -149,14 +155,16 @@ UniqueFd OutputRoot::open_folder(const fs::path& relative, Create create) const 
 
 void OutputRoot::write(const fs::path& relative, std::string_view bytes) const {
   const fs::path shown = m_path / relative;
-  if (!relative.has_filename()) throw std::runtime_error(fmt::format("cannot write '{}': not a file name", shown.string()));
+  if (!relative.has_filename())
+    throw std::runtime_error(fmt::format("cannot write '{}': not a file name", shown.string()));
   const UniqueFd dir = open_folder(relative.parent_path(), Create::yes);
   write_in(dir.get(), relative.filename().string(), bytes, shown);
 }
 
 void OutputRoot::write_streamed(const fs::path& relative, const Producer& produce) const {
   const fs::path shown = m_path / relative;
-  if (!relative.has_filename()) throw std::runtime_error(fmt::format("cannot write '{}': not a file name", shown.string()));
+  if (!relative.has_filename())
+    throw std::runtime_error(fmt::format("cannot write '{}': not a file name", shown.string()));
   const UniqueFd dir = open_folder(relative.parent_path(), Create::yes);
   write_in_streamed(dir.get(), relative.filename().string(), produce, shown);
 }

@@ -61,7 +61,8 @@ LineParser::Result LineParser::parse_combined(std::string_view line, LogRecord& 
   if (close == std::string_view::npos) return malformed("the [time] field is not closed");
   out.time = clf_time(line.substr(open + 2, close - open - 2));
   if (!out.time) return malformed("the [time] field is not dd/Mon/yyyy:hh:mm:ss +zzzz");
-  if (close + 2 >= line.size() || line[close + 1] != ' ' || line[close + 2] != '"') return malformed("no \"request\" after the time");
+  if (close + 2 >= line.size() || line[close + 1] != ' ' || line[close + 2] != '"')
+    return malformed("no \"request\" after the time");
   const std::size_t request_end = closing_quote(line, close + 2);
   if (request_end == std::string_view::npos) return malformed("the \"request\" field is not closed");
   const std::string_view request = line.substr(close + 3, request_end - close - 3);
@@ -69,12 +70,16 @@ LineParser::Result LineParser::parse_combined(std::string_view line, LogRecord& 
   const std::size_t last_space = request.rfind(' ');
   // "GET /a.jpg HTTP/1.1"; HTTP/0.9 "GET /a.jpg" has no protocol; "-" (nginx, for a request it could not
   // read) has no URL at all.
-  if (first_space == std::string_view::npos) out.url = {};
-  else if (last_space == first_space) out.url = request.substr(first_space + 1);
-  else out.url = request.substr(first_space + 1, last_space - first_space - 1);
+  if (first_space == std::string_view::npos)
+    out.url = {};
+  else if (last_space == first_space)
+    out.url = request.substr(first_space + 1);
+  else
+    out.url = request.substr(first_space + 1, last_space - first_space - 1);
 
   std::size_t at = request_end + 1;
-  if (at + 4 > line.size() || line[at] != ' ' || !all_digits(line.substr(at + 1, 3))) return malformed("no 3-digit status after the request");
+  if (at + 4 > line.size() || line[at] != ' ' || !all_digits(line.substr(at + 1, 3)))
+    return malformed("no 3-digit status after the request");
   out.status = (line[at + 1] - '0') * 100 + two(line.data() + at + 2);
   at += 4;
   if (at >= line.size() || line[at] != ' ') return malformed("no bytes field after the status");

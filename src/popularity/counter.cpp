@@ -36,8 +36,8 @@ void Counter::read_log(const std::string& path, std::optional<LogFormat> format,
     }
     ++m_tally.malformed;
     if (m_tally.problems.size() < k_max_problems)
-      m_tally.problems.push_back({name, line.number, line.too_long ? fmt::format("longer than {} bytes", k_max_line_bytes)
-                                                                   : parser->why()});
+      m_tally.problems.push_back(
+          {name, line.number, line.too_long ? fmt::format("longer than {} bytes", k_max_line_bytes) : parser->why()});
   });
 }
 
@@ -47,7 +47,8 @@ void Counter::count(const LogRecord& record) {
     ++m_tally.other_status;
     return;
   }
-  if (record.time && ((m_options.since && *record.time < *m_options.since) || (m_options.until && *record.time >= *m_options.until))) {
+  if (record.time &&
+      ((m_options.since && *record.time < *m_options.since) || (m_options.until && *record.time >= *m_options.until))) {
     ++m_tally.outside_window;
     return;
   }

@@ -34,10 +34,10 @@ struct Tally {
   std::unordered_map<std::string, double> unknown;  // relative paths no rendition has, with their count
   std::uint64_t lines = 0, records = 0, malformed = 0;
   std::uint64_t other_status = 0, outside_window = 0, hits = 0, no_cache_state = 0, no_time = 0;
-  std::uint64_t counted = 0, mapped = 0;            // requests that passed every filter; of them mapped
+  std::uint64_t counted = 0, mapped = 0;  // requests that passed every filter; of them mapped
   double mapped_weight = 0, unknown_weight = 0;
   std::optional<std::int64_t> first_time, last_time;
-  std::vector<LineProblem> problems;                // the first k_max_problems malformed lines
+  std::vector<LineProblem> problems;  // the first k_max_problems malformed lines
 };
 
 inline constexpr std::size_t k_max_problems = 20;

@@ -40,8 +40,8 @@ std::string with_commas(std::uint64_t value) {
 }
 
 std::string describe(const CoverageLine& line) {
-  std::string text = fmt::format("top {} asset{}: {:.1f}% of image requests", with_commas(line.top), line.top == 1 ? "" : "s",
-                                 line.share * 100);
+  std::string text = fmt::format("top {} asset{}: {:.1f}% of image requests", with_commas(line.top),
+                                 line.top == 1 ? "" : "s", line.share * 100);
   if (line.not_up_to_date == 0) return text + "; all up to date";
   std::string names;
   for (const std::string& id : line.first_not_up_to_date) names += (names.empty() ? "" : ", ") + id;

@@ -10,9 +10,9 @@
 namespace prerender::popularity {
 
 struct CoverageLine {
-  std::size_t top = 0;            // the N of "top N assets" (at most the assets with requests)
-  double share = 0;               // of the requests to the manifest's renditions, 0..1
-  std::size_t not_up_to_date = 0; // of those N assets, how many have a rendition to render
+  std::size_t top = 0;                            // the N of "top N assets" (at most the assets with requests)
+  double share = 0;                               // of the requests to the manifest's renditions, 0..1
+  std::size_t not_up_to_date = 0;                 // of those N assets, how many have a rendition to render
   std::vector<std::string> first_not_up_to_date;  // the most requested of them, at most 5
 };
 

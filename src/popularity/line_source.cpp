@@ -45,7 +45,8 @@ GzFile open_log(const std::string& path) {
 std::string_view zlib_message(gzFile file) {
   int code = 0;
   std::string_view message = gzerror(file, &code);
-  if (message.starts_with("<fd:") && message.find(": ") != std::string_view::npos) message.remove_prefix(message.find(": ") + 2);
+  if (message.starts_with("<fd:") && message.find(": ") != std::string_view::npos)
+    message.remove_prefix(message.find(": ") + 2);
   return code == Z_ERRNO ? std::strerror(errno) : message;
 }
 
@@ -59,22 +60,26 @@ std::string_view without_cr(std::string_view text) {
 std::uint64_t for_each_line(const std::string& path, const std::function<void(const Line&)>& on_line) {
   GzFile file = open_log(path);
   std::vector<char> buffer(k_chunk + k_max_line_bytes);
-  std::size_t kept = 0;        // bytes of an unfinished line at the start of the buffer
-  bool skipping = false;       // inside a line that was already handed over as too long
+  std::size_t kept = 0;   // bytes of an unfinished line at the start of the buffer
+  bool skipping = false;  // inside a line that was already handed over as too long
   std::uint64_t number = 0;
   for (;;) {
     const int got = gzread(file.get(), buffer.data() + kept, static_cast<unsigned>(k_chunk));
     if (got < 0) {
-      throw std::runtime_error(fmt::format("{}: {} after line {}", display_name(path), zlib_message(file.get()), number));
+      throw std::runtime_error(
+          fmt::format("{}: {} after line {}", display_name(path), zlib_message(file.get()), number));
     }
     if (got == 0) break;
     const char* begin = buffer.data();
     const char* end = begin + kept + static_cast<std::size_t>(got);
     const char* line = begin;
-    while (const char* newline = static_cast<const char*>(std::memchr(line, '\n', static_cast<std::size_t>(end - line)))) {
+    while (const char* newline =
+               static_cast<const char*>(std::memchr(line, '\n', static_cast<std::size_t>(end - line)))) {
       const auto length = static_cast<std::size_t>(newline - line);
-      if (!skipping && length > k_max_line_bytes) on_line({{line, k_max_line_bytes}, ++number, true});
-      else if (!skipping) on_line({without_cr({line, length}), ++number, false});
+      if (!skipping && length > k_max_line_bytes)
+        on_line({{line, k_max_line_bytes}, ++number, true});
+      else if (!skipping)
+        on_line({without_cr({line, length}), ++number, false});
       skipping = false;
       line = newline + 1;
     }
@@ -93,7 +98,8 @@ std::uint64_t for_each_line(const std::string& path, const std::function<void(co
   int code = 0;
   gzerror(file.get(), &code);
   if (code != Z_OK)
-    throw std::runtime_error(fmt::format("{}: {} after line {} (a truncated gzip file?)", display_name(path), zlib_message(file.get()), number));
+    throw std::runtime_error(fmt::format("{}: {} after line {} (a truncated gzip file?)", display_name(path),
+                                         zlib_message(file.get()), number));
   if (kept > 0 && !skipping) on_line({without_cr({buffer.data(), kept}), ++number, false});
   return number;
 }

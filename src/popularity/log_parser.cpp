@@ -75,12 +75,18 @@ LineParser::Result LineParser::parse_cloudfront(std::string_view line, LogRecord
       names.remove_prefix(start);
       const std::string_view name = names.substr(0, names.find(' '));
       names.remove_prefix(name.size());
-      if (name == "date") m_date = column;
-      else if (name == "time") m_time = column;
-      else if (name == "cs-uri-stem") m_stem = column;
-      else if (name == "sc-status") m_status = column;
-      else if (name == "sc-bytes") m_bytes = column;
-      else if (name == "x-edge-result-type") m_result = column;
+      if (name == "date")
+        m_date = column;
+      else if (name == "time")
+        m_time = column;
+      else if (name == "cs-uri-stem")
+        m_stem = column;
+      else if (name == "sc-status")
+        m_status = column;
+      else if (name == "sc-bytes")
+        m_bytes = column;
+      else if (name == "x-edge-result-type")
+        m_result = column;
       ++column;
     }
     if (m_stem < 0) return malformed("the #Fields line has no cs-uri-stem");
@@ -93,15 +99,22 @@ LineParser::Result LineParser::parse_cloudfront(std::string_view line, LogRecord
     const void* tab = std::memchr(line.data() + at, '\t', line.size() - at);
     const std::size_t end = tab ? static_cast<std::size_t>(static_cast<const char*>(tab) - line.data()) : line.size();
     const std::string_view value = line.substr(at, end - at);
-    if (column == m_stem) out.url = value;
-    else if (column == m_date) date = value;
-    else if (column == m_time) time = value;
-    else if (column == m_status) status = value;
-    else if (column == m_bytes) bytes = value;
-    else if (column == m_result) result = value;
+    if (column == m_stem)
+      out.url = value;
+    else if (column == m_date)
+      date = value;
+    else if (column == m_time)
+      time = value;
+    else if (column == m_status)
+      status = value;
+    else if (column == m_bytes)
+      bytes = value;
+    else if (column == m_result)
+      result = value;
     at = end + 1;
   }
-  if (m_stem < 0 || column <= m_stem) return malformed(fmt::format("{} tab-separated fields; cs-uri-stem is field {}", column, m_stem + 1));
+  if (m_stem < 0 || column <= m_stem)
+    return malformed(fmt::format("{} tab-separated fields; cs-uri-stem is field {}", column, m_stem + 1));
   if (!parse_number(status, out.status)) return malformed("sc-status is not a number");
   out.bytes = 0;
   if (!bytes.empty() && bytes != "-" && !parse_number(bytes, out.bytes)) return malformed("sc-bytes is not a number");
@@ -124,16 +137,20 @@ LineParser::Result LineParser::parse_json(std::string_view line, LogRecord& out)
   const nlohmann::json object = nlohmann::json::parse(line, nullptr, false);
   if (object.is_discarded() || !object.is_object()) return malformed("not a JSON object");
   const nlohmann::json* url = field(object, m_fields.url);
-  if (!url || !url->is_string()) return malformed(fmt::format("no string field '{}' (the URL; see --json-fields)", m_fields.url));
+  if (!url || !url->is_string())
+    return malformed(fmt::format("no string field '{}' (the URL; see --json-fields)", m_fields.url));
   m_url = url->get<std::string>();
   out.url = m_url;
   const nlohmann::json* status = field(object, m_fields.status);
-  if (status && status->is_number_integer()) out.status = status->get<int>();
-  else if (!status || !status->is_string() || !parse_number(std::string_view(status->get_ref<const std::string&>()), out.status))
+  if (status && status->is_number_integer())
+    out.status = status->get<int>();
+  else if (!status || !status->is_string() ||
+           !parse_number(std::string_view(status->get_ref<const std::string&>()), out.status))
     return malformed(fmt::format("no numeric field '{}' (the status; see --json-fields)", m_fields.status));
   out.bytes = 0;
   if (const nlohmann::json* bytes = field(object, m_fields.bytes)) {
-    if (bytes->is_number_unsigned() || bytes->is_number_integer()) out.bytes = bytes->get<std::uint64_t>();
+    if (bytes->is_number_unsigned() || bytes->is_number_integer())
+      out.bytes = bytes->get<std::uint64_t>();
     else if (!bytes->is_string() || !parse_number(std::string_view(bytes->get_ref<const std::string&>()), out.bytes))
       return malformed(fmt::format("field '{}' (bytes) is not a number", m_fields.bytes));
   }

@@ -7,8 +7,9 @@ namespace prerender::popularity {
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
@@ -53,9 +54,11 @@ std::int64_t unix_time(int year, int month, int day, int hour, int minute, int s
 
 std::optional<std::int64_t> parse_iso_time(std::string_view text) {
   const int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || text[4] != '-' || text[7] != '-')
+    return std::nullopt;
   if (text.size() == 10) return unix_time(year, month, day, 0, 0, 0);
-  if (text.size() < 19 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':') return std::nullopt;
+  if (text.size() < 19 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
   const int hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return std::nullopt;
   std::int64_t t = unix_time(year, month, day, hour, minute, second);

@@ -19,7 +19,7 @@ enum class CacheState { unknown, hit, miss };
 // One request, as the log tells it. Views point into the line (or into the parser's own buffer for
 // JSON strings with escapes) and are valid until the next line is parsed.
 struct LogRecord {
-  std::string_view url;    // the request target: a path, or an absolute URL, with its query string
+  std::string_view url;  // the request target: a path, or an absolute URL, with its query string
   int status = 0;
   std::uint64_t bytes = 0;
   std::optional<std::int64_t> time;  // Unix seconds, UTC

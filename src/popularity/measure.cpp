@@ -38,7 +38,8 @@ Measurement measure(const engine::PlannedManifest& planned, const std::vector<st
   if (options.count.misses_only && out.tally.hits == 0 && out.tally.counted == 0 && out.tally.no_cache_state > 0)
     throw std::runtime_error(fmt::format(
         "--misses: none of the {} requests has a cache state (nginx: append $upstream_cache_status to the log_format; "
-        "JSON lines: --json-fields cache=NAME)", with_commas(out.tally.no_cache_state)));
+        "JSON lines: --json-fields cache=NAME)",
+        with_commas(out.tally.no_cache_state)));
   out.ranked = rank_assets(out.tally, map);
   out.unknown_prefixes = top_unknown_prefixes(out.tally, options.unknown_prefixes);
   // Up to date as run decides it: the journal's compact index, not its records.
@@ -60,24 +61,30 @@ std::string report_text(const Measurement& m, std::size_t log_count) {
   const Tally& t = m.tally;
   std::string out;
   auto line = std::back_inserter(out);
-  fmt::format_to(line, "popularity: {} lines in {} log{}: {} requests counted; {} ({:.1f}%) to {} assets of the manifest, {} to no rendition\n",
-                 with_commas(t.lines), log_count, log_count == 1 ? "" : "s", with_commas(t.counted), with_commas(t.mapped),
-                 percent(static_cast<double>(t.mapped), static_cast<double>(t.counted)), with_commas(m.ranked.size()),
-                 with_commas(t.counted - t.mapped));
-  fmt::format_to(line, "popularity: not counted: {} with another status, {} outside the window, {} without a time, {} cache hits, {} without a cache state\n",
-                 with_commas(t.other_status), with_commas(t.outside_window), with_commas(t.no_time), with_commas(t.hits),
-                 with_commas(t.no_cache_state));
+  fmt::format_to(line,
+                 "popularity: {} lines in {} log{}: {} requests counted; {} ({:.1f}%) to {} assets of the manifest, {} "
+                 "to no rendition\n",
+                 with_commas(t.lines), log_count, log_count == 1 ? "" : "s", with_commas(t.counted),
+                 with_commas(t.mapped), percent(static_cast<double>(t.mapped), static_cast<double>(t.counted)),
+                 with_commas(m.ranked.size()), with_commas(t.counted - t.mapped));
+  fmt::format_to(line,
+                 "popularity: not counted: {} with another status, {} outside the window, {} without a time, {} cache "
+                 "hits, {} without a cache state\n",
+                 with_commas(t.other_status), with_commas(t.outside_window), with_commas(t.no_time),
+                 with_commas(t.hits), with_commas(t.no_cache_state));
   if (t.malformed > 0) {
-    fmt::format_to(line, "popularity: {} malformed line{} (skipped):\n", with_commas(t.malformed), t.malformed == 1 ? "" : "s");
+    fmt::format_to(line, "popularity: {} malformed line{} (skipped):\n", with_commas(t.malformed),
+                   t.malformed == 1 ? "" : "s");
     for (const LineProblem& p : t.problems) fmt::format_to(line, "  {}:{}: {}\n", p.file, p.line, p.why);
-    if (t.malformed > t.problems.size()) fmt::format_to(line, "  ... and {} more\n", with_commas(t.malformed - t.problems.size()));
+    if (t.malformed > t.problems.size())
+      fmt::format_to(line, "  ... and {} more\n", with_commas(t.malformed - t.problems.size()));
   }
   for (const CoverageLine& c : m.coverage) fmt::format_to(line, "{}\n", describe(c));
   if (!m.unknown_prefixes.empty()) {
     fmt::format_to(line, "URLs that map to no rendition, by folder (candidates for new assets):\n");
     for (const PrefixCount& p : m.unknown_prefixes)
-      fmt::format_to(line, "  {:>12}  /{}  ({} path{})\n", with_commas(static_cast<std::uint64_t>(p.requests + 0.5)), p.prefix,
-                     with_commas(p.paths), p.paths == 1 ? "" : "s");
+      fmt::format_to(line, "  {:>12}  /{}  ({} path{})\n", with_commas(static_cast<std::uint64_t>(p.requests + 0.5)),
+                     p.prefix, with_commas(p.paths), p.paths == 1 ? "" : "s");
   }
   for (const ProposedAsset& p : m.proposed)
     fmt::format_to(line, "proposed asset: {} (source {}, presets {}, {} requests)\n", p.id, p.source,

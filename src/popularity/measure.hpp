@@ -18,7 +18,7 @@ struct MeasureOptions {
   JsonFields fields;
   std::vector<std::size_t> coverage_tops{10, 100, 1000, 10000, 100000};
   std::size_t unknown_prefixes = 10;
-  bool add_assets = false;          // propose sources that popular unknown URLs ask for
+  bool add_assets = false;  // propose sources that popular unknown URLs ask for
 };
 
 struct Measurement {

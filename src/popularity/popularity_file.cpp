@@ -20,7 +20,8 @@ std::string iso_time(std::int64_t t) {
   const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
   const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", year, month, day, seconds / 3600, seconds / 60 % 60,
+                     seconds % 60);
 }
 
 std::uint64_t rounded(double value) { return static_cast<std::uint64_t>(std::llround(value)); }
@@ -41,10 +42,12 @@ std::string popularity_yaml(const Tally& tally, const std::vector<AssetCount>& r
                  "# Requests per asset, counted from access logs by `prerender popularity`, most requested first.\n"
                  "# A manifest reads it with `popularity: FILE`; an asset's own `requests:` wins.\n"
                  "version: 1\nsummary:\n");
-  fmt::format_to(line, "  lines: {}\n  requests_counted: {}\n  requests_mapped: {}\n  requests_unknown: {}\n", tally.lines,
-                 tally.counted, tally.mapped, tally.counted - tally.mapped);
+  fmt::format_to(line, "  lines: {}\n  requests_counted: {}\n  requests_mapped: {}\n  requests_unknown: {}\n",
+                 tally.lines, tally.counted, tally.mapped, tally.counted - tally.mapped);
   fmt::format_to(line, "  malformed_lines: {}\n  other_status: {}\n", tally.malformed, tally.other_status);
-  if (tally.first_time) fmt::format_to(line, "  first_request: {}\n  last_request: {}\n", iso_time(*tally.first_time), iso_time(*tally.last_time));
+  if (tally.first_time)
+    fmt::format_to(line, "  first_request: {}\n  last_request: {}\n", iso_time(*tally.first_time),
+                   iso_time(*tally.last_time));
   if (options.since) fmt::format_to(line, "  since: {}\n", iso_time(*options.since));
   if (options.until) fmt::format_to(line, "  until: {}\n", iso_time(*options.until));
   if (options.half_life) fmt::format_to(line, "  half_life_seconds: {}\n", *options.half_life);
@@ -54,12 +57,14 @@ std::string popularity_yaml(const Tally& tally, const std::vector<AssetCount>& r
   for (const AssetCount& a : ranked)
     if (rounded(a.requests) > 0) fmt::format_to(line, "  {}: {}\n", yaml_quote(a.asset->id), rounded(a.requests));
   if (!proposed.empty()) {
-    out += "# Sources that popular URLs ask for and no asset names yet: copy an entry into the manifest's assets:\n"
-           "# to render it (the manifest does not read this list).\n"
-           "proposed_assets:\n";
+    out +=
+        "# Sources that popular URLs ask for and no asset names yet: copy an entry into the manifest's assets:\n"
+        "# to render it (the manifest does not read this list).\n"
+        "proposed_assets:\n";
     for (const ProposedAsset& p : proposed) {
       fmt::format_to(line, "  - id: {}\n    source: {}\n    presets: [", yaml_quote(p.id), yaml_quote(p.source));
-      for (std::size_t i = 0; i < p.presets.size(); ++i) fmt::format_to(line, "{}{}", i ? ", " : "", yaml_quote(p.presets[i]));
+      for (std::size_t i = 0; i < p.presets.size(); ++i)
+        fmt::format_to(line, "{}{}", i ? ", " : "", yaml_quote(p.presets[i]));
       fmt::format_to(line, "]\n    requests: {}\n", rounded(p.requests));
     }
   }

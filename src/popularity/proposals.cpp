@@ -11,8 +11,8 @@ namespace prerender::popularity {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::string_view k_source_extensions[] = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".tif", ".tiff",
-                                                    ".heic", ".heif", ".gif", ".jxl", ".JPG", ".JPEG", ".PNG"};
+constexpr std::string_view k_source_extensions[] = {".jpg",  ".jpeg", ".png", ".webp", ".avif", ".tif",  ".tiff",
+                                                    ".heic", ".heif", ".gif", ".jxl",  ".JPG",  ".JPEG", ".PNG"};
 
 struct Matcher {
   const std::vector<output::PathTemplate::Part>& parts;
@@ -33,13 +33,15 @@ struct Matcher {
         for (std::string_view name : presets::k_format_names) literal(name);
         break;
       case output::Placeholder::ext:
-        for (std::size_t f = 0; f < presets::k_format_names.size(); ++f) literal(presets::extension(static_cast<presets::Format>(f)));
+        for (std::size_t f = 0; f < presets::k_format_names.size(); ++f)
+          literal(presets::extension(static_cast<presets::Format>(f)));
         break;
       case output::Placeholder::dpr: {
         out.push_back(0);
         if (rest.starts_with('@')) {
           const std::size_t x = rest.find('x');
-          if (x != std::string_view::npos && x > 1 && rest.substr(1, x - 1).find_first_not_of("0123456789.") == std::string_view::npos)
+          if (x != std::string_view::npos && x > 1 &&
+              rest.substr(1, x - 1).find_first_not_of("0123456789.") == std::string_view::npos)
             out.push_back(x + 1);
         }
         break;
@@ -96,7 +98,7 @@ std::optional<TemplateMatch> match_template(std::string_view relative, const man
 std::vector<ProposedAsset> propose_assets(const Tally& tally, const manifest::Manifest& manifest) {
   std::set<fs::path> used;
   for (const manifest::Asset& asset : manifest.assets) used.insert(asset.source_path.lexically_normal());
-  std::map<std::string, ProposedAsset> by_id;  // ordered, so that ties come out the same every time
+  std::map<std::string, ProposedAsset> by_id;                   // ordered, so that ties come out the same every time
   std::map<std::string, std::optional<std::string>> source_of;  // id -> source, looked up once
   for (const auto& [path, requests] : tally.unknown) {
     const auto match = match_template(path, manifest);
@@ -128,7 +130,8 @@ std::vector<ProposedAsset> propose_assets(const Tally& tally, const manifest::Ma
       for (const auto& [name, preset] : manifest.presets) p.presets.push_back(name);  // the template names none
     out.push_back(std::move(p));
   }
-  std::stable_sort(out.begin(), out.end(), [](const ProposedAsset& a, const ProposedAsset& b) { return a.requests > b.requests; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ProposedAsset& a, const ProposedAsset& b) { return a.requests > b.requests; });
   if (out.size() > k_max_proposals) out.resize(k_max_proposals);
   return out;
 }

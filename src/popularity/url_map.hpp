@@ -50,7 +50,7 @@ class UrlMap {
   std::size_t slot_of(std::string_view path, std::uint64_t hash) const;  // its slot, or the empty one it would take
 
   const engine::Plan& m_plan;
-  std::string m_base_path;  // the path of base_url, with its leading and trailing '/': "/img/" or "/"
+  std::string m_base_path;          // the path of base_url, with its leading and trailing '/': "/img/" or "/"
   std::deque<std::string> m_paths;  // by entry
   std::vector<Entry> m_entries;
   std::vector<Slot> m_slots;  // a power of two, at most half full

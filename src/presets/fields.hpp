@@ -74,54 +74,87 @@ constexpr Field<Get, Read> option(std::string_view group, std::string_view key, 
 
 // In the order of the README's table; `extends` is not here: it names a preset and is gone once merged.
 inline constexpr auto k_fields = std::tuple{
-    option("resize", "width", [](auto& p) -> auto& { return p.resize.width; }, read::Integer{1, 16384}, Affects::pixels),
-    option("resize", "height", [](auto& p) -> auto& { return p.resize.height; }, read::Integer{1, 16384}, Affects::pixels),
-    option("resize", "fit", [](auto& p) -> auto& { return p.resize.fit; }, read::choice<Fit>(k_fit_names), Affects::pixels),
-    option("resize", "gravity", [](auto& p) -> auto& { return p.resize.gravity; }, read::choice<Gravity>(k_gravity_names),
-           Affects::pixels),
-    option("resize", "enlarge", [](auto& p) -> auto& { return p.resize.enlarge; }, read::Boolean{}, Affects::pixels),
-    option("", "crop", [](auto& p) -> auto& { return p.crop; }, read::Custom{}, Affects::pixels),
-    option("", "trim", [](auto& p) -> auto& { return p.trim; }, read::OnOff{k_default_trim_threshold, 1, 255},
-           Affects::pixels, Shown::always, Zero::off),
-    option("", "pad", [](auto& p) -> auto& { return p.pad; }, read::Custom{}, Affects::pixels),
-    option("", "background", [](auto& p) -> auto& { return p.background; }, read::Custom{}, Affects::pixels),
-    option("", "rotate", [](auto& p) -> auto& { return p.rotate; }, read::Integer{0, 270, 90}, Affects::pixels),
-    option("", "flip", [](auto& p) -> auto& { return p.flip; }, read::Boolean{}, Affects::pixels),
-    option("", "flop", [](auto& p) -> auto& { return p.flop; }, read::Boolean{}, Affects::pixels),
-    option("", "sharpen", [](auto& p) -> auto& { return p.sharpen; }, read::OnOff{k_default_sharpen_sigma, 0.3, 10},
-           Affects::pixels, Shown::always, Zero::off),
-    option("", "blur", [](auto& p) -> auto& { return p.blur; }, read::Number{0, 100}, Affects::pixels, Shown::always,
-           Zero::off),
-    option("", "grayscale", [](auto& p) -> auto& { return p.grayscale; }, read::Boolean{}, Affects::pixels),
-    option("", "overlay", [](auto& p) -> auto& { return p.overlay; }, read::Custom{}, Affects::pixels),
-    option("", "keep", [](auto& p) -> auto& { return p.keep; }, read::Custom{}, Affects::encoding),
-    option("", "format", [](auto& p) -> auto& { return p.formats; }, read::Custom{}, Affects::encoding),
-    option("", "quality", [](auto& p) -> auto& { return p.quality; }, read::Custom{}, Affects::encoding,
-           Shown::in_encode),
-    option("", "lossless", [](auto& p) -> auto& { return p.lossless; }, read::Boolean{}, Affects::encoding,
-           Shown::in_encode),
-    option("", "effort", [](auto& p) -> auto& { return p.effort; }, read::Integer{0, 10}, Affects::encoding,
-           Shown::in_encode),
-    option("", "progressive", [](auto& p) -> auto& { return p.progressive; }, read::Boolean{}, Affects::encoding,
-           Shown::in_encode),
-    option("", "chroma_subsampling", [](auto& p) -> auto& { return p.chroma; }, read::choice<Chroma>(k_chroma_names),
-           Affects::encoding, Shown::in_encode),
-    option("", "palette", [](auto& p) -> auto& { return p.palette; }, read::Boolean{}, Affects::encoding,
-           Shown::in_encode),
-    option("", "bitdepth", [](auto& p) -> auto& { return p.bitdepth; }, read::Integer{8, 16}, Affects::encoding,
-           Shown::in_encode),
-    option("", "max_bytes", [](auto& p) -> auto& { return p.max_bytes; }, read::Bytes{64}, Affects::encoding),
-    option("", "animation", [](auto& p) -> auto& { return p.animation; }, read::choice<Animation>(k_animation_names),
-           Affects::encoding),
-    option("", "max_frames", [](auto& p) -> auto& { return p.max_frames; }, read::Integer{1, 10000}, Affects::encoding),
-    option("", "dpr", [](auto& p) -> auto& { return p.dpr; }, read::Custom{}, Affects::encoding),
-    option("check", "max_difference", [](auto& p) -> auto& { return p.max_difference; }, read::Number{0, 1},
-           Affects::nothing),
-    option("check", "max_bytes_change", [](auto& p) -> auto& { return p.max_bytes_change; }, read::Number{0, 100},
-           Affects::nothing),
-    option("", "cache_control", [](auto& p) -> auto& { return p.cache_control; }, read::Custom{}, Affects::nothing,
-           Shown::unless_default),
-    option("", "tags", [](auto& p) -> auto& { return p.tags; }, read::Custom{}, Affects::nothing, Shown::unless_default),
+    option(
+        "resize", "width", [](auto& p) -> auto& { return p.resize.width; }, read::Integer{1, 16384}, Affects::pixels),
+    option(
+        "resize", "height", [](auto& p) -> auto& { return p.resize.height; }, read::Integer{1, 16384}, Affects::pixels),
+    option(
+        "resize", "fit", [](auto& p) -> auto& { return p.resize.fit; }, read::choice<Fit>(k_fit_names),
+        Affects::pixels),
+    option(
+        "resize", "gravity", [](auto& p) -> auto& { return p.resize.gravity; }, read::choice<Gravity>(k_gravity_names),
+        Affects::pixels),
+    option(
+        "resize", "enlarge", [](auto& p) -> auto& { return p.resize.enlarge; }, read::Boolean{}, Affects::pixels),
+    option(
+        "", "crop", [](auto& p) -> auto& { return p.crop; }, read::Custom{}, Affects::pixels),
+    option(
+        "", "trim", [](auto& p) -> auto& { return p.trim; }, read::OnOff{k_default_trim_threshold, 1, 255},
+        Affects::pixels, Shown::always, Zero::off),
+    option(
+        "", "pad", [](auto& p) -> auto& { return p.pad; }, read::Custom{}, Affects::pixels),
+    option(
+        "", "background", [](auto& p) -> auto& { return p.background; }, read::Custom{}, Affects::pixels),
+    option(
+        "", "rotate", [](auto& p) -> auto& { return p.rotate; }, read::Integer{0, 270, 90}, Affects::pixels),
+    option(
+        "", "flip", [](auto& p) -> auto& { return p.flip; }, read::Boolean{}, Affects::pixels),
+    option(
+        "", "flop", [](auto& p) -> auto& { return p.flop; }, read::Boolean{}, Affects::pixels),
+    option(
+        "", "sharpen", [](auto& p) -> auto& { return p.sharpen; }, read::OnOff{k_default_sharpen_sigma, 0.3, 10},
+        Affects::pixels, Shown::always, Zero::off),
+    option(
+        "", "blur", [](auto& p) -> auto& { return p.blur; }, read::Number{0, 100}, Affects::pixels, Shown::always,
+        Zero::off),
+    option(
+        "", "grayscale", [](auto& p) -> auto& { return p.grayscale; }, read::Boolean{}, Affects::pixels),
+    option(
+        "", "overlay", [](auto& p) -> auto& { return p.overlay; }, read::Custom{}, Affects::pixels),
+    option(
+        "", "keep", [](auto& p) -> auto& { return p.keep; }, read::Custom{}, Affects::encoding),
+    option(
+        "", "format", [](auto& p) -> auto& { return p.formats; }, read::Custom{}, Affects::encoding),
+    option(
+        "", "quality", [](auto& p) -> auto& { return p.quality; }, read::Custom{}, Affects::encoding, Shown::in_encode),
+    option(
+        "", "lossless", [](auto& p) -> auto& { return p.lossless; }, read::Boolean{}, Affects::encoding,
+        Shown::in_encode),
+    option(
+        "", "effort", [](auto& p) -> auto& { return p.effort; }, read::Integer{0, 10}, Affects::encoding,
+        Shown::in_encode),
+    option(
+        "", "progressive", [](auto& p) -> auto& { return p.progressive; }, read::Boolean{}, Affects::encoding,
+        Shown::in_encode),
+    option(
+        "", "chroma_subsampling", [](auto& p) -> auto& { return p.chroma; }, read::choice<Chroma>(k_chroma_names),
+        Affects::encoding, Shown::in_encode),
+    option(
+        "", "palette", [](auto& p) -> auto& { return p.palette; }, read::Boolean{}, Affects::encoding,
+        Shown::in_encode),
+    option(
+        "", "bitdepth", [](auto& p) -> auto& { return p.bitdepth; }, read::Integer{8, 16}, Affects::encoding,
+        Shown::in_encode),
+    option(
+        "", "max_bytes", [](auto& p) -> auto& { return p.max_bytes; }, read::Bytes{64}, Affects::encoding),
+    option(
+        "", "animation", [](auto& p) -> auto& { return p.animation; }, read::choice<Animation>(k_animation_names),
+        Affects::encoding),
+    option(
+        "", "max_frames", [](auto& p) -> auto& { return p.max_frames; }, read::Integer{1, 10000}, Affects::encoding),
+    option(
+        "", "dpr", [](auto& p) -> auto& { return p.dpr; }, read::Custom{}, Affects::encoding),
+    option(
+        "check", "max_difference", [](auto& p) -> auto& { return p.max_difference; }, read::Number{0, 1},
+        Affects::nothing),
+    option(
+        "check", "max_bytes_change", [](auto& p) -> auto& { return p.max_bytes_change; }, read::Number{0, 100},
+        Affects::nothing),
+    option(
+        "", "cache_control", [](auto& p) -> auto& { return p.cache_control; }, read::Custom{}, Affects::nothing,
+        Shown::unless_default),
+    option(
+        "", "tags", [](auto& p) -> auto& { return p.tags; }, read::Custom{}, Affects::nothing, Shown::unless_default),
 };
 
 // Calls `visit(field)` for every entry, in table order.
@@ -147,8 +180,10 @@ consteval KeyList collect_keys(std::string_view group) {
   KeyList out;
   if (group.empty()) out.add("extends");
   for_each_field([&](const auto& field) {
-    if (group.empty()) out.add(field.top());
-    else if (field.group == group) out.add(field.key);
+    if (group.empty())
+      out.add(field.top());
+    else if (field.group == group)
+      out.add(field.key);
   });
   return out;
 }

@@ -12,10 +12,28 @@ namespace {
 // (what browsers decode fastest), progressive JPEG (smaller above ~10 KB and shows early).
 const std::array<FormatTraits, 7> k_traits{{
     {Format::jpeg, false, false, true, std::nullopt, {8}, {Format::jpeg, 80, 0, false, true, Chroma::s420, false, 8}},
-    {Format::png, true, false, false, std::pair{0, 9}, {8, 16}, {Format::png, 100, 6, true, false, Chroma::s444, false, 8}},
+    {Format::png,
+     true,
+     false,
+     false,
+     std::pair{0, 9},
+     {8, 16},
+     {Format::png, 100, 6, true, false, Chroma::s444, false, 8}},
     {Format::webp, true, true, true, std::pair{0, 6}, {8}, {Format::webp, 75, 4, false, false, Chroma::s420, false, 8}},
-    {Format::avif, true, false, true, std::pair{0, 9}, {8, 10, 12}, {Format::avif, 50, 4, false, false, Chroma::s420, false, 8}},
-    {Format::heic, true, false, true, std::pair{0, 9}, {8, 10, 12}, {Format::heic, 50, 4, false, false, Chroma::s420, false, 8}},
+    {Format::avif,
+     true,
+     false,
+     true,
+     std::pair{0, 9},
+     {8, 10, 12},
+     {Format::avif, 50, 4, false, false, Chroma::s420, false, 8}},
+    {Format::heic,
+     true,
+     false,
+     true,
+     std::pair{0, 9},
+     {8, 10, 12},
+     {Format::heic, 50, 4, false, false, Chroma::s420, false, 8}},
     {Format::jxl, true, false, true, std::pair{1, 9}, {8}, {Format::jxl, 75, 7, false, false, Chroma::s444, false, 8}},
     {Format::gif, true, true, false, std::pair{1, 10}, {8}, {Format::gif, 100, 7, true, false, Chroma::s444, true, 8}},
 }};
@@ -88,13 +106,13 @@ std::vector<std::string> format_problems(const Preset& preset, Format format) {
   // the page's?) would be wrong on some page.
   if (preset.background.a < 255 && !t.has_alpha) {
     const Colour seen{preset.background.r, preset.background.g, preset.background.b, 255};
-    out.push_back(fmt::format("{} has no alpha, so background {} would come out {}; give an opaque colour such as \"#ffffff\"",
-                              name(format),
-                              preset.background == Colour{0, 0, 0, 0} ? std::string("'transparent'") : "'" + to_string(preset.background) + "'",
-                              seen == Colour{0, 0, 0, 255} ? std::string("black") : to_string(seen) + " (opaque)"));
+    out.push_back(fmt::format(
+        "{} has no alpha, so background {} would come out {}; give an opaque colour such as \"#ffffff\"", name(format),
+        preset.background == Colour{0, 0, 0, 0} ? std::string("'transparent'")
+                                                : "'" + to_string(preset.background) + "'",
+        seen == Colour{0, 0, 0, 255} ? std::string("black") : to_string(seen) + " (opaque)"));
   }
-  if (preset.lossless && *preset.lossless && format == Format::jpeg)
-    out.push_back("jpeg cannot be lossless");
+  if (preset.lossless && *preset.lossless && format == Format::jpeg) out.push_back("jpeg cannot be lossless");
   if (preset.max_bytes) {
     const EncodeSettings settings = encode_settings(preset, format);
     if (settings.lossless || (!t.uses_quality && !settings.palette))

@@ -26,9 +26,9 @@ struct EncodeSettings {
 // place where per-format defaults are decided; README "Formats" documents it.
 struct FormatTraits {
   Format format;
-  bool has_alpha;        // can store transparency
+  bool has_alpha;  // can store transparency
   bool can_animate;
-  bool uses_quality;     // quality changes the output (lossy, or palette quantisation)
+  bool uses_quality;                                // quality changes the output (lossy, or palette quantisation)
   std::optional<std::pair<int, int>> effort_range;  // unset: the format has no effort setting
   std::vector<int> bitdepths;
   EncodeSettings defaults;

@@ -12,16 +12,29 @@ namespace prerender::presets {
 
 enum class Format { jpeg, png, webp, avif, heic, jxl, gif };
 enum class Fit { cover, contain, fill, inside, outside };
-enum class Gravity { centre, north, northeast, east, southeast, south, southwest, west, northwest, entropy, attention, focus };
+enum class Gravity {
+  centre,
+  north,
+  northeast,
+  east,
+  southeast,
+  south,
+  southwest,
+  west,
+  northwest,
+  entropy,
+  attention,
+  focus
+};
 enum class Animation { keep, first };
 enum class Chroma { s420, s444 };
 
 // Names as written in manifests, indexed by the enum's value.
 inline constexpr std::array<std::string_view, 7> k_format_names{"jpeg", "png", "webp", "avif", "heic", "jxl", "gif"};
 inline constexpr std::array<std::string_view, 5> k_fit_names{"cover", "contain", "fill", "inside", "outside"};
-inline constexpr std::array<std::string_view, 12> k_gravity_names{
-    "centre", "north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest", "entropy",
-    "attention", "focus"};
+inline constexpr std::array<std::string_view, 12> k_gravity_names{"centre",    "north",   "northeast", "east",
+                                                                  "southeast", "south",   "southwest", "west",
+                                                                  "northwest", "entropy", "attention", "focus"};
 inline constexpr std::array<std::string_view, 2> k_animation_names{"keep", "first"};
 inline constexpr std::array<std::string_view, 2> k_chroma_names{"4:2:0", "4:4:4"};
 inline constexpr std::array<std::string_view, 3> k_keep_names{"icc", "copyright", "exif"};
@@ -69,10 +82,10 @@ struct Edges {
 };
 
 struct Overlay {
-  std::string image;                  // path, resolved against the manifest that names it
+  std::string image;  // path, resolved against the manifest that names it
   Gravity gravity = Gravity::southeast;
-  int offset_x = 0, offset_y = 0;     // CSS pixels from the gravity edge(s)
-  double width = 0.2;                 // fraction of the output width
+  int offset_x = 0, offset_y = 0;  // CSS pixels from the gravity edge(s)
+  double width = 0.2;              // fraction of the output width
   double opacity = 1.0;
   bool operator==(const Overlay&) const = default;
 };
@@ -167,7 +180,7 @@ struct Preset {
   std::optional<Crop> crop;
   std::optional<double> trim;  // threshold
   Edges pad;
-  Colour background;           // default opaque white
+  Colour background;  // default opaque white
   int rotate = 0;
   bool flip = false, flop = false;
   std::optional<double> sharpen, blur;  // sigma

@@ -14,8 +14,10 @@ namespace {
 // An option's value as the JSON view writes it: one overload per value type.
 template <typename T>
 nlohmann::json value(const T& v) {
-  if constexpr (std::is_enum_v<T>) return name(v);
-  else return v;
+  if constexpr (std::is_enum_v<T>)
+    return name(v);
+  else
+    return v;
 }
 nlohmann::json value(const Colour& c) { return to_string(c); }
 nlohmann::json value(const Edges& e) {
@@ -76,7 +78,8 @@ nlohmann::json encode_json(const Preset& p) {
     if (f == Format::jpeg) e["progressive"] = s.progressive;
     if (f == Format::jpeg || f == Format::avif || f == Format::heic) e["chroma_subsampling"] = name(s.chroma);
     if (f == Format::png) e["palette"] = s.palette;
-    if (const auto a = auto_quality(p, f)) e["quality_auto"] = {{"butteraugli", a->target}, {"min", a->min}, {"max", a->max}};
+    if (const auto a = auto_quality(p, f))
+      e["quality_auto"] = {{"butteraugli", a->target}, {"min", a->min}, {"max", a->max}};
     encode[std::string(name(f))] = e;
   }
   return encode;
@@ -96,8 +99,10 @@ nlohmann::json to_json(const Preset& p) {
       shown = value(v);
     }
     if (!shown || field.shown == Shown::in_encode) return;
-    if (field.group.empty()) out[std::string(field.key)] = std::move(*shown);
-    else out[std::string(field.group)][std::string(field.key)] = std::move(*shown);
+    if (field.group.empty())
+      out[std::string(field.key)] = std::move(*shown);
+    else
+      out[std::string(field.group)][std::string(field.key)] = std::move(*shown);
   });
   out["encode"] = encode_json(p);
   return out;

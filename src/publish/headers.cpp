@@ -39,7 +39,8 @@ std::vector<std::pair<std::string, std::string>> response_headers(const output::
 }
 
 output::ObjectHeaders object_headers(const output::RenditionRecord& r) {
-  output::ObjectHeaders out{{"Content-Type", r.content_type}, {"Cache-Control", r.cache_control},
+  output::ObjectHeaders out{{"Content-Type", r.content_type},
+                            {"Cache-Control", r.cache_control},
                             {std::string(output::k_content_hash_meta), r.etag}};
   if (!r.tags.empty()) out.emplace_back("x-amz-meta-cache-tags", joined(r.tags, " "));
   if (!r.cdn_cache_control.empty()) out.emplace_back("x-amz-meta-cdn-cache-control", r.cdn_cache_control);

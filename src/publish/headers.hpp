@@ -20,7 +20,8 @@ inline constexpr std::string_view k_default_cache_control = "public, max-age=315
 // Sets the record's cache_control, cdn_cache_control, surrogate_control and tags from its preset and asset
 // (asset, preset, renderer version and source hash from the record itself). Call once the record's
 // source hash is known.
-void stamp_http(output::RenditionRecord& record, const presets::Preset& preset, const std::vector<std::string>& asset_tags);
+void stamp_http(output::RenditionRecord& record, const presets::Preset& preset,
+                const std::vector<std::string>& asset_tags);
 
 // The strong ETag of a rendition: its content hash in quotes.
 std::string etag_header(const output::RenditionRecord& record);

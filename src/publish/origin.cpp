@@ -10,9 +10,9 @@ namespace prerender::publish {
 namespace {
 
 // The maps, in the order of OriginWriter's row values.
-constexpr std::array<std::string_view, 6> k_variables{"prerender_tags",          "prerender_tags_commas",
-                                                      "prerender_etag",          "prerender_cache_control",
-                                                      "prerender_cdn_cache_control", "prerender_surrogate_control"};
+constexpr std::array<std::string_view, 6> k_variables{
+    "prerender_tags",          "prerender_tags_commas",       "prerender_etag",
+    "prerender_cache_control", "prerender_cdn_cache_control", "prerender_surrogate_control"};
 constexpr std::size_t k_per_uri_columns = 3;  // tags and ETag: no default worth having
 
 // A string in double quotes for nginx: '"' and '\' escaped. Paths are checked (no control characters) and
@@ -32,7 +32,8 @@ std::size_t next_power_of_two(std::size_t n) {
   return p;
 }
 
-std::string most_common(const std::vector<std::pair<std::string, std::array<std::string, 6>>>& rows, std::size_t column) {
+std::string most_common(const std::vector<std::pair<std::string, std::array<std::string, 6>>>& rows,
+                        std::size_t column) {
   std::map<std::string, std::size_t> counts;
   for (const auto& row : rows) ++counts[row.second[column]];
   std::string best;
@@ -57,21 +58,25 @@ std::string url_prefix(std::string_view base_url) {
   return out;
 }
 
-OriginWriter::OriginWriter(std::string_view base_url, std::string root) : m_prefix(url_prefix(base_url)), m_root(std::move(root)) {}
+OriginWriter::OriginWriter(std::string_view base_url, std::string root)
+    : m_prefix(url_prefix(base_url)), m_root(std::move(root)) {}
 
 void OriginWriter::add(const output::RenditionRecord& r) {
   if (r.status == output::Status::failed) return;
   ++m_out.renditions;
   if (r.tags.empty()) ++m_out.untagged;
   // nginx matches $uri: the decoded path, so the file's own path, not the percent-encoded URL.
-  m_rows.push_back({m_prefix + r.path, {joined(r.tags, " "), joined(r.tags, ","), etag_header(r), r.cache_control, r.cdn_cache_control, r.surrogate_control}});
+  m_rows.push_back({m_prefix + r.path,
+                    {joined(r.tags, " "), joined(r.tags, ","), etag_header(r), r.cache_control, r.cdn_cache_control,
+                     r.surrogate_control}});
   nlohmann::json headers{{"Content-Type", r.content_type}, {"Cache-Control", r.cache_control}};
   if (!r.cdn_cache_control.empty()) headers["CDN-Cache-Control"] = r.cdn_cache_control;
   if (!r.surrogate_control.empty()) headers["Surrogate-Control"] = r.surrogate_control;
   headers["x-amz-meta-surrogate-key"] = joined(r.tags, " ");
   headers["x-amz-meta-cache-tag"] = joined(r.tags, ",");
-  const nlohmann::json line{{"path", r.path}, {"url", r.url},   {"etag", etag_header(r)}, {"content_type", r.content_type},
-                            {"tags", r.tags}, {"headers", headers}};
+  const nlohmann::json line{{"path", r.path},         {"url", r.url},
+                            {"etag", etag_header(r)}, {"content_type", r.content_type},
+                            {"tags", r.tags},         {"headers", headers}};
   m_out.sidecar += line.dump() + "\n";
 }
 
@@ -81,13 +86,15 @@ OriginFiles OriginWriter::finish() {
   std::string& http = m_out.http_conf;
   http = fmt::format("# prerender publish-config: {} renditions. Include in nginx's http block.\n", m_out.renditions);
   // nginx sizes a map's hash from these: a bucket must hold the longest key, the table every key.
-  http += fmt::format("map_hash_bucket_size {};\nmap_hash_max_size {};\n", std::max<std::size_t>(128, next_power_of_two(longest + 16)),
+  http += fmt::format("map_hash_bucket_size {};\nmap_hash_max_size {};\n",
+                      std::max<std::size_t>(128, next_power_of_two(longest + 16)),
                       std::max<std::size_t>(2048, next_power_of_two(m_rows.size() * 2)));
   for (std::size_t column = 0; column < k_variables.size(); ++column) {
     const std::string fallback = column < k_per_uri_columns ? std::string() : most_common(m_rows, column);
     http += fmt::format("map $uri ${} {{\n    default {};\n", k_variables[column], nginx_string(fallback));
     for (const auto& [uri, values] : m_rows)
-      if (values[column] != fallback) http += fmt::format("    {} {};\n", nginx_string(uri), nginx_string(values[column]));
+      if (values[column] != fallback)
+        http += fmt::format("    {} {};\n", nginx_string(uri), nginx_string(values[column]));
     http += "}\n";
   }
   m_out.server_conf = fmt::format(

@@ -17,15 +17,24 @@ CdnTraits traits(Cdn cdn) {
     case Cdn::fastly:  // POST /service/{id}/purge takes up to 256 surrogate keys
       return {true, 256, 0, "FASTLY_API_TOKEN", "https://api.fastly.com/service/${FASTLY_SERVICE_ID}/purge", ""};
     case Cdn::cloudflare:  // purge_cache: 30 tags or files a call on every plan
-      return {true, 30, 0, "CLOUDFLARE_API_TOKEN",
+      return {true,
+              30,
+              0,
+              "CLOUDFLARE_API_TOKEN",
               "https://api.cloudflare.com/client/v4/zones/${CLOUDFLARE_ZONE_ID}/purge_cache",
               "https://api.cloudflare.com/client/v4/zones/${CLOUDFLARE_ZONE_ID}/purge_cache"};
     case Cdn::akamai:  // Fast Purge v3: a body of at most 50,000 bytes
-      return {true, 10000, 50000, "", "https://${AKAMAI_HOST}/ccu/v3/invalidate/tag/production",
+      return {true,
+              10000,
+              50000,
+              "",
+              "https://${AKAMAI_HOST}/ccu/v3/invalidate/tag/production",
               "https://${AKAMAI_HOST}/ccu/v3/invalidate/url/production"};
     case Cdn::cloudfront:  // CreateInvalidation: paths only, 3,000 a batch
-      return {false, 3000, 0, "", "",
-              "https://cloudfront.amazonaws.com/2020-05-31/distribution/${CLOUDFRONT_DISTRIBUTION_ID}/invalidation"};
+      return {
+          false, 3000,
+          0,     "",
+          "",    "https://cloudfront.amazonaws.com/2020-05-31/distribution/${CLOUDFRONT_DISTRIBUTION_ID}/invalidation"};
     case Cdn::varnish:  // xkey.purge takes a space-separated list
       return {true, 256, 0, "", "", ""};
   }
@@ -41,8 +50,12 @@ std::string url_path(std::string_view url) {
 
 PurgeBatcher::PurgeBatcher(Cdn cdn, PurgeBy by, std::string endpoint, std::string token_env, std::size_t batch,
                            std::function<void(PurgeRequest)> emit)
-    : m_cdn(cdn), m_by(by), m_endpoint(std::move(endpoint)), m_token_env(std::move(token_env)),
-      m_batch(batch ? batch : traits(cdn).batch), m_emit(std::move(emit)) {
+    : m_cdn(cdn),
+      m_by(by),
+      m_endpoint(std::move(endpoint)),
+      m_token_env(std::move(token_env)),
+      m_batch(batch ? batch : traits(cdn).batch),
+      m_emit(std::move(emit)) {
   if (m_endpoint.empty())
     m_endpoint = std::string(by == PurgeBy::tag ? traits(cdn).default_endpoint_tag : traits(cdn).default_endpoint_url);
   // One URL a request where the API purges one object per call.
@@ -112,9 +125,12 @@ PurgeRequest PurgeBatcher::request_for(const std::vector<std::string>& batch) co
       r.url = m_endpoint;
       r.headers.emplace_back("Content-Type", "application/json");
       const auto now = std::chrono::system_clock::now().time_since_epoch();
-      r.body = nlohmann::json{{"Paths", {{"Quantity", paths.size()}, {"Items", paths}}},
-                              {"CallerReference", fmt::format("prerender-{}", std::chrono::duration_cast<std::chrono::milliseconds>(now).count())}}
-                   .dump();
+      r.body =
+          nlohmann::json{
+              {"Paths", {{"Quantity", paths.size()}, {"Items", paths}}},
+              {"CallerReference",
+               fmt::format("prerender-{}", std::chrono::duration_cast<std::chrono::milliseconds>(now).count())}}
+              .dump();
       break;
     }
     case Cdn::varnish:

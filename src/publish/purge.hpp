@@ -29,9 +29,9 @@ struct PurgeRequest {
 // the environment variable its token is read from by default.
 struct CdnTraits {
   bool tags = true;
-  std::size_t batch = 256;        // items a request
-  std::size_t max_body = 0;       // bytes a request's body may have (Akamai: 50,000); 0: no limit
-  std::string_view token_env;     // "" : no token
+  std::size_t batch = 256;     // items a request
+  std::size_t max_body = 0;    // bytes a request's body may have (Akamai: 50,000); 0: no limit
+  std::string_view token_env;  // "" : no token
   std::string_view default_endpoint_tag, default_endpoint_url;
 };
 CdnTraits traits(Cdn cdn);

@@ -19,7 +19,8 @@ std::FILE* open_text(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int saved = errno;
-    if (saved == ELOOP) throw std::runtime_error(fmt::format("'{}' is a symbolic link; it is not followed", path.string()));
+    if (saved == ELOOP)
+      throw std::runtime_error(fmt::format("'{}' is a symbolic link; it is not followed", path.string()));
     throw std::runtime_error(fmt::format("cannot open '{}': {}", path.string(), std::strerror(saved)));
   }
   struct stat st {};
@@ -53,8 +54,8 @@ bool LineReader::next(std::string& line) {
   }
 }
 
-void for_each_latest(const std::filesystem::path& path, const std::function<void(const output::RenditionRecord&)>& visit,
-                     std::size_t* unreadable) {
+void for_each_latest(const std::filesystem::path& path,
+                     const std::function<void(const output::RenditionRecord&)>& visit, std::size_t* unreadable) {
   std::size_t bad = 0;
   std::unordered_map<std::uint64_t, std::size_t> last_line;
   std::string line;

@@ -32,7 +32,8 @@ class LineReader {
 // key wins, as when a run reads it), in the order of those lines. Two passes over the file: memory holds a
 // 64-bit key hash and a line number per rendition, never the records. Unreadable lines are skipped and
 // counted in `unreadable`. Throws std::runtime_error when the file cannot be opened.
-void for_each_latest(const std::filesystem::path& path, const std::function<void(const output::RenditionRecord&)>& visit,
+void for_each_latest(const std::filesystem::path& path,
+                     const std::function<void(const output::RenditionRecord&)>& visit,
                      std::size_t* unreadable = nullptr);
 
 }  // namespace prerender::publish

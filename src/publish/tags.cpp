@@ -44,9 +44,12 @@ std::string derived_tag(std::string_view prefix, std::string_view name) {
   std::string slug;
   bool lossless = true;
   for (char c : name) {
-    if (c >= 'A' && c <= 'Z') slug += static_cast<char>(c - 'A' + 'a');
-    else if (c == '/') slug += '.';
-    else if (in_grammar(c)) slug += c;
+    if (c >= 'A' && c <= 'Z')
+      slug += static_cast<char>(c - 'A' + 'a');
+    else if (c == '/')
+      slug += '.';
+    else if (in_grammar(c))
+      slug += c;
     else {
       slug += '.';
       lossless = false;

@@ -22,8 +22,10 @@ void render_decode(const AssetJob& job, const Decode& decode, const std::vector<
     auto group = std::find_if(groups.begin(), groups.end(), [&](const std::vector<std::size_t>& g) {
       return render::same_transform(master, job.requests[g.front()], job.requests[i]);
     });
-    if (group == groups.end()) groups.push_back({i});
-    else group->push_back(i);
+    if (group == groups.end())
+      groups.push_back({i});
+    else
+      group->push_back(i);
   }
   parallel(groups.size(), [&](std::size_t g) {
     const std::vector<std::size_t>& group = groups[g];
@@ -42,8 +44,9 @@ void render_decode(const AssetJob& job, const Decode& decode, const std::vector<
       try {
         if (!transformed) throw RenderError(transform_error);
         const std::size_t k = group[m];
-        result.rendered = encode_rendition(*transformed, job.requests[k], job.limits.max_seconds,
-                                           k < job.remembered_quality.size() ? job.remembered_quality[k] : std::nullopt);
+        result.rendered =
+            encode_rendition(*transformed, job.requests[k], job.limits.max_seconds,
+                             k < job.remembered_quality.size() ? job.remembered_quality[k] : std::nullopt);
         if (m != 0) result.rendered.transform_seconds = 0;
       } catch (const std::exception& e) {
         result.error = e.what();
@@ -97,7 +100,8 @@ std::optional<AssetMetadata> render_asset(const AssetJob& job, Metadata metadata
       try {
         out = asset_metadata(master_at(masters, meta_level));
       } catch (const std::exception& e) {
-        for (std::size_t i : decode.requests) deliver(i, RenditionResult{{}, e.what(), i == decode.requests.front() ? decode_seconds : 0});
+        for (std::size_t i : decode.requests)
+          deliver(i, RenditionResult{{}, e.what(), i == decode.requests.front() ? decode_seconds : 0});
         continue;
       }
     }

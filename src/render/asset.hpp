@@ -32,9 +32,9 @@ struct AssetJob {
 
 // One rendition's result: its bytes, or the reason it failed.
 struct RenditionResult {
-  Rendered rendered;            // when `error` is empty; transform_seconds only on the first of a shared transform
+  Rendered rendered;  // when `error` is empty; transform_seconds only on the first of a shared transform
   std::string error;
-  double decode_seconds = 0;    // of the decode it came from, on the decode's first rendition only
+  double decode_seconds = 0;  // of the decode it came from, on the decode's first rendition only
 };
 
 // Runs body(0) ... body(count - 1), in any order, possibly at once: the engine passes a parallel loop

@@ -57,11 +57,12 @@ std::string encode_avif(const vips::VImage& input, const presets::EncodeSettings
   // libheif's default of four threads per encode oversubscribes the cores when several assets encode.
   check(heif_encoder_set_parameter_integer(encoder.get(), "speed", 9 - s.effort), "speed");
   check(heif_encoder_set_parameter_integer(encoder.get(), "threads", 1), "threads");
-  check(heif_encoder_set_parameter_string(encoder.get(), "chroma", s.chroma == presets::Chroma::s420 ? "420" : "444"), "chroma");
+  check(heif_encoder_set_parameter_string(encoder.get(), "chroma", s.chroma == presets::Chroma::s420 ? "420" : "444"),
+        "chroma");
 
   heif_image* raw_image = nullptr;
-  check(heif_image_create(width, height, heif_colorspace_RGB, alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB,
-                          &raw_image),
+  check(heif_image_create(width, height, heif_colorspace_RGB,
+                          alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB, &raw_image),
         "image");
   Owned<heif_image> picture(raw_image);
   check(heif_image_add_plane(picture.get(), heif_channel_interleaved, width, height, 8), "plane");
@@ -69,7 +70,8 @@ std::string encode_avif(const vips::VImage& input, const presets::EncodeSettings
   std::uint8_t* plane = heif_image_get_plane(picture.get(), heif_channel_interleaved, &stride);
   const std::size_t row = static_cast<std::size_t>(width) * (alpha ? 4 : 3);
   for (int y = 0; y < height; ++y)
-    std::memcpy(plane + static_cast<std::size_t>(y) * stride, static_cast<const std::uint8_t*>(pixels.get()) + y * row, row);
+    std::memcpy(plane + static_cast<std::size_t>(y) * stride, static_cast<const std::uint8_t*>(pixels.get()) + y * row,
+                row);
   if (keep.icc && image.get_typeof(VIPS_META_ICC_NAME) != 0) {
     std::size_t icc_size = 0;
     const void* icc = image.get_blob(VIPS_META_ICC_NAME, &icc_size);

@@ -29,7 +29,8 @@ MetricPixels metric_pixels(const vips::VImage& input, const presets::Colour& bac
     vips::VImage image = input;
     if (image.get_typeof(VIPS_META_PAGE_HEIGHT) != 0 && image.get_int(VIPS_META_PAGE_HEIGHT) < image.height())
       image = image.extract_area(0, 0, image.width(), image.get_int(VIPS_META_PAGE_HEIGHT));
-    if (image.interpretation() != VIPS_INTERPRETATION_sRGB || image.bands() < 3) image = image.colourspace(VIPS_INTERPRETATION_sRGB);
+    if (image.interpretation() != VIPS_INTERPRETATION_sRGB || image.bands() < 3)
+      image = image.colourspace(VIPS_INTERPRETATION_sRGB);
     if (image.has_alpha())
       image = image.flatten(vips::VImage::option()->set(
           "background", std::vector<double>{double(background.r), double(background.g), double(background.b)}));
@@ -66,7 +67,8 @@ double butteraugli(const MetricPixels& reference, const MetricPixels& candidate)
   return JxlButteraugliResultGetDistance(result.get(), k_norm);
 }
 
-double butteraugli_of_encoded(const MetricPixels& reference, const std::string& bytes, const presets::Colour& background) {
+double butteraugli_of_encoded(const MetricPixels& reference, const std::string& bytes,
+                              const presets::Colour& background) {
   MetricPixels decoded;
   {
     const VipsCall call;

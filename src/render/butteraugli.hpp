@@ -24,6 +24,7 @@ double butteraugli(const MetricPixels& reference, const MetricPixels& candidate)
 
 // The 3-norm of encoded `bytes` (decoded by libvips) against `reference`. Throws RenderError when the
 // bytes do not decode to the reference's size.
-double butteraugli_of_encoded(const MetricPixels& reference, const std::string& bytes, const presets::Colour& background);
+double butteraugli_of_encoded(const MetricPixels& reference, const std::string& bytes,
+                              const presets::Colour& background);
 
 }  // namespace prerender::render

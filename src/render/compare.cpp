@@ -68,8 +68,9 @@ vips::VImage paint_heat_map(const vips::VImage& reference, const vips::VImage& d
   vips::VImage scaled = dissimilarity * (255.0 / k_full_scale);
   scaled = (scaled > 255.0).ifthenelse(255.0, (scaled < 0.0).ifthenelse(0.0, scaled)).cast(VIPS_FORMAT_UCHAR);
   const vips::VImage heat = scaled.falsecolour();
-  vips::VImage base = reference.has_alpha() ? reference.flatten(vips::VImage::option()->set("background", std::vector<double>{255.0}))
-                                            : reference;
+  vips::VImage base = reference.has_alpha()
+                          ? reference.flatten(vips::VImage::option()->set("background", std::vector<double>{255.0}))
+                          : reference;
   if (base.bands() >= 3) base = base.colourspace(VIPS_INTERPRETATION_B_W);
   base = base.extract_band(0).cast(VIPS_FORMAT_FLOAT) * 0.45 + 140.0;
   base = vips::VImage::bandjoin({base, base, base});
@@ -140,9 +141,10 @@ std::string report_image(const vips::VImage& image) {
   // WebP stops at 16383 pixels a side: a tall strip of animation frames is cut there.
   constexpr int k_webp_limit = 16383;
   try {
-    const vips::VImage shown = image.height() > k_webp_limit || image.width() > k_webp_limit
-                                   ? image.crop(0, 0, std::min(image.width(), k_webp_limit), std::min(image.height(), k_webp_limit))
-                                   : image;
+    const vips::VImage shown =
+        image.height() > k_webp_limit || image.width() > k_webp_limit
+            ? image.crop(0, 0, std::min(image.width(), k_webp_limit), std::min(image.height(), k_webp_limit))
+            : image;
     return to_string(shown.webpsave_buffer(metadata_options(false, false)->set("Q", 80)));
   } catch (const vips::VError& e) {
     throw RenderError("cannot encode a report image: " + first_line(e));

@@ -14,7 +14,7 @@ struct Decoded {
   vips::VImage image;
   int width = 0, height = 0;  // one frame
   int frames = 1;
-  std::string format;         // the family told from the bytes (render/sniff.hpp): "jpeg", "heif", ...
+  std::string format;  // the family told from the bytes (render/sniff.hpp): "jpeg", "heif", ...
 };
 
 // Decodes a rendition or a reference under the same limits as a source (formats beyond the core ones in

@@ -23,7 +23,8 @@ std::string jpeg_without_exif(const std::string& in) {
   while (at + 4 <= in.size() && static_cast<unsigned char>(in[at]) == 0xFF) {
     const unsigned marker = static_cast<unsigned char>(in[at + 1]);
     if (marker == 0xDA) break;  // start of scan: no metadata after it
-    const std::size_t length = static_cast<std::size_t>(static_cast<unsigned char>(in[at + 2])) << 8 | static_cast<unsigned char>(in[at + 3]);
+    const std::size_t length =
+        static_cast<std::size_t>(static_cast<unsigned char>(in[at + 2])) << 8 | static_cast<unsigned char>(in[at + 3]);
     if (length < 2 || at + 2 + length > in.size()) return in;  // not what a saver writes: left alone
     const std::string_view body = std::string_view(in).substr(at + 4, length - 2);
     if (!(marker == 0xE1 && body.substr(0, 6) == std::string_view("Exif\0\0", 6))) out.append(in, at, 2 + length);
@@ -45,7 +46,8 @@ std::string webp_without_exif(const std::string& in) {
     if (type != "EXIF") {
       const std::size_t start = out.size();
       out.append(in, at, padded);
-      if (type == "VP8X" && length > 0) out[start + 8] = static_cast<char>(static_cast<unsigned char>(out[start + 8]) & ~0x08u);
+      if (type == "VP8X" && length > 0)
+        out[start + 8] = static_cast<char>(static_cast<unsigned char>(out[start + 8]) & ~0x08u);
     }
     at += padded;
   }
@@ -59,7 +61,8 @@ std::string webp_without_exif(const std::string& in) {
 std::string without_exif(std::string bytes) {
   if (bytes.size() > 4 && static_cast<unsigned char>(bytes[0]) == 0xFF && static_cast<unsigned char>(bytes[1]) == 0xD8)
     return jpeg_without_exif(bytes);
-  if (bytes.size() > 12 && bytes.compare(0, 4, "RIFF") == 0 && bytes.compare(8, 4, "WEBP") == 0) return webp_without_exif(bytes);
+  if (bytes.size() > 12 && bytes.compare(0, 4, "RIFF") == 0 && bytes.compare(8, 4, "WEBP") == 0)
+    return webp_without_exif(bytes);
   return bytes;
 }
 

@@ -17,15 +17,16 @@ using presets::Format;
 
 // libvips defines VIPS_VERSION_AT_LEAST from 8.15 on; the same test for the releases before.
 #ifndef VIPS_VERSION_AT_LEAST
-#define VIPS_VERSION_AT_LEAST(major, minor, micro)                                                            \
-  (VIPS_MAJOR_VERSION > (major) || (VIPS_MAJOR_VERSION == (major) && VIPS_MINOR_VERSION > (minor)) ||          \
+#define VIPS_VERSION_AT_LEAST(major, minor, micro)                                                    \
+  (VIPS_MAJOR_VERSION > (major) || (VIPS_MAJOR_VERSION == (major) && VIPS_MINOR_VERSION > (minor)) || \
    (VIPS_MAJOR_VERSION == (major) && VIPS_MINOR_VERSION == (minor) && VIPS_MICRO_VERSION >= (micro)))
 #endif
 
 // Fields that shape the encoding of an animation; every other field a loader attached (EXIF tags, XMP,
 // IPTC, Photoshop resources, ICC, PNG text chunks "png-comment-*", GIF comments, ...) is metadata and
 // goes unless `keep` names it. An allow-list, so that a field a later libvips attaches is dropped too.
-constexpr std::string_view k_shaping_fields[] = {VIPS_META_PAGE_HEIGHT, VIPS_META_N_PAGES, "delay", "loop", "gif-delay", "gif-loop"};
+constexpr std::string_view k_shaping_fields[] = {VIPS_META_PAGE_HEIGHT, VIPS_META_N_PAGES, "delay", "loop",
+                                                 "gif-delay",           "gif-loop"};
 
 bool is_shaping(std::string_view name) {
   for (std::string_view field : k_shaping_fields)
@@ -39,8 +40,8 @@ bool is_shaping(std::string_view name) {
 bool is_copyright(std::string_view name) { return name == "exif-ifd0-Copyright" || name == "exif-ifd0-Artist"; }
 
 bool is_builtin(std::string_view name) {
-  for (std::string_view field : {"width", "height", "bands", "format", "coding", "interpretation", "xoffset", "yoffset", "xres",
-                                 "yres", "filename"})
+  for (std::string_view field : {"width", "height", "bands", "format", "coding", "interpretation", "xoffset", "yoffset",
+                                 "xres", "yres", "filename"})
     if (name == field) return true;
   return false;
 }
@@ -98,10 +99,12 @@ vips::VOption* metadata_options(bool icc, bool exif) {
 }
 
 std::string encode(const vips::VImage& input, const presets::EncodeSettings& s, const presets::Keep& keep) {
-  const VipsCall call({std::string(presets::name(s.format)), s.format == Format::avif || s.format == Format::heic ? "heif" : ""});
+  const VipsCall call(
+      {std::string(presets::name(s.format)), s.format == Format::avif || s.format == Format::heic ? "heif" : ""});
   try {
     const vips::VImage image = kept_metadata(input, keep);
-    const VipsForeignSubsample subsample = s.chroma == presets::Chroma::s420 ? VIPS_FOREIGN_SUBSAMPLE_ON : VIPS_FOREIGN_SUBSAMPLE_OFF;
+    const VipsForeignSubsample subsample =
+        s.chroma == presets::Chroma::s420 ? VIPS_FOREIGN_SUBSAMPLE_ON : VIPS_FOREIGN_SUBSAMPLE_OFF;
     switch (s.format) {
       case Format::jpeg:
         return as_kept(image.jpegsave_buffer(saver_options(image)
@@ -111,7 +114,9 @@ std::string encode(const vips::VImage& input, const presets::EncodeSettings& s, 
                                                  ->set("subsample_mode", subsample)),
                        image);
       case Format::png: {
-        vips::VImage png = s.bitdepth == 16 ? image.colourspace(image.bands() <= 2 ? VIPS_INTERPRETATION_GREY16 : VIPS_INTERPRETATION_RGB16) : image;
+        vips::VImage png = s.bitdepth == 16 ? image.colourspace(image.bands() <= 2 ? VIPS_INTERPRETATION_GREY16
+                                                                                   : VIPS_INTERPRETATION_RGB16)
+                                            : image;
         auto* options = saver_options(image)
                             ->set("compression", s.effort)
                             ->set("palette", s.palette)
@@ -131,18 +136,21 @@ std::string encode(const vips::VImage& input, const presets::EncodeSettings& s, 
         if (avif_direct_supported(s, keep)) return encode_avif(image, s, keep);
         [[fallthrough]];
       case Format::heic:
-        return to_string(image.heifsave_buffer(
-            saver_options(image)
-                ->set("Q", s.quality)
-                ->set("compression", s.format == Format::avif ? VIPS_FOREIGN_HEIF_COMPRESSION_AV1 : VIPS_FOREIGN_HEIF_COMPRESSION_HEVC)
-                ->set("effort", s.effort)
-                ->set("subsample_mode", subsample)
-                ->set("bitdepth", s.bitdepth)
-                ->set("lossless", s.lossless)));
+        return to_string(image.heifsave_buffer(saver_options(image)
+                                                   ->set("Q", s.quality)
+                                                   ->set("compression", s.format == Format::avif
+                                                                            ? VIPS_FOREIGN_HEIF_COMPRESSION_AV1
+                                                                            : VIPS_FOREIGN_HEIF_COMPRESSION_HEVC)
+                                                   ->set("effort", s.effort)
+                                                   ->set("subsample_mode", subsample)
+                                                   ->set("bitdepth", s.bitdepth)
+                                                   ->set("lossless", s.lossless)));
       case Format::jxl:
-        return to_string(image.jxlsave_buffer(saver_options(image)->set("Q", s.quality)->set("effort", s.effort)->set("lossless", s.lossless)));
+        return to_string(image.jxlsave_buffer(
+            saver_options(image)->set("Q", s.quality)->set("effort", s.effort)->set("lossless", s.lossless)));
       case Format::gif:
-        return to_string(image.gifsave_buffer(saver_options(image)->set("effort", s.effort)->set("bitdepth", s.bitdepth)));
+        return to_string(
+            image.gifsave_buffer(saver_options(image)->set("effort", s.effort)->set("bitdepth", s.bitdepth)));
     }
   } catch (const vips::VError& e) {
     throw RenderError(fmt::format("cannot encode {}: {}", presets::name(s.format), first_line(e)));
@@ -184,8 +192,9 @@ Budgeted encode_within(const vips::VImage& image, presets::EncodeSettings settin
   // its size is known: encoding it again would only cost time.
   if (!fit && !tried_lowest && best.encodes < 8) try_quality(1);
   if (!fit)
-    throw RenderError(fmt::format("cannot fit max_bytes {} as {}: the smallest output reached was {} bytes (quality {})",
-                                  *max_bytes, presets::name(settings.format), smallest, smallest_quality));
+    throw RenderError(
+        fmt::format("cannot fit max_bytes {} as {}: the smallest output reached was {} bytes (quality {})", *max_bytes,
+                    presets::name(settings.format), smallest, smallest_quality));
   fit->encodes = best.encodes;
   return *fit;
 }

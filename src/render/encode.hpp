@@ -19,8 +19,8 @@ std::string encode(const vips::VImage& image, const presets::EncodeSettings& set
 
 struct Budgeted {
   std::string bytes;
-  int quality = 0;   // the quality the bytes were encoded with
-  int encodes = 0;   // how many encodes it took
+  int quality = 0;  // the quality the bytes were encoded with
+  int encodes = 0;  // how many encodes it took
 };
 
 // Encodes at the settings' quality, or, with a byte budget, at the highest quality whose output fits:

@@ -38,8 +38,8 @@ ResizePlan into_box(Size source, double bw, double bh, presets::Fit fit, bool en
     plan.scale_y = box.height / sh;
     return plan;
   }
-  const double scale = fit == Fit::cover ? std::max(box.width / sw, box.height / sh)
-                                         : std::min(box.width / sw, box.height / sh);
+  const double scale =
+      fit == Fit::cover ? std::max(box.width / sw, box.height / sh) : std::min(box.width / sw, box.height / sh);
   // Round the scaled size so that cover never falls short of the box, and contain never exceeds it.
   Size scaled{at_least_one(sw * scale), at_least_one(sh * scale)};
   if (fit == Fit::cover) {
@@ -86,10 +86,22 @@ Box place(Size outer, Size inner, presets::Gravity gravity, std::optional<std::p
     case Gravity::south: top = free_y; break;
     case Gravity::east: left = free_x; break;
     case Gravity::west: left = 0; break;
-    case Gravity::northeast: top = 0; left = free_x; break;
-    case Gravity::northwest: top = 0; left = 0; break;
-    case Gravity::southeast: top = free_y; left = free_x; break;
-    case Gravity::southwest: top = free_y; left = 0; break;
+    case Gravity::northeast:
+      top = 0;
+      left = free_x;
+      break;
+    case Gravity::northwest:
+      top = 0;
+      left = 0;
+      break;
+    case Gravity::southeast:
+      top = free_y;
+      left = free_x;
+      break;
+    case Gravity::southwest:
+      top = free_y;
+      left = 0;
+      break;
     case Gravity::focus:
       if (focus) {
         left = std::clamp(static_cast<int>(std::lround(focus->first * outer.width - inner.width / 2.0)), 0, free_x);
@@ -103,8 +115,10 @@ Box place(Size outer, Size inner, presets::Gravity gravity, std::optional<std::p
 
 Box aspect_crop(Size source, double aspect, presets::Gravity gravity, std::optional<std::pair<double, double>> focus) {
   Size inner = source;
-  if (static_cast<double>(source.width) / source.height > aspect) inner.width = at_least_one(source.height * aspect);
-  else inner.height = at_least_one(source.width / aspect);
+  if (static_cast<double>(source.width) / source.height > aspect)
+    inner.width = at_least_one(source.height * aspect);
+  else
+    inner.height = at_least_one(source.width / aspect);
   return place(source, inner, gravity, focus);
 }
 

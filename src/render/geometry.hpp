@@ -22,8 +22,8 @@ struct Box {
 // before padding. Pure arithmetic: no libvips.
 struct ResizePlan {
   Size scaled;
-  std::optional<Box> crop;    // cover: the region of `scaled` kept (placed by gravity at render time)
-  std::optional<Box> embed;   // contain: where `scaled` sits on the output canvas
+  std::optional<Box> crop;   // cover: the region of `scaled` kept (placed by gravity at render time)
+  std::optional<Box> embed;  // contain: where `scaled` sits on the output canvas
   Size output;
   double scale_x = 1, scale_y = 1;
 };
@@ -39,7 +39,8 @@ ResizePlan plan_resize(Size source, std::optional<int> box_width, std::optional<
 Box place(Size outer, Size inner, presets::Gravity gravity, std::optional<std::pair<double, double>> focus = {});
 
 // The largest box of `aspect` (width / height) inside `source`, placed by gravity.
-Box aspect_crop(Size source, double aspect, presets::Gravity gravity, std::optional<std::pair<double, double>> focus = {});
+Box aspect_crop(Size source, double aspect, presets::Gravity gravity,
+                std::optional<std::pair<double, double>> focus = {});
 
 // CSS pixels at a density, in device pixels: rounded, at least 1 (unset stays unset).
 std::optional<int> device_pixels(std::optional<int> css, double dpr);

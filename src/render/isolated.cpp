@@ -26,8 +26,12 @@ std::string child_binary() {
 }
 
 nlohmann::json limits_json(const manifest::Limits& l) {
-  return {{"max_pixels", l.max_pixels}, {"max_file_bytes", l.max_file_bytes}, {"max_frames", l.max_frames},
-          {"allow_untrusted", l.allow_untrusted}, {"formats", l.formats}, {"max_seconds", l.max_seconds},
+  return {{"max_pixels", l.max_pixels},
+          {"max_file_bytes", l.max_file_bytes},
+          {"max_frames", l.max_frames},
+          {"allow_untrusted", l.allow_untrusted},
+          {"formats", l.formats},
+          {"max_seconds", l.max_seconds},
           {"decoder_memory_bytes", l.decoder_memory_bytes}};
 }
 
@@ -44,9 +48,15 @@ manifest::Limits limits_from(const nlohmann::json& j) {
 }
 
 nlohmann::json info_json(const SourceInfo& i) {
-  return {{"loader", i.loader},     {"width", i.width},           {"height", i.height},
-          {"frames", i.frames},     {"file_bytes", i.file_bytes}, {"has_alpha", i.has_alpha},
-          {"progressive", i.progressive}, {"full_chroma", i.full_chroma}, {"format", i.format}};
+  return {{"loader", i.loader},
+          {"width", i.width},
+          {"height", i.height},
+          {"frames", i.frames},
+          {"file_bytes", i.file_bytes},
+          {"has_alpha", i.has_alpha},
+          {"progressive", i.progressive},
+          {"full_chroma", i.full_chroma},
+          {"format", i.format}};
 }
 
 SourceInfo info_from(const nlohmann::json& j) {
@@ -86,8 +96,8 @@ bool says_out_of_memory(std::string_view text) {
 }
 
 std::string memory_cap_reason(std::uint64_t cap) {
-  return fmt::format("the decoder ran out of its memory cap of {} MiB (the run's memory budget, --memory) and was stopped",
-                     cap >> 20);
+  return fmt::format(
+      "the decoder ran out of its memory cap of {} MiB (the run's memory budget, --memory) and was stopped", cap >> 20);
 }
 
 // Runs the child and returns its answer; throws RenderError on a crash, a timeout or a reported error.
@@ -107,7 +117,8 @@ nlohmann::json run_child(const std::vector<std::string>& args, const manifest::L
   const std::string& last_words = child.last_words;
   const int status = child.status;
   if (child.timed_out)
-    throw RenderError(fmt::format("decoding took longer than limits.max_seconds ({:g} s) and was stopped", max_seconds));
+    throw RenderError(
+        fmt::format("decoding took longer than limits.max_seconds ({:g} s) and was stopped", max_seconds));
   const bool capped = limits.decoder_memory_bytes > 0 && !k_address_sanitizer;
   nlohmann::json answer;
   try {
@@ -115,7 +126,8 @@ nlohmann::json run_child(const std::vector<std::string>& args, const manifest::L
   } catch (const nlohmann::json::exception&) {
     if (capped && says_out_of_memory(last_words)) throw RenderError(memory_cap_reason(limits.decoder_memory_bytes));
     if (WIFSIGNALED(status))
-      throw RenderError(fmt::format("the decoder crashed on this file (signal {}: {})", WTERMSIG(status), strsignal(WTERMSIG(status))));
+      throw RenderError(fmt::format("the decoder crashed on this file (signal {}: {})", WTERMSIG(status),
+                                    strsignal(WTERMSIG(status))));
     throw RenderError(fmt::format("the decoder process failed on {} (exit {})", source.filename().string(),
                                   WIFEXITED(status) ? WEXITSTATUS(status) : -1));
   }
@@ -159,10 +171,12 @@ SourceHandle open_same_source(const std::string& path, const util::FileIdentity&
 
 SourceInfo probe_in_child(const util::SourceFile& file, const manifest::Limits& limits) {
   const fs::path& path = file.path();
-  return info_from(run_child({"probe", path.string(), limits_json(limits).dump(), file.identity().to_string()}, limits, path));
+  return info_from(
+      run_child({"probe", path.string(), limits_json(limits).dump(), file.identity().to_string()}, limits, path));
 }
 
-Master decode_in_child(const util::SourceFile& file, const SourceInfo& info, int level, int frames, const manifest::Limits& limits) {
+Master decode_in_child(const util::SourceFile& file, const SourceInfo& info, int level, int frames,
+                       const manifest::Limits& limits) {
   const fs::path& path = file.path();
   char pattern[] = "/tmp/prerender-decode-XXXXXX";
   const int fd = ::mkostemp(pattern, O_CLOEXEC);
@@ -173,13 +187,15 @@ Master decode_in_child(const util::SourceFile& file, const SourceInfo& info, int
     std::string path;
     ~Remove() { ::unlink(path.c_str()); }
   } remove{raw};
-  const nlohmann::json answer = run_child({"decode", path.string(), limits_json(limits).dump(), file.identity().to_string(),
-                                           info_json(info).dump(), std::to_string(level), std::to_string(frames), raw},
-                                          limits, path);
+  const nlohmann::json answer =
+      run_child({"decode", path.string(), limits_json(limits).dump(), file.identity().to_string(),
+                 info_json(info).dump(), std::to_string(level), std::to_string(frames), raw},
+                limits, path);
   Master master;
   master.info = info;
   // Raw 8-bit pixels: nothing of the child's output is parsed as an image format.
-  const int width = answer.at("width").get<int>(), height = answer.at("height").get<int>(), bands = answer.at("bands").get<int>();
+  const int width = answer.at("width").get<int>(), height = answer.at("height").get<int>(),
+            bands = answer.at("bands").get<int>();
   std::string pixels;
   {
     std::ifstream in(raw, std::ios::binary);
@@ -190,7 +206,8 @@ Master decode_in_child(const util::SourceFile& file, const SourceInfo& info, int
   const VipsCall call;
   try {
     master.image = vips::VImage::new_from_memory(pixels.data(), pixels.size(), width, height, bands, VIPS_FORMAT_UCHAR)
-                       .copy(vips::VImage::option()->set("interpretation", bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB))
+                       .copy(vips::VImage::option()->set(
+                           "interpretation", bands <= 2 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB))
                        .copy_memory();  // owns its pixels before `pixels` goes
   } catch (const vips::VError& e) {
     throw RenderError("cannot take the decoder's output: " + first_line(e));
@@ -215,16 +232,21 @@ int child_main(const std::vector<std::string>& args) {
       answer = info_json(probe_source(*file, limits, Isolation::in_process));
     } else if (args[0] == "decode" && args.size() == 8) {
       const SourceInfo info = info_from(nlohmann::json::parse(args[4]));
-      const Master master = decode_levels(*file, info, Decode{decode_base(info, std::stoi(args[5])), std::stoi(args[6]),
-                                                              {std::stoi(args[5])}, {}},
-                                          limits, Isolation::in_process).front();
+      const Master master =
+          decode_levels(*file, info,
+                        Decode{decode_base(info, std::stoi(args[5])), std::stoi(args[6]), {std::stoi(args[5])}, {}},
+                        limits, Isolation::in_process)
+              .front();
       std::size_t size = 0;
       std::unique_ptr<void, decltype(&g_free)> pixels(master.image.write_to_memory(&size), &g_free);
       std::ofstream out(args[7], std::ios::binary);
       out.write(static_cast<const char*>(pixels.get()), static_cast<std::streamsize>(size));
       if (!out) throw RenderError("cannot write the decoded pixels");
-      answer = {{"frames", master.frames}, {"page_height", master.page_height},
-                {"width", master.image.width()}, {"height", master.image.height()}, {"bands", master.image.bands()}};
+      answer = {{"frames", master.frames},
+                {"page_height", master.page_height},
+                {"width", master.image.width()},
+                {"height", master.image.height()},
+                {"bands", master.image.bands()}};
     } else {
       throw RenderError("unknown child request");
     }

@@ -95,13 +95,16 @@ std::vector<Decode> plan_decodes(const SourceInfo& info, const std::vector<Rendi
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const int level = decode_level(info, requests[i]);
     const int base = decode_base(info, level), frames = frames_for(info, requests[i]);
-    auto found = std::find_if(out.begin(), out.end(), [&](const Decode& d) { return d.base == base && d.frames == frames; });
+    auto found =
+        std::find_if(out.begin(), out.end(), [&](const Decode& d) { return d.base == base && d.frames == frames; });
     if (found == out.end()) found = out.insert(out.end(), Decode{base, frames, {}, {}});
-    if (std::find(found->levels.begin(), found->levels.end(), level) == found->levels.end()) found->levels.push_back(level);
+    if (std::find(found->levels.begin(), found->levels.end(), level) == found->levels.end())
+      found->levels.push_back(level);
     found->requests.push_back(i);
   }
   for (Decode& d : out) std::sort(d.levels.begin(), d.levels.end());
-  std::sort(out.begin(), out.end(), [](const Decode& a, const Decode& b) { return std::pair(a.base, a.frames) < std::pair(b.base, b.frames); });
+  std::sort(out.begin(), out.end(),
+            [](const Decode& a, const Decode& b) { return std::pair(a.base, a.frames) < std::pair(b.base, b.frames); });
   return out;
 }
 
@@ -117,14 +120,20 @@ vips::VImage load(const util::SourceFile& file, const SourceInfo& info, int base
   const char* found = vips_foreign_find_load_source(source.get_source());  // a type name: VipsForeignLoadJpegSource
   const char* nickname = found ? vips_nickname_find(g_type_from_name(found)) : nullptr;
   const std::string now = nickname ? nickname : "";
-  auto decoder = [](std::string loader) { return ends_with(loader, "_source") ? loader.substr(0, loader.size() - 7) : loader; };
+  auto decoder = [](std::string loader) {
+    return ends_with(loader, "_source") ? loader.substr(0, loader.size() - 7) : loader;
+  };
   if (decoder(now) != decoder(info.loader))
-    throw RenderError(fmt::format("the source now loads with {}, not {} as probed: it changed since it was probed; refused",
-                                  now.empty() ? "no loader" : now, info.loader));
+    throw RenderError(
+        fmt::format("the source now loads with {}, not {} as probed: it changed since it was probed; refused",
+                    now.empty() ? "no loader" : now, info.loader));
   // The probe's loader itself, called by name: libvips does not choose again.
   vips::VSource fresh = source_of(file);
   vips::VImage image;
-  auto* options = vips::VImage::option()->set("source", fresh)->set("out", &image)->set("access", VIPS_ACCESS_SEQUENTIAL)
+  auto* options = vips::VImage::option()
+                      ->set("source", fresh)
+                      ->set("out", &image)
+                      ->set("access", VIPS_ACCESS_SEQUENTIAL)
                       ->set("fail_on", VIPS_FAIL_ON_WARNING);
   if (info.frames > 1) options->set("n", frames);
   if (is_jpeg(info)) options->set("shrink", base >= 1 ? 2 : 1);
@@ -138,12 +147,17 @@ vips::VImage to_srgb(vips::VImage image) {
   const VipsInterpretation interpretation = image.interpretation();
   const bool grey = interpretation == VIPS_INTERPRETATION_B_W || interpretation == VIPS_INTERPRETATION_GREY16;
   if (image.get_typeof(VIPS_META_ICC_NAME) != 0) {
-    image = image.icc_transform("srgb", vips::VImage::option()->set("embedded", true)->set("intent", VIPS_INTENT_RELATIVE)
-                                            ->set("input_profile", interpretation == VIPS_INTERPRETATION_CMYK ? "cmyk" : "srgb"));
+    image = image.icc_transform(
+        "srgb", vips::VImage::option()
+                    ->set("embedded", true)
+                    ->set("intent", VIPS_INTENT_RELATIVE)
+                    ->set("input_profile", interpretation == VIPS_INTERPRETATION_CMYK ? "cmyk" : "srgb"));
   } else if (interpretation == VIPS_INTERPRETATION_CMYK) {
-    image = image.icc_transform("srgb", vips::VImage::option()->set("input_profile", "cmyk")->set("intent", VIPS_INTENT_RELATIVE));
+    image = image.icc_transform(
+        "srgb", vips::VImage::option()->set("input_profile", "cmyk")->set("intent", VIPS_INTENT_RELATIVE));
   } else if (grey) {
-    if (interpretation != VIPS_INTERPRETATION_B_W || image.format() != VIPS_FORMAT_UCHAR) image = image.colourspace(VIPS_INTERPRETATION_B_W);
+    if (interpretation != VIPS_INTERPRETATION_B_W || image.format() != VIPS_FORMAT_UCHAR)
+      image = image.colourspace(VIPS_INTERPRETATION_B_W);
   } else if (interpretation != VIPS_INTERPRETATION_sRGB || image.format() != VIPS_FORMAT_UCHAR) {
     image = image.colourspace(VIPS_INTERPRETATION_sRGB);
   }
@@ -185,7 +199,8 @@ vips::VImage halve(const vips::VImage& image, int frames, int& page_height, doub
     std::vector<vips::VImage> shrunk;
     shrunk.reserve(static_cast<std::size_t>(frames));
     for (int i = 0; i < frames; ++i)
-      shrunk.push_back(reduce_to(image.extract_area(0, i * page_height, image.width(), page_height), width, page, max_seconds));
+      shrunk.push_back(
+          reduce_to(image.extract_area(0, i * page_height, image.width(), page_height), width, page, max_seconds));
     out = vips::VImage::arrayjoin(shrunk, vips::VImage::option()->set("across", 1)).copy_memory();
   }
   page_height = page;

@@ -47,9 +47,9 @@ int frames_for(const SourceInfo& info, const RenditionRequest& request);
 // One decode of an asset's source and the levels made from it, for the renditions `requests` indexes
 // (into the vector given to plan_decodes).
 struct Decode {
-  int base = 0;                        // the level the decoder itself gives: 0, or 1 (JPEG shrink-on-load)
+  int base = 0;  // the level the decoder itself gives: 0, or 1 (JPEG shrink-on-load)
   int frames = 1;
-  std::vector<int> levels;             // ascending, each >= base
+  std::vector<int> levels;  // ascending, each >= base
   std::vector<std::size_t> requests;
 };
 

@@ -12,10 +12,12 @@ namespace {
 
 // 8-bit RGB pixels of the first frame, fitted inside `size` x `size`.
 std::vector<std::uint8_t> small_rgb(const Master& master, int size, int& width, int& height) {
-  vips::VImage image = master.frames > 1 ? master.image.extract_area(0, 0, master.image.width(), master.page_height) : master.image;
+  vips::VImage image =
+      master.frames > 1 ? master.image.extract_area(0, 0, master.image.width(), master.page_height) : master.image;
   const double scale = std::min(1.0, static_cast<double>(size) / std::max(image.width(), image.height()));
   if (scale < 1) image = image.resize(scale);
-  if (image.has_alpha()) image = image.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+  if (image.has_alpha())
+    image = image.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
   if (image.bands() < 3) image = image.colourspace(VIPS_INTERPRETATION_sRGB);
   image = image.cast(VIPS_FORMAT_UCHAR);
   if (image.bands() > 3) image = image.extract_band(0, vips::VImage::option()->set("n", 3));
@@ -50,7 +52,8 @@ AssetMetadata asset_metadata(const Master& master) {
       bucket.g += pixels[i + 1];
       bucket.b += pixels[i + 2];
     }
-    const Bucket& top = *std::max_element(buckets.begin(), buckets.end(), [](const Bucket& a, const Bucket& b) { return a.count < b.count; });
+    const Bucket& top = *std::max_element(buckets.begin(), buckets.end(),
+                                          [](const Bucket& a, const Bucket& b) { return a.count < b.count; });
     out.dominant = {static_cast<std::uint8_t>(top.r / top.count), static_cast<std::uint8_t>(top.g / top.count),
                     static_cast<std::uint8_t>(top.b / top.count), 255};
     const presets::Colour& d = out.dominant;

@@ -25,7 +25,12 @@ Chosen search(const vips::VImage& image, const presets::Preset& preset, presets:
   const ScoreLast score_last = [&] { return butteraugli_of_encoded(reference, encoded.at(last), preset.background); };
   const SearchResult found = search_quality({a.target, a.min, a.max, a.start, preset.max_bytes}, encode_at, score_last);
   if (found.quality > 0)
-    return Chosen{std::move(encoded.at(found.quality)), found.quality, found.score, !found.target_met, found.encodes, found.scores};
+    return Chosen{std::move(encoded.at(found.quality)),
+                  found.quality,
+                  found.score,
+                  !found.target_met,
+                  found.encodes,
+                  found.scores};
   // Nothing from min up fits: the budget wins, below the bounds if it must, and the target is missed.
   settings.quality = a.min;
   Chosen out = from_budgeted(encode_within(image, settings, preset.keep, preset.max_bytes));
@@ -44,7 +49,8 @@ Chosen encode_chosen(const vips::VImage& image, const presets::Preset& preset, p
   if (remembered) {
     settings.quality = *remembered;
     std::string bytes = encode(image, settings, preset.keep);
-    if (!preset.max_bytes || bytes.size() <= *preset.max_bytes) return Chosen{std::move(bytes), *remembered, std::nullopt, false, 1, 0};
+    if (!preset.max_bytes || bytes.size() <= *preset.max_bytes)
+      return Chosen{std::move(bytes), *remembered, std::nullopt, false, 1, 0};
     Chosen again = encode_chosen(image, preset, format, std::nullopt);
     ++again.encodes;
     return again;

@@ -12,7 +12,7 @@ struct Rendered {
   std::string bytes;
   int width = 0, height = 0;  // one frame
   int frames = 1;
-  int quality = 0;            // the quality used (lower than the preset's when max_bytes bisected)
+  int quality = 0;              // the quality used (lower than the preset's when max_bytes bisected)
   std::optional<double> score;  // butteraugli 3-norm, when quality: auto computed it
   bool target_missed = false;   // quality: auto stopped short of its target (budget or bounds)
   int encodes = 0, scores = 0;  // encodes and butteraugli computations it took

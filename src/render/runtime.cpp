@@ -38,8 +38,8 @@ VipsRuntime::VipsRuntime(const char* argv0, WarningSink on_warning) {
     throw util::FatalError("cannot start libvips: " + reason);
   }
   set_warning_sink(std::move(on_warning));
-  m_handler = g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
-                                forward, this);
+  m_handler =
+      g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE), forward, this);
   vips_concurrency_set(1);
   vips_cache_set_max(0);
   vips_cache_set_max_mem(0);
@@ -70,8 +70,9 @@ void VipsRuntime::require_exif_orientation() {
     if (orientation == 6) return;
   } catch (const vips::VError&) {
   }
-  throw util::FatalError("this libvips cannot read EXIF orientation (built without libexif?): photos would not be "
-                         "turned upright, so prerender refuses to run");
+  throw util::FatalError(
+      "this libvips cannot read EXIF orientation (built without libexif?): photos would not be "
+      "turned upright, so prerender refuses to run");
 }
 
 void allow_untrusted_loaders(bool allow) {
@@ -94,15 +95,20 @@ void release_thread() { vips_thread_shutdown(); }
 
 void allow_formats(const std::vector<std::string>& families) {
   for (const std::string& family : families) {
-    if (family == "jxl") vips_operation_block_set("VipsForeignLoadJxl", FALSE);
-    else if (family == "svg") vips_operation_block_set("VipsForeignLoadSvg", FALSE);
-    else if (family == "jp2k") vips_operation_block_set("VipsForeignLoadJp2k", FALSE);
-    else if (family == "pdf") vips_operation_block_set("VipsForeignLoadPdf", FALSE);
+    if (family == "jxl")
+      vips_operation_block_set("VipsForeignLoadJxl", FALSE);
+    else if (family == "svg")
+      vips_operation_block_set("VipsForeignLoadSvg", FALSE);
+    else if (family == "jp2k")
+      vips_operation_block_set("VipsForeignLoadJp2k", FALSE);
+    else if (family == "pdf")
+      vips_operation_block_set("VipsForeignLoadPdf", FALSE);
   }
 }
 
 std::string libvips_version() {
-  return std::to_string(vips_version(0)) + "." + std::to_string(vips_version(1)) + "." + std::to_string(vips_version(2));
+  return std::to_string(vips_version(0)) + "." + std::to_string(vips_version(1)) + "." +
+         std::to_string(vips_version(2));
 }
 
 std::vector<std::string> writable_formats() {

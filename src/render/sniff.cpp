@@ -22,7 +22,8 @@ std::string sniff_format(std::string_view h) {
   if (starts(h, "GIF87a"sv) || starts(h, "GIF89a"sv)) return "gif";
   if (starts(h, "RIFF"sv) && starts(h, "WEBP"sv, 8)) return "webp";
   if (starts(h, "ftyp"sv, 4)) {
-    for (std::string_view brand : {"heic"sv, "heix"sv, "hevc"sv, "heim"sv, "heis"sv, "mif1"sv, "msf1"sv, "avif"sv, "avis"sv})
+    for (std::string_view brand :
+         {"heic"sv, "heix"sv, "hevc"sv, "heim"sv, "heis"sv, "mif1"sv, "msf1"sv, "avif"sv, "avis"sv})
       if (starts(h, brand, 8)) return "heif";
   }
   if (starts(h, "II*\0"sv) || starts(h, "MM\0*"sv) || starts(h, "II+\0"sv) || starts(h, "MM\0+"sv)) return "tiff";
@@ -57,7 +58,8 @@ namespace {
 bool starts_nocase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
+      return false;
   return true;
 }
 
@@ -69,7 +71,8 @@ std::string_view content_start(std::string_view head) {
 }
 
 bool looks_like_html(std::string_view text) {
-  for (std::string_view tag : {"<!doctype html", "<html", "<head", "<body", "<title", "<meta", "<!--", "<div", "<p>", "<h1", "<script"})
+  for (std::string_view tag :
+       {"<!doctype html", "<html", "<head", "<body", "<title", "<meta", "<!--", "<div", "<p>", "<h1", "<script"})
     if (starts_nocase(text, tag)) return true;
   return false;
 }
@@ -113,26 +116,39 @@ std::string describe_unknown(std::string_view h) {
   // The right magic with what follows it broken: a damaged image, not another kind of file.
   if (starts(h, "\xFF\xD8"sv) && h.size() < 3) return "corrupt JPEG: the file ends after its start-of-image marker";
   if (starts(h, "\xFF\xD8"sv))
-    return fmt::format("corrupt JPEG: the start-of-image marker is followed by {} instead of another marker", hex(h.substr(2, 2)));
-  if (starts(h, "\x89PNG"sv)) return "corrupt PNG: the signature is damaged (line endings converted in a text-mode transfer?)";
-  if (starts(h, "GIF8"sv)) return fmt::format("corrupt GIF: unknown version '{}'", h.substr(0, std::min<std::size_t>(6, h.size())));
-  if (starts(h, "RIFF"sv) && h.size() >= 12) return fmt::format("not an image: a RIFF file of type '{}'", h.substr(8, 4));
-  if (starts(h, "ftyp"sv, 4) && h.size() >= 12) return fmt::format("not an image prerender reads: an ISO media file of brand '{}' (a video?)", h.substr(8, 4));
+    return fmt::format("corrupt JPEG: the start-of-image marker is followed by {} instead of another marker",
+                       hex(h.substr(2, 2)));
+  if (starts(h, "\x89PNG"sv))
+    return "corrupt PNG: the signature is damaged (line endings converted in a text-mode transfer?)";
+  if (starts(h, "GIF8"sv))
+    return fmt::format("corrupt GIF: unknown version '{}'", h.substr(0, std::min<std::size_t>(6, h.size())));
+  if (starts(h, "RIFF"sv) && h.size() >= 12)
+    return fmt::format("not an image: a RIFF file of type '{}'", h.substr(8, 4));
+  if (starts(h, "ftyp"sv, 4) && h.size() >= 12)
+    return fmt::format("not an image prerender reads: an ISO media file of brand '{}' (a video?)", h.substr(8, 4));
   if (starts(h, "PK\x03\x04"sv)) return "not an image: a ZIP archive";
-  if (starts(h, "\x7F" "ELF"sv)) return "not an image: an executable";
+  if (starts(h,
+             "\x7F"
+             "ELF"sv))
+    return "not an image: an executable";
   const std::string_view text = content_start(h);
-  if (looks_like_html(text)) return fmt::format("not an image: the file starts like HTML ({}), such as an error page saved in place of the image", quote(text));
+  if (looks_like_html(text))
+    return fmt::format(
+        "not an image: the file starts like HTML ({}), such as an error page saved in place of the image", quote(text));
   if (is_text(h)) {
-    if (starts(text, "{"sv) || starts(text, "["sv)) return fmt::format("not an image: the file starts like JSON ({})", quote(text));
+    if (starts(text, "{"sv) || starts(text, "["sv))
+      return fmt::format("not an image: the file starts like JSON ({})", quote(text));
     return fmt::format("not an image: the file holds text ({})", quote(text));
   }
-  return fmt::format("not an image prerender recognises: it starts with the bytes {} (list 'unknown' in limits.formats to let "
-                     "libvips try its other loaders)", hex(h));
+  return fmt::format(
+      "not an image prerender recognises: it starts with the bytes {} (list 'unknown' in limits.formats to let "
+      "libvips try its other loaders)",
+      hex(h));
 }
 
 std::string format_title(std::string_view format) {
   static constexpr std::pair<std::string_view, std::string_view> k_titles[] = {
-      {"jpeg", "JPEG"}, {"png", "PNG"},   {"gif", "GIF"}, {"webp", "WebP"},     {"avif", "AVIF"},      {"heic", "HEIC"},
+      {"jpeg", "JPEG"}, {"png", "PNG"},   {"gif", "GIF"}, {"webp", "WebP"},   {"avif", "AVIF"},      {"heic", "HEIC"},
       {"heif", "HEIF"}, {"tiff", "TIFF"}, {"svg", "SVG"}, {"jxl", "JPEG XL"}, {"jp2k", "JPEG 2000"}, {"pdf", "PDF"}};
   for (const auto& [name, title] : k_titles)
     if (format == name) return std::string(title);

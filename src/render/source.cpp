@@ -24,8 +24,8 @@ namespace {
 std::string named_as(const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (std::string_view image : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".heic", ".heif", ".tif", ".tiff", ".svg",
-                                 ".svgz", ".jxl", ".jp2", ".bmp"})
+  for (std::string_view image : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".heic", ".heif", ".tif", ".tiff",
+                                 ".svg", ".svgz", ".jxl", ".jp2", ".bmp"})
     if (ext == image) return fmt::format("; named {}", path.extension().string());
   return "";
 }
@@ -38,14 +38,15 @@ std::string header_refusal(const std::string& format, const std::string& reason)
   const std::string title = format_title(format);
   if (lowered.find("unsupported") != std::string::npos || lowered.find("not supported") != std::string::npos)
     return fmt::format("unsupported {}: {}", title, reason);
-  if (lowered.find("security limit") != std::string::npos) return fmt::format("{} over the decoder's limits: {}", title, reason);
+  if (lowered.find("security limit") != std::string::npos)
+    return fmt::format("{} over the decoder's limits: {}", title, reason);
   return fmt::format("corrupt {}: cannot read the header: {}", title, reason);
 }
 
 void check_file_size(std::uint64_t bytes, const manifest::Limits& limits) {
   if (bytes > limits.max_file_bytes)
-    throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})", util::format_size(bytes),
-                                  bytes, util::format_size(limits.max_file_bytes)));
+    throw RenderError(fmt::format("the source is {} ({} bytes), over limits.max_file_bytes ({})",
+                                  util::format_size(bytes), bytes, util::format_size(limits.max_file_bytes)));
 }
 
 }  // namespace
@@ -76,7 +77,8 @@ SourceHandle open_source(const std::filesystem::path& path) {
     const int error = e.code().value();
     if (error == ELOOP) throw RenderError("the source is a symbolic link; sources are read only from regular files");
     const std::string reason = util::unreadable_file_reason(path);  // the running user's view: a folder's permission
-    if (error == ENOENT && (reason.empty() || reason == "it does not exist")) throw RenderError("source does not exist or is not a file: " + path.string());
+    if (error == ENOENT && (reason.empty() || reason == "it does not exist"))
+      throw RenderError("source does not exist or is not a file: " + path.string());
     throw RenderError("cannot read the source: " + (reason.empty() ? std::string(std::strerror(error)) : reason));
   }
   if (!file->regular()) throw RenderError(fmt::format("the source is {}, not a regular file", file->kind()));
@@ -115,7 +117,8 @@ SourceInfo probe_source(const util::SourceFile& file, const manifest::Limits& li
   try {
     vips::VSource source = source_of(file);
     vips::VImage header = vips::VImage::new_from_source(
-        source, "", vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_WARNING));
+        source, "",
+        vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)->set("fail_on", VIPS_FAIL_ON_WARNING));
     const char* loader = nullptr;
     if (vips_image_get_string(header.get_image(), VIPS_META_LOADER, &loader) == 0 && loader) info.loader = loader;
     info.width = header.width();
@@ -136,18 +139,21 @@ SourceInfo probe_source(const util::SourceFile& file, const manifest::Limits& li
     throw RenderError(header_refusal(sniff_output_format(head), call.reason(e)));
   }
   if (info.frames > limits.max_frames)
-    throw RenderError(fmt::format("the source has {} frames, over limits.max_frames ({})", info.frames, limits.max_frames));
+    throw RenderError(
+        fmt::format("the source has {} frames, over limits.max_frames ({})", info.frames, limits.max_frames));
   // Every frame counts, whether or not a rendition keeps the animation: a few kilobytes of GIF can hold
   // hundreds of large frames, and what a decode may hold must be known from the header alone.
   const auto frame_pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
   const std::uint64_t pixels = frame_pixels * static_cast<std::uint64_t>(info.frames);
   if (pixels > limits.max_pixels && info.frames == 1)
-    throw RenderError(fmt::format("the source is {}x{} = {} pixels, over limits.max_pixels ({}); refused before decoding",
-                                  info.width, info.height, pixels, limits.max_pixels));
+    throw RenderError(
+        fmt::format("the source is {}x{} = {} pixels, over limits.max_pixels ({}); refused before decoding", info.width,
+                    info.height, pixels, limits.max_pixels));
   if (pixels > limits.max_pixels)
-    throw RenderError(fmt::format("the source is {} frames of {}x{} = {} pixels, over limits.max_pixels ({}, all {} frames counted); "
-                                  "refused before decoding",
-                                  info.frames, info.width, info.height, pixels, limits.max_pixels, info.frames));
+    throw RenderError(
+        fmt::format("the source is {} frames of {}x{} = {} pixels, over limits.max_pixels ({}, all {} frames counted); "
+                    "refused before decoding",
+                    info.frames, info.width, info.height, pixels, limits.max_pixels, info.frames));
   return info;
 }
 

@@ -15,14 +15,14 @@ namespace prerender::render {
 
 // What the header of a source says, read before anything is decoded.
 struct SourceInfo {
-  std::string loader;            // libvips loader, e.g. "jpegload_source"
-  int width = 0, height = 0;     // upright (EXIF orientation applied), one frame
+  std::string loader;         // libvips loader, e.g. "jpegload_source"
+  int width = 0, height = 0;  // upright (EXIF orientation applied), one frame
   int frames = 1;
   std::uint64_t file_bytes = 0;
   bool has_alpha = false;
-  bool progressive = false;      // an interlaced JPEG: decoding holds the whole image's coefficients
-  bool full_chroma = false;      // a JPEG without chroma subsampling (4:4:4)
-  std::string format;            // the family told from the bytes (render/sniff.hpp)
+  bool progressive = false;  // an interlaced JPEG: decoding holds the whole image's coefficients
+  bool full_chroma = false;  // a JPEG without chroma subsampling (4:4:4)
+  std::string format;        // the family told from the bytes (render/sniff.hpp)
 };
 
 // Where a source is probed and decoded: `automatic` puts formats beyond the core ones in a child process.

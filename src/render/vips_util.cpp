@@ -76,7 +76,8 @@ std::string lower(std::string_view text) {
 }
 
 // The format families libvips names its loaders and savers after.
-constexpr std::string_view k_families[] = {"jpeg", "png", "gif", "webp", "heif", "tiff", "svg", "jxl", "jp2k", "openjpeg", "pdf", "magick"};
+constexpr std::string_view k_families[] = {"jpeg", "png", "gif",  "webp",     "heif", "tiff",
+                                           "svg",  "jxl", "jp2k", "openjpeg", "pdf",  "magick"};
 
 bool names_any(std::string_view text, const std::vector<std::string>& names) {
   for (const std::string& name : names)
@@ -105,8 +106,9 @@ std::string claim(const vips::VError& error, std::uint64_t start, const std::vec
   auto in_thrown = [&](const std::string& text) {
     std::size_t at = thrown.find(text);
     for (; at != std::string::npos; at = thrown.find(text, at + 1))
-      if ((at == 0 || thrown[at - 1] == '\n') && (at + text.size() == thrown.size() || thrown[at + text.size()] == '\n' ||
-                                                   thrown[at + text.size()] == ' ' || thrown[at + text.size()] == '\r'))
+      if ((at == 0 || thrown[at - 1] == '\n') &&
+          (at + text.size() == thrown.size() || thrown[at + text.size()] == '\n' || thrown[at + text.size()] == ' ' ||
+           thrown[at + text.size()] == '\r'))
         return true;
     return false;
   };
@@ -138,7 +140,8 @@ std::string claim(const vips::VError& error, std::uint64_t start, const std::vec
   // reason: the first warning of this call goes with a failure of its own codec (a warning names no
   // file, so one beside another codec's failure may be another call's).
   const std::size_t colon = text.find(": ");
-  const bool own_codec = !chosen.empty() && colon != std::string::npos && names_any(lower(text.substr(0, colon)), names);
+  const bool own_codec =
+      !chosen.empty() && colon != std::string::npos && names_any(lower(text.substr(0, colon)), names);
   if (warning && own_codec && text.find(warning->text) == std::string::npos) {
     text += " (" + warning->text + ")";
     warning->claimed = true;
@@ -210,11 +213,13 @@ void on_eval(VipsImage* image, VipsProgress*, gpointer data) {
 
 void stop_after(vips::VImage& image, double seconds) {
   if (seconds <= 0) return;
-  auto* deadline = new Deadline{std::chrono::steady_clock::now() +
-                                std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds))};
+  auto* deadline =
+      new Deadline{std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                          std::chrono::duration<double>(seconds))};
   vips_image_set_progress(image.get_image(), TRUE);
-  g_signal_connect_data(image.get_image(), "eval", G_CALLBACK(on_eval), deadline,
-                        [](gpointer data, GClosure*) { delete static_cast<Deadline*>(data); }, GConnectFlags{});
+  g_signal_connect_data(
+      image.get_image(), "eval", G_CALLBACK(on_eval), deadline,
+      [](gpointer data, GClosure*) { delete static_cast<Deadline*>(data); }, GConnectFlags{});
 }
 
 std::string killed_or(const std::string& message, double seconds) {

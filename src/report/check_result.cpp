@@ -35,7 +35,8 @@ std::string RenditionCheck::problems_text() const {
 }
 
 std::size_t CheckResult::count_passed() const {
-  return static_cast<std::size_t>(std::count_if(renditions.begin(), renditions.end(), [](const RenditionCheck& c) { return c.passed(); }));
+  return static_cast<std::size_t>(
+      std::count_if(renditions.begin(), renditions.end(), [](const RenditionCheck& c) { return c.passed(); }));
 }
 
 std::size_t CheckResult::count(Finding finding) const {
@@ -47,7 +48,8 @@ std::size_t CheckResult::count_failed() const { return renditions.size() - count
 
 std::size_t CheckResult::count_differing() const {
   return static_cast<std::size_t>(std::count_if(renditions.begin(), renditions.end(), [](const RenditionCheck& c) {
-    return !c.passed() && !c.has(Finding::missing_reference) && !c.has(Finding::extra_reference) && !c.has(Finding::render_error);
+    return !c.passed() && !c.has(Finding::missing_reference) && !c.has(Finding::extra_reference) &&
+           !c.has(Finding::render_error);
   }));
 }
 

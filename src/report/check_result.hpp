@@ -13,11 +13,11 @@ enum class Finding {
   render_error,       // the rendition could not be rendered
   missing_reference,  // no reference at its path
   unreadable_reference,
-  format,             // the reference holds another format
-  dimensions,         // another width, height or frame count
-  difference,         // perceptual difference over the preset's check.max_difference
-  bytes,              // over max_bytes, or a size change over check.max_bytes_change
-  extra_reference,    // a reference no rendition of the manifest writes
+  format,           // the reference holds another format
+  dimensions,       // another width, height or frame count
+  difference,       // perceptual difference over the preset's check.max_difference
+  bytes,            // over max_bytes, or a size change over check.max_bytes_change
+  extra_reference,  // a reference no rendition of the manifest writes
 };
 std::string_view name(Finding finding);
 
@@ -54,7 +54,7 @@ struct RenditionCheck {
   std::optional<double> difference;  // 1 - mean SSIM, when both decoded at one size
   double max_difference = 0, max_bytes_change = 0;
   std::optional<std::uint64_t> max_bytes;
-  double seconds = 0;                // rendering (its own share) and comparing
+  double seconds = 0;  // rendering (its own share) and comparing
 
   std::vector<Problem> problems;  // none: it matches
 
@@ -86,7 +86,7 @@ struct CheckResult {
 
   std::size_t count_passed() const;
   std::size_t count(Finding finding) const;  // renditions with that finding
-  std::size_t count_failed() const;           // renditions with any finding
+  std::size_t count_failed() const;          // renditions with any finding
   // Renditions that rendered and have a reference but do not match it (format, size, difference, bytes).
   std::size_t count_differing() const;
 };

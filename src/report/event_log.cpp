@@ -91,8 +91,10 @@ void EventLog::run_end(const nlohmann::json& summary, const std::string& text) {
 }
 
 void EventLog::message(std::string_view text) {
-  if (m_format == LogFormat::json) emit({{"event", "message"}, {"message", text}});
-  else fmt::print(m_out, "{}\n", text);
+  if (m_format == LogFormat::json)
+    emit({{"event", "message"}, {"message", text}});
+  else
+    fmt::print(m_out, "{}\n", text);
 }
 
 void FailureEcho::rendition(const output::RenditionRecord& r) {

@@ -22,7 +22,8 @@ enum class Verbosity { quiet, normal, verbose };
 // Text: failures always (not with quiet), every rendition with verbose.
 class EventLog {
  public:
-  EventLog(std::FILE* out, LogFormat format, Verbosity verbosity) : m_out(out), m_format(format), m_verbosity(verbosity) {}
+  EventLog(std::FILE* out, LogFormat format, Verbosity verbosity)
+      : m_out(out), m_format(format), m_verbosity(verbosity) {}
 
   void run_start(const nlohmann::json& fields);
   void rendition(const output::RenditionRecord& record);

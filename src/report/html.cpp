@@ -18,8 +18,10 @@ std::string escape(std::string_view text) {
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
       default:
-        if (c < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') out += "\xEF\xBF\xBD";
-        else out += ch;
+        if (c < 0x20 && ch != '\n' && ch != '\t' && ch != '\r')
+          out += "\xEF\xBF\xBD";
+        else
+          out += ch;
     }
   }
   return out;
@@ -38,14 +40,15 @@ std::string pane(const ShownImage& image, int width, std::string_view alt, int z
   // The width attribute is in CSS pixels: one image pixel per CSS pixel (per device pixel at a
   // devicePixelRatio of 1), times the zoom. The style sheet never lets an image shrink to fit.
   const std::string size = width > 0 ? fmt::format(" width=\"{}\"", width * zoom) : "";
-  return fmt::format("<div class=\"pane\"><img src=\"{}\"{}{} data-zoom=\"{}\" alt=\"{}\"></div>", data_uri(image), size,
-                     zoom > 1 ? " class=\"zoomed\"" : "", zoom, escape(alt));
+  return fmt::format("<div class=\"pane\"><img src=\"{}\"{}{} data-zoom=\"{}\" alt=\"{}\"></div>", data_uri(image),
+                     size, zoom > 1 ? " class=\"zoomed\"" : "", zoom, escape(alt));
 }
 
 std::string zoom_label(int zoom) {
   if (zoom <= 1) return {};
-  return fmt::format("<span class=\"zoom\" title=\"shown {} times its size, one image pixel as {}x{} screen pixels\">x{}</span>", zoom,
-                     zoom, zoom, zoom);
+  return fmt::format(
+      "<span class=\"zoom\" title=\"shown {} times its size, one image pixel as {}x{} screen pixels\">x{}</span>", zoom,
+      zoom, zoom, zoom);
 }
 
 namespace {
@@ -124,7 +127,8 @@ for (const row of document.querySelectorAll(".compare")) {
 std::string page(std::string_view title, std::string_view body) {
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n"
+      "<meta name=\"viewport\" content=\"width=device-width, "
+      "initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n"
       "<body>\n{}<script>{}</script>\n</body>\n</html>\n",
       escape(title), k_style, body, k_script);
 }

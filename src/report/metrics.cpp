@@ -47,22 +47,27 @@ std::optional<double> previous_last_success(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string prometheus_text(const RunStats& stats, bool success, double now_seconds, std::optional<double> last_success) {
+std::string prometheus_text(const RunStats& stats, bool success, double now_seconds,
+                            std::optional<double> last_success) {
   const RunSummary& s = stats.summary;
   std::string out;
   gauge(out, "prerender_renditions", "Renditions of the last run, by status.");
-  const std::pair<const char*, std::size_t> statuses[] = {
-      {"rendered", s.rendered}, {"up_to_date", s.up_to_date}, {"failed", s.failed}, {"not_started", s.renditions_not_started}};
-  for (const auto& [status, count] : statuses) out += fmt::format("prerender_renditions{{status=\"{}\"}} {}\n", status, count);
+  const std::pair<const char*, std::size_t> statuses[] = {{"rendered", s.rendered},
+                                                          {"up_to_date", s.up_to_date},
+                                                          {"failed", s.failed},
+                                                          {"not_started", s.renditions_not_started}};
+  for (const auto& [status, count] : statuses)
+    out += fmt::format("prerender_renditions{{status=\"{}\"}} {}\n", status, count);
   gauge(out, "prerender_changed_renditions", "Renditions whose bytes changed in the last run.");
   out += fmt::format("prerender_changed_renditions {}\n", s.changed);
   gauge(out, "prerender_stage_seconds", "Seconds spent per stage in the last run (read and decode once per asset).");
   const std::pair<const char*, const StageStats*> stages[] = {{"decode", &stats.stages.decode},
-                                                             {"encode", &stats.stages.encode},
-                                                             {"read", &stats.stages.read},
-                                                             {"transform", &stats.stages.transform},
-                                                             {"write", &stats.stages.write}};
-  for (const auto& [stage, st] : stages) out += fmt::format("prerender_stage_seconds{{stage=\"{}\"}} {}\n", stage, st->total);
+                                                              {"encode", &stats.stages.encode},
+                                                              {"read", &stats.stages.read},
+                                                              {"transform", &stats.stages.transform},
+                                                              {"write", &stats.stages.write}};
+  for (const auto& [stage, st] : stages)
+    out += fmt::format("prerender_stage_seconds{{stage=\"{}\"}} {}\n", stage, st->total);
   gauge(out, "prerender_written_bytes", "Bytes written by the last run, by format.");
   for (const auto& [format, bytes] : stats.bytes_written_by_format)
     out += fmt::format("prerender_written_bytes{{format=\"{}\"}} {}\n", format, bytes);
@@ -83,8 +88,7 @@ std::string prometheus_text(const RunStats& stats, bool success, double now_seco
 }
 
 void write_metrics_file(const std::filesystem::path& path, const RunStats& stats, bool success) {
-  const double now =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   output::write_atomically(path, prometheus_text(stats, success, now, previous_last_success(path)));
 }
 

@@ -14,8 +14,14 @@ Progress::Progress(ProgressMode mode, EventLog& log, std::FILE* terminal, std::c
   const bool shares_json = log.format() == LogFormat::json && log.stream() == terminal;
   switch (mode) {
     case ProgressMode::never: break;
-    case ProgressMode::always: m_in_place = tty && !shares_json; m_plain = !m_in_place; break;
-    case ProgressMode::auto_detect: m_in_place = tty && !shares_json; m_plain = !tty; break;
+    case ProgressMode::always:
+      m_in_place = tty && !shares_json;
+      m_plain = !m_in_place;
+      break;
+    case ProgressMode::auto_detect:
+      m_in_place = tty && !shares_json;
+      m_plain = !tty;
+      break;
   }
   if (log.verbosity() == Verbosity::quiet) m_in_place = m_plain = false;
 }
@@ -45,7 +51,10 @@ void Progress::update(std::size_t done, std::size_t failed) {
     m_last = now;
     const double elapsed = std::chrono::duration<double>(now - m_start).count();
     const double rate = elapsed > 0 ? done / elapsed : 0;
-    m_log.progress({{"done", done}, {"total", m_total}, {"failed", failed}, {"rate", std::round(rate * 100) / 100},
+    m_log.progress({{"done", done},
+                    {"total", m_total},
+                    {"failed", failed},
+                    {"rate", std::round(rate * 100) / 100},
                     {"eta_seconds", rate > 0 ? std::round((m_total - done) / rate) : 0.0}},
                    "progress: " + line(done, failed));
   }

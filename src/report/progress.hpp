@@ -15,7 +15,8 @@ enum class ProgressMode { auto_detect, always, never };
 // `interval`, with no control characters.
 class Progress {
  public:
-  Progress(ProgressMode mode, EventLog& log, std::FILE* terminal, std::chrono::seconds interval = std::chrono::seconds(10));
+  Progress(ProgressMode mode, EventLog& log, std::FILE* terminal,
+           std::chrono::seconds interval = std::chrono::seconds(10));
 
   void start(std::size_t total);
   void update(std::size_t done, std::size_t failed);

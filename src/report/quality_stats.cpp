@@ -43,23 +43,29 @@ nlohmann::json to_json(const QualityStats& s) {
     for (const auto& [quality, count] : qualities) q[std::to_string(quality)] = count;
     nlohmann::json entry{{"qualities", q}};
     if (const auto it = s.score_values.find(key); it != s.score_values.end() && !it->second.empty())
-      entry["score"] = {{"p50", round3(median(it->second))}, {"max", round3(*std::max_element(it->second.begin(), it->second.end()))}};
+      entry["score"] = {{"p50", round3(median(it->second))},
+                        {"max", round3(*std::max_element(it->second.begin(), it->second.end()))}};
     chosen[key] = entry;
   }
-  return {{"encodes", s.encodes},   {"scores", s.scores},
-          {"searched", s.searched}, {"remembered", s.remembered},
-          {"target_missed", s.target_missed}, {"chosen", chosen}};
+  return {{"encodes", s.encodes},
+          {"scores", s.scores},
+          {"searched", s.searched},
+          {"remembered", s.remembered},
+          {"target_missed", s.target_missed},
+          {"chosen", chosen}};
 }
 
 std::string quality_text(const QualityStats& s) {
   if (s.chosen.empty()) return "";
-  std::string out = fmt::format("quality: {} encodes, {} butteraugli; {} searched, {} remembered, {} missed the target\n", s.encodes,
-                                s.scores, s.searched, s.remembered, s.target_missed);
+  std::string out =
+      fmt::format("quality: {} encodes, {} butteraugli; {} searched, {} remembered, {} missed the target\n", s.encodes,
+                  s.scores, s.searched, s.remembered, s.target_missed);
   for (const auto& [key, qualities] : s.chosen) {
     std::string line = fmt::format("  {:<24}", key);
     for (const auto& [quality, count] : qualities) line += fmt::format(" q{}x{}", quality, count);
     if (const auto it = s.score_values.find(key); it != s.score_values.end() && !it->second.empty())
-      line += fmt::format("  (butteraugli p50 {:.2f}, max {:.2f})", median(it->second), *std::max_element(it->second.begin(), it->second.end()));
+      line += fmt::format("  (butteraugli p50 {:.2f}, max {:.2f})", median(it->second),
+                          *std::max_element(it->second.begin(), it->second.end()));
     out += line + "\n";
   }
   return out;

@@ -13,7 +13,7 @@ namespace prerender::report {
 // The encoder work of a run and the qualities it chose: what `quality: auto` and `max_bytes` cost, and
 // what they decided, per preset and format.
 struct QualityStats {
-  std::uint64_t encodes = 0, scores = 0;    // encodes, butteraugli computations
+  std::uint64_t encodes = 0, scores = 0;  // encodes, butteraugli computations
   std::size_t searched = 0, remembered = 0, target_missed = 0;
   // "preset/format" -> chosen quality -> renditions, and the scores of those with one.
   std::map<std::string, std::map<int, std::size_t>> chosen;

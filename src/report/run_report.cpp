@@ -71,8 +71,8 @@ nlohmann::json to_json(const StageStats& s) {
 }
 
 nlohmann::json to_json(const StageTable& t) {
-  return {{"read", to_json(t.read)},   {"decode", to_json(t.decode)}, {"transform", to_json(t.transform)},
-          {"encode", to_json(t.encode)}, {"write", to_json(t.write)}, {"rendition", to_json(t.rendition)}};
+  return {{"read", to_json(t.read)},     {"decode", to_json(t.decode)}, {"transform", to_json(t.transform)},
+          {"encode", to_json(t.encode)}, {"write", to_json(t.write)},   {"rendition", to_json(t.rendition)}};
 }
 
 }  // namespace
@@ -99,8 +99,11 @@ nlohmann::json to_json(const RunStats& stats) {
   nlohmann::json out;
   out["manifest"] = s.manifest;
   out["renderer_version"] = util::k_version;
-  out["renditions"] = {{"rendered", s.rendered}, {"up_to_date", s.up_to_date}, {"failed", s.failed},
-                       {"changed", s.changed}, {"not_started", s.renditions_not_started}};
+  out["renditions"] = {{"rendered", s.rendered},
+                       {"up_to_date", s.up_to_date},
+                       {"failed", s.failed},
+                       {"changed", s.changed},
+                       {"not_started", s.renditions_not_started}};
   out["assets"] = {{"planned", s.assets}, {"not_started", s.assets_not_started}};
   out["deadline_reached"] = s.deadline_reached;
   out["interrupted_by_signal"] = s.signal;
@@ -116,7 +119,8 @@ nlohmann::json to_json(const RunStats& stats) {
   out["presets"] = per_preset;
   nlohmann::json slow = nlohmann::json::array();
   for (const SlowRendition& r : stats.slowest)
-    slow.push_back({{"asset", r.asset}, {"preset", r.preset}, {"format", r.format}, {"dpr", r.dpr}, {"seconds", r.seconds}});
+    slow.push_back(
+        {{"asset", r.asset}, {"preset", r.preset}, {"format", r.format}, {"dpr", r.dpr}, {"seconds", r.seconds}});
   out["slowest"] = slow;
   nlohmann::json by_format = nlohmann::json::object();
   for (const auto& [format, bytes] : stats.bytes_written_by_format) by_format[format] = bytes;
@@ -124,15 +128,19 @@ nlohmann::json to_json(const RunStats& stats) {
   out["quality"] = to_json(stats.quality);
   out["problems"] = s.problems;
   if (s.store_counts)
-    out["store"] = {{"url", s.store}, {"puts", s.store_counts->puts}, {"put_bytes", s.store_counts->put_bytes},
-                    {"heads", s.store_counts->heads}, {"unchanged", s.store_counts->unchanged},
+    out["store"] = {{"url", s.store},
+                    {"puts", s.store_counts->puts},
+                    {"put_bytes", s.store_counts->put_bytes},
+                    {"heads", s.store_counts->heads},
+                    {"unchanged", s.store_counts->unchanged},
                     {"retries", s.store_counts->retries}};
   return out;
 }
 
 std::string summary_text(const RunStats& stats) {
   const RunSummary& s = stats.summary;
-  std::string out = fmt::format("{} rendered, {} up to date, {} failed, {} changed", s.rendered, s.up_to_date, s.failed, s.changed);
+  std::string out =
+      fmt::format("{} rendered, {} up to date, {} failed, {} changed", s.rendered, s.up_to_date, s.failed, s.changed);
   if (s.renditions_not_started) out += fmt::format(", {} not started", s.renditions_not_started);
   out += fmt::format(" in {:.1f} s ({:.2f} renditions/s), peak RSS {}\n", s.wall_seconds, stats.renditions_per_second,
                      util::format_size(s.peak_rss_bytes));
@@ -142,10 +150,10 @@ std::string summary_text(const RunStats& stats) {
   if (s.rendered > 0) {
     out += "stage        total s    p50 ms    p95 ms    max ms\n";
     const std::pair<const char*, const StageStats*> stages[] = {{"read", &stats.stages.read},
-                                                               {"decode", &stats.stages.decode},
-                                                               {"transform", &stats.stages.transform},
-                                                               {"encode", &stats.stages.encode},
-                                                               {"write", &stats.stages.write}};
+                                                                {"decode", &stats.stages.decode},
+                                                                {"transform", &stats.stages.transform},
+                                                                {"encode", &stats.stages.encode},
+                                                                {"write", &stats.stages.write}};
     for (const auto& [name, st] : stages) out += fmt::format("{:<10} {:>9.2f} {}\n", name, st->total, ms(*st));
     out += "preset       renditions  total s    p50 ms    p95 ms    max ms\n";
     for (const auto& [name, table] : stats.presets) {

@@ -25,8 +25,8 @@ struct RunSummary {
   int jobs = 1;
   std::uint64_t memory_budget = 0, peak_admitted_bytes = 0;
   const std::vector<output::RenditionRecord>* records = nullptr;  // this run's
-  std::vector<std::string> problems;  // what the output storage refused (journal lines, lists, run.json)
-  std::string store;                        // "s3://bucket/prefix/" when the output root is an object store
+  std::vector<std::string> problems;                // what the output storage refused (journal lines, lists, run.json)
+  std::string store;                                // "s3://bucket/prefix/" when the output root is an object store
   std::optional<output::StoreCounts> store_counts;  // the renditions' uploads (not the journal's and lists')
 };
 
@@ -53,8 +53,8 @@ struct RunStats {
   RunSummary summary;  // without its records
   double renditions_per_second = 0;
   StageTable stages;
-  std::map<std::string, StageTable> presets;  // by preset name
-  std::vector<SlowRendition> slowest;         // at most five, slowest first
+  std::map<std::string, StageTable> presets;                     // by preset name
+  std::vector<SlowRendition> slowest;                            // at most five, slowest first
   std::map<std::string, std::uint64_t> bytes_written_by_format;  // of the renditions whose bytes changed
   QualityStats quality;                                          // encodes, scores, chosen qualities
 };

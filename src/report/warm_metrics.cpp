@@ -17,7 +17,8 @@ constexpr std::string_view k_last_success = "prerender_warm_last_success_timesta
 
 }  // namespace
 
-std::string warm_prometheus_text(const nlohmann::json& s, bool success, double now, std::optional<double> last_success) {
+std::string warm_prometheus_text(const nlohmann::json& s, bool success, double now,
+                                 std::optional<double> last_success) {
   std::string out;
   gauge(out, "prerender_warm_urls", "URLs of the last warm, by result (hit and miss as the cache said).");
   const auto& r = s.at("results");
@@ -30,7 +31,9 @@ std::string warm_prometheus_text(const nlohmann::json& s, bool success, double n
   gauge(out, "prerender_warm_latency_seconds", "Latency of the last warm's successful requests.");
   for (const char* q : {"p50", "p95", "max"})
     out += fmt::format("prerender_warm_latency_seconds{{quantile=\"{}\"}} {}\n",
-                       q == std::string_view("p50") ? "0.5" : q == std::string_view("p95") ? "0.95" : "1",
+                       q == std::string_view("p50")   ? "0.5"
+                       : q == std::string_view("p95") ? "0.95"
+                                                      : "1",
                        s.at("latency_seconds").at(q).get<double>());
   gauge(out, "prerender_warm_requests_per_second", "Requests per second of the last warm.");
   out += fmt::format("prerender_warm_requests_per_second {}\n", s.at("requests_per_second").get<double>());

@@ -8,7 +8,8 @@
 namespace prerender::util {
 namespace {
 
-constexpr std::string_view k_base83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+constexpr std::string_view k_base83 =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
 
 double to_linear(std::uint8_t value) {
   const double v = value / 255.0;
@@ -72,13 +73,16 @@ std::string blurhash(std::span<const std::uint8_t> rgb, int width, int height, i
   const Factor& dc = factors[0];
   append_base83(out, (to_srgb(dc.r) << 16) + (to_srgb(dc.g) << 8) + to_srgb(dc.b), 4);
   for (std::size_t k = 1; k < factors.size(); ++k) {
-    auto quantise = [&](double v) { return std::clamp(static_cast<int>(std::floor(sign_pow(v / maximum, 0.5) * 9 + 9.5)), 0, 18); };
+    auto quantise = [&](double v) {
+      return std::clamp(static_cast<int>(std::floor(sign_pow(v / maximum, 0.5) * 9 + 9.5)), 0, 18);
+    };
     append_base83(out, quantise(factors[k].r) * 19 * 19 + quantise(factors[k].g) * 19 + quantise(factors[k].b), 2);
   }
   return out;
 }
 
-double contrast_ratio(std::uint8_t r1, std::uint8_t g1, std::uint8_t b1, std::uint8_t r2, std::uint8_t g2, std::uint8_t b2) {
+double contrast_ratio(std::uint8_t r1, std::uint8_t g1, std::uint8_t b1, std::uint8_t r2, std::uint8_t g2,
+                      std::uint8_t b2) {
   auto luminance = [](std::uint8_t r, std::uint8_t g, std::uint8_t b) {
     return 0.2126 * to_linear(r) + 0.7152 * to_linear(g) + 0.0722 * to_linear(b);
   };

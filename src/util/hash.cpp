@@ -41,7 +41,8 @@ std::string file_hash(const std::filesystem::path& path) {
   XXH3_128bits_reset(state.get());
   std::array<char, 1 << 16> buffer{};
   std::size_t got = 0;
-  while ((got = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0) XXH3_128bits_update(state.get(), buffer.data(), got);
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0)
+    XXH3_128bits_update(state.get(), buffer.data(), got);
   if (std::ferror(in.get())) throw std::runtime_error(fmt::format("cannot read '{}'", path.string()));
   return to_hex(XXH3_128bits_digest(state.get()));
 }

@@ -16,7 +16,8 @@ namespace prerender::util {
 namespace {
 
 FileIdentity identity_of(const struct stat& st) {
-  return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
+  return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+          static_cast<std::uint64_t>(st.st_size),
           static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
@@ -113,13 +114,15 @@ std::string SourceFile::hash(const ReadBounds& bounds) const {
     done += static_cast<std::uint64_t>(n);
     const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (bounds.max_seconds > 0 && spent > bounds.max_seconds && done < size)
-      throw std::runtime_error(fmt::format("reading '{}' took over {} s ({} of {} bytes read): a slow device or a file "
-                                           "that does not end", m_path.string(), bounds.max_seconds, done, size));
+      throw std::runtime_error(
+          fmt::format("reading '{}' took over {} s ({} of {} bytes read): a slow device or a file "
+                      "that does not end",
+                      m_path.string(), bounds.max_seconds, done, size));
   }
   const FileIdentity now = identity_now();
   if (done != size || now.size != size || now.mtime_ns != m_identity.mtime_ns)
-    throw std::runtime_error(fmt::format("'{}' changed while it was read ({} bytes when opened, {} now)", m_path.string(),
-                                         size, now.size));
+    throw std::runtime_error(
+        fmt::format("'{}' changed while it was read ({} bytes when opened, {} now)", m_path.string(), size, now.size));
   const XXH128_hash_t digest = XXH3_128bits_digest(state.get());
   return fmt::format("{:016x}{:016x}", digest.high64, digest.low64);
 }

@@ -27,7 +27,8 @@ void keep_last_words(std::string& last_words, const char* data, std::size_t size
 // Reads both pipes until stdout closes (the child finished or died) or the deadline passes.
 void read_until_done(int out, int err, bool& err_open, std::chrono::steady_clock::time_point deadline, Captured& c) {
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       c.timed_out = true;
       return;
@@ -38,8 +39,10 @@ void read_until_done(int out, int err, bool& err_open, std::chrono::steady_clock
     char buffer[4096];
     if (fds[1].revents != 0) {
       const ssize_t n = ::read(err, buffer, sizeof(buffer));
-      if (n <= 0) err_open = false;
-      else keep_last_words(c.last_words, buffer, static_cast<std::size_t>(n));
+      if (n <= 0)
+        err_open = false;
+      else
+        keep_last_words(c.last_words, buffer, static_cast<std::size_t>(n));
     }
     if (fds[0].revents != 0) {
       const ssize_t n = ::read(out, buffer, sizeof(buffer));
@@ -85,8 +88,9 @@ Captured run_captured(const std::vector<std::string>& args, double max_seconds) 
   }
   Captured c;
   bool err_open = true;
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(max_seconds));
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(max_seconds));
   read_until_done(out[0], err[0], err_open, deadline, c);
   ::close(out[0]);
   if (c.timed_out) ::kill(pid, SIGKILL);

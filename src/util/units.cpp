@@ -75,12 +75,18 @@ std::optional<double> parse_duration(std::string_view text) {
     while (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end]))) ++end;
     const std::string unit = lower(text.substr(0, end));
     text.remove_prefix(end);
-    if (unit == "ms") total += *number / 1000;
-    else if (unit == "s") total += *number;
-    else if (unit == "m") total += *number * 60;
-    else if (unit == "h") total += *number * 3600;
-    else if (unit == "d") total += *number * 86400;
-    else return std::nullopt;
+    if (unit == "ms")
+      total += *number / 1000;
+    else if (unit == "s")
+      total += *number;
+    else if (unit == "m")
+      total += *number * 60;
+    else if (unit == "h")
+      total += *number * 3600;
+    else if (unit == "d")
+      total += *number * 86400;
+    else
+      return std::nullopt;
   }
   return total;
 }

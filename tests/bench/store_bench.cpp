@@ -32,8 +32,10 @@ int main(int argc, char** argv) {
         for (int i; (i = next++) < count;) {
           try {
             const std::string key = fmt::format("bench/{:06d}.bin", i);
-            if (put) store.put(key, body, {{"Content-Type", "application/octet-stream"}, {"x-amz-meta-content-hash", "h"}});
-            else if (store.stored_hash(key) != "h") ++failed;
+            if (put)
+              store.put(key, body, {{"Content-Type", "application/octet-stream"}, {"x-amz-meta-content-hash", "h"}});
+            else if (store.stored_hash(key) != "h")
+              ++failed;
           } catch (const std::exception& e) {
             if (failed++ == 0) std::fprintf(stderr, "%s\n", e.what());
           }
@@ -44,9 +46,11 @@ int main(int argc, char** argv) {
   };
   const double put_seconds = run(true), head_seconds = run(false);
   const auto counts = store.counts();
-  fmt::print("{{\"objects\": {}, \"object_bytes\": {}, \"connections\": {}, \"put_seconds\": {:.3f}, \"puts_per_second\": {:.1f}, "
-             "\"mib_per_second\": {:.2f}, \"heads_per_second\": {:.1f}, \"retries\": {}, \"failed\": {}}}\n",
-             counts.puts, size, threads, put_seconds, counts.puts / put_seconds,
-             counts.put_bytes / put_seconds / (1 << 20), count / head_seconds, counts.retries, failed.load());
+  fmt::print(
+      "{{\"objects\": {}, \"object_bytes\": {}, \"connections\": {}, \"put_seconds\": {:.3f}, \"puts_per_second\": "
+      "{:.1f}, "
+      "\"mib_per_second\": {:.2f}, \"heads_per_second\": {:.1f}, \"retries\": {}, \"failed\": {}}}\n",
+      counts.puts, size, threads, put_seconds, counts.puts / put_seconds, counts.put_bytes / put_seconds / (1 << 20),
+      count / head_seconds, counts.retries, failed.load());
   return failed == 0 ? 0 : 1;
 }

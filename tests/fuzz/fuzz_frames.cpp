@@ -14,7 +14,6 @@
 #include "render/source.hpp"
 #include "fuzz_support.hpp"
 
-
 extern "C" int LLVMFuzzerInitialize(int*, char*** argv) {
   prerender_fuzz_init_vips((*argv)[0]);
   return 0;

@@ -11,7 +11,6 @@
 #include "manifest/manifest.hpp"
 #include "fuzz_support.hpp"
 
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::filesystem::path file = prerender::fuzz::write_input(data, size, "site.yaml");
   prerender::manifest::Diagnostics diagnostics;

@@ -13,7 +13,6 @@
 #include "render/source.hpp"
 #include "fuzz_support.hpp"
 
-
 extern "C" int LLVMFuzzerInitialize(int*, char*** argv) {
   prerender_fuzz_init_vips((*argv)[0]);
   return 0;
@@ -26,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_seconds = 2;
   if (!prerender::render::is_core_format(prerender::render::sniff_file(file))) return 0;
   try {
-    const prerender::render::SourceInfo info = prerender::render::probe_source(file, limits, prerender::render::Isolation::in_process);
+    const prerender::render::SourceInfo info =
+        prerender::render::probe_source(file, limits, prerender::render::Isolation::in_process);
     prerender::render::decode_master(file, info, prerender::render::metadata_level(info), 1, limits,
                                      prerender::render::Isolation::in_process);
   } catch (const prerender::render::RenderError&) {

@@ -54,7 +54,8 @@ inline void jpeg(std::string_view s, ContainerMetadata& out) {
     if (marker == 0xE1 && starts(body, std::string_view("Exif\0\0", 6))) {
       out.kinds.insert("exif");
       out.exif = std::string(body.substr(6));
-    } else if (marker == 0xE1 && (starts(body, "http://ns.adobe.com/xap/1.0/") || starts(body, "http://ns.adobe.com/xmp/extension/"))) {
+    } else if (marker == 0xE1 &&
+               (starts(body, "http://ns.adobe.com/xap/1.0/") || starts(body, "http://ns.adobe.com/xmp/extension/"))) {
       out.kinds.insert("xmp");
     } else if (marker == 0xE2 && starts(body, "ICC_PROFILE")) {
       out.kinds.insert("icc");
@@ -70,11 +71,16 @@ inline void jpeg(std::string_view s, ContainerMetadata& out) {
 }
 
 inline void png_text(std::string_view keyword, ContainerMetadata& out) {
-  if (keyword == "XML:com.adobe.xmp" || keyword == "Raw profile type xmp") out.kinds.insert("xmp");
-  else if (keyword == "Raw profile type exif" || keyword == "Raw profile type APP1") out.kinds.insert("exif");
-  else if (keyword == "Raw profile type iptc" || keyword == "Raw profile type 8bim") out.kinds.insert("iptc");
-  else if (keyword == "Raw profile type icc" || keyword == "Raw profile type icm") out.kinds.insert("icc");
-  else out.kinds.insert("text");
+  if (keyword == "XML:com.adobe.xmp" || keyword == "Raw profile type xmp")
+    out.kinds.insert("xmp");
+  else if (keyword == "Raw profile type exif" || keyword == "Raw profile type APP1")
+    out.kinds.insert("exif");
+  else if (keyword == "Raw profile type iptc" || keyword == "Raw profile type 8bim")
+    out.kinds.insert("iptc");
+  else if (keyword == "Raw profile type icc" || keyword == "Raw profile type icm")
+    out.kinds.insert("icc");
+  else
+    out.kinds.insert("text");
 }
 
 inline void png(std::string_view s, ContainerMetadata& out) {
@@ -189,9 +195,12 @@ inline void gif(std::string_view s, ContainerMetadata& out) {
       const unsigned label = static_cast<unsigned char>(s[at + 1]);
       if (label == 0xFF) {
         const std::string_view id = s.substr(at + 3, 11);
-        if (id == "XMP DataXMP") out.kinds.insert("xmp");
-        else if (id == "ICCRGBG1012") out.kinds.insert("icc");
-        else if (id != "NETSCAPE2.0" && id != "ANIMEXTS1.0") out.kinds.insert("application");
+        if (id == "XMP DataXMP")
+          out.kinds.insert("xmp");
+        else if (id == "ICCRGBG1012")
+          out.kinds.insert("icc");
+        else if (id != "NETSCAPE2.0" && id != "ANIMEXTS1.0")
+          out.kinds.insert("application");
       } else if (label == 0xFE) {
         out.kinds.insert("comment");
       }
@@ -213,7 +222,10 @@ inline std::set<unsigned> exif_tags(std::string_view tiff) {
   std::set<unsigned> tags;
   if (tiff.size() < 8) return tags;
   const bool little = tiff[0] == 'I';
-  auto u16 = [&](std::size_t at) { return little ? (static_cast<unsigned char>(tiff[at]) | static_cast<unsigned char>(tiff[at + 1]) << 8) : be16(tiff, at); };
+  auto u16 = [&](std::size_t at) {
+    return little ? (static_cast<unsigned char>(tiff[at]) | static_cast<unsigned char>(tiff[at + 1]) << 8)
+                  : be16(tiff, at);
+  };
   auto u32 = [&](std::size_t at) { return little ? le32(tiff, at) : be32(tiff, at); };
   std::set<std::size_t> seen;
   auto walk = [&](auto& self, std::size_t ifd) -> void {
@@ -236,15 +248,22 @@ inline std::set<unsigned> exif_tags(std::string_view tiff) {
 inline ContainerMetadata container_metadata(std::string_view s) {
   using namespace container_detail;
   ContainerMetadata out;
-  if (starts(s, "\xFF\xD8")) jpeg(s, out);
-  else if (starts(s, "\x89PNG\r\n\x1A\n")) png(s, out);
-  else if (starts(s, "RIFF") && s.substr(8, 4) == "WEBP") riff(s, out);
-  else if (s.size() > 8 && s.substr(4, 4) == "ftyp") boxes(s, out);
-  else if (starts(s, std::string_view("\0\0\0\x0CJXL \r\n\x87\n", 12))) boxes(s, out);
+  if (starts(s, "\xFF\xD8"))
+    jpeg(s, out);
+  else if (starts(s, "\x89PNG\r\n\x1A\n"))
+    png(s, out);
+  else if (starts(s, "RIFF") && s.substr(8, 4) == "WEBP")
+    riff(s, out);
+  else if (s.size() > 8 && s.substr(4, 4) == "ftyp")
+    boxes(s, out);
+  else if (starts(s, std::string_view("\0\0\0\x0CJXL \r\n\x87\n", 12)))
+    boxes(s, out);
   else if (starts(s, "\xFF\x0A")) {
   }  // a bare JPEG XL codestream: no boxes, so no EXIF or XMP (an ICC profile would be in the codestream)
-  else if (starts(s, "GIF8")) gif(s, out);
-  else throw std::runtime_error("unknown container");
+  else if (starts(s, "GIF8"))
+    gif(s, out);
+  else
+    throw std::runtime_error("unknown container");
   return out;
 }
 

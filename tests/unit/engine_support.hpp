@@ -31,8 +31,7 @@ assets:
 // whole. The plan points into the manifest: both live as long as this object.
 class PlannedSite {
  public:
-  PlannedSite(const TempDir& dir, const std::string& yaml)
-      : m_planned(write_and_plan(dir, yaml)) {}
+  PlannedSite(const TempDir& dir, const std::string& yaml) : m_planned(write_and_plan(dir, yaml)) {}
   const manifest::Manifest& manifest() const { return m_planned.manifest; }
   const engine::PlannedAsset& asset(std::size_t index = 0) const { return m_planned.plan.assets.at(index); }
 

@@ -26,7 +26,8 @@ inline render::Rendered render_file(const std::filesystem::path& file, const Set
                                     std::optional<std::pair<double, double>> focus = {}) {
   const presets::Preset preset = preset_of(settings);
   const render::SourceInfo info = render::probe_source(file, manifest::Limits{});
-  const render::AssetJob job{render::open_source(file), info, {{&preset, preset.formats.front(), preset.dpr.front()}}, focus, {}};
+  const render::AssetJob job{
+      render::open_source(file), info, {{&preset, preset.formats.front(), preset.dpr.front()}}, focus, {}};
   render::RenditionResult out;
   render::render_asset(job, render::Metadata::no, render::serial_for,
                        [&](std::size_t, render::RenditionResult&& result) { out = std::move(result); });

@@ -29,8 +29,8 @@ std::uint64_t full_estimate(const test::PlannedSite& site) {
   return render::estimate_working_set(info, engine::requests_of(site.asset(), all));
 }
 
-engine::Prepared prepare(const test::PlannedSite& site, const std::vector<RenditionRecord>& records, std::uint64_t budget,
-                         bool force = false) {
+engine::Prepared prepare(const test::PlannedSite& site, const std::vector<RenditionRecord>& records,
+                         std::uint64_t budget, bool force = false) {
   const test::JournalOf journal(records);
   const engine::IncrementalState state(site.manifest(), journal.index());
   const engine::Admission admission(site.manifest(), state, budget, budget, force, nullptr);

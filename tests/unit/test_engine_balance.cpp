@@ -20,9 +20,7 @@ using prerender::test::write_file;
 namespace {
 
 // A number in [0, 1) from a name: the same on every run.
-double unit(const std::string& name) {
-  return static_cast<double>(util::stable_hash64(name) % 1000000) / 1e6;
-}
+double unit(const std::string& name) { return static_cast<double>(util::stable_hash64(name) % 1000000) / 1e6; }
 
 // The benchmark workload's eight photos (megapixels), each under four names, about 0.15 s per megapixel
 // for its seven renditions, the copies differing by up to 10 %.
@@ -52,7 +50,8 @@ Costs catalogue(std::size_t n, const std::string& prefix = "asset/") {
   return c;
 }
 
-double slowest_over_mean(const std::vector<std::uint32_t>& shard, const std::vector<double>& seconds, std::uint32_t count) {
+double slowest_over_mean(const std::vector<std::uint32_t>& shard, const std::vector<double>& seconds,
+                         std::uint32_t count) {
   std::vector<double> load(count, 0);
   for (std::size_t i = 0; i < shard.size(); ++i) load[shard.at(i)] += seconds[i];
   double total = 0;
@@ -117,7 +116,8 @@ TEST_CASE("costs that change within their class move no asset; jitter and new as
     jittered.seconds[i] *= 0.8 + 0.4 * unit(c.ids[i] + "#jitter");
     reclassed += engine::cost_class(jittered.seconds[i]) != engine::cost_class(c.seconds[i]);
   }
-  const double moved_jitter = moved(before, engine::balance_shards(jittered.views(), jittered.seconds, 8), c.ids.size());
+  const double moved_jitter =
+      moved(before, engine::balance_shards(jittered.views(), jittered.seconds, 8), c.ids.size());
   // 10 % new assets.
   Costs grown = c;
   const Costs added = catalogue(1000, "new/");
@@ -207,7 +207,9 @@ TEST_CASE("cost_seconds is journalled and read back, in 112 bytes; lines without
 
 TEST_CASE("every shard of a run deals the same assets from the same journal: each asset in exactly one") {
   TempDir dir;
-  std::string yaml = "version: 1\nsources: { root: src/ }\noutput: { root: public/ }\npresets:\n  a: { format: [webp, jpeg] }\nassets:\n";
+  std::string yaml =
+      "version: 1\nsources: { root: src/ }\noutput: { root: public/ }\npresets:\n  a: { format: [webp, jpeg] "
+      "}\nassets:\n";
   const char* fixtures[] = {"landscape-1.jpg", "gray-concert.jpg", "cmyk-swop.jpg", "webp-alpha.webp", "p3-8x8.png"};
   std::string journal;
   for (int i = 0; i < 40; ++i) {

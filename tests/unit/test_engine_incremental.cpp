@@ -39,7 +39,8 @@ struct Rendered {
     const test::JournalOf journal(records);
     const engine::IncrementalState state(site.manifest(), journal.index());
     engine::AssetState out = state.decide(site.asset(), force);
-    for (const output::JournalEntry* e : out.previous) previous_formats.push_back(e ? journal.index().record(*e)->format : "");
+    for (const output::JournalEntry* e : out.previous)
+      previous_formats.push_back(e ? journal.index().record(*e)->format : "");
     return out;
   }
   mutable std::vector<std::string> previous_formats;  // of the decided state's journal lines

@@ -10,7 +10,8 @@ using prerender::test::write_file;
 
 namespace {
 
-engine::Selection selecting(std::optional<std::string> only, std::optional<std::size_t> top, std::optional<engine::Shard> shard) {
+engine::Selection selecting(std::optional<std::string> only, std::optional<std::size_t> top,
+                            std::optional<engine::Shard> shard) {
   engine::Selection s;
   s.only = std::move(only);
   s.top = top;
@@ -74,7 +75,8 @@ TEST_CASE("top, only and shard select assets") {
   // Shards partition the assets: every asset in exactly one of three.
   std::vector<std::string> seen;
   for (std::uint32_t k = 0; k < 3; ++k)
-    for (const auto& a : engine::build_plan(m, selecting(std::nullopt, std::nullopt, engine::Shard{k, 3}), d, false).assets)
+    for (const auto& a :
+         engine::build_plan(m, selecting(std::nullopt, std::nullopt, engine::Shard{k, 3}), d, false).assets)
       seen.push_back(a.asset->id);
   std::sort(seen.begin(), seen.end());
   CHECK(seen == std::vector<std::string>{"high", "low", "tie"});

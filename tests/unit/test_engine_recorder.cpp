@@ -80,8 +80,9 @@ TEST_CASE("a record the journal refuses is a failed rendition with both reasons,
     const engine::RunOptions options;
     engine::RunResult result;
     engine::Recorder recorder(journal, options, result);
-    recorder.record(outcome_of({record("b", Status::rendered, true), record("c", Status::failed, false, "decode failed"),
-                                record("d", Status::up_to_date, false)}));
+    recorder.record(
+        outcome_of({record("b", Status::rendered, true), record("c", Status::failed, false, "decode failed"),
+                    record("d", Status::up_to_date, false)}));
     nlohmann::json j;
     j["rendered"] = result.rendered, j["up_to_date"] = result.up_to_date, j["failed"] = result.failed;
     j["unrecorded"] = result.unrecorded, j["changed"] = result.changed;
@@ -101,8 +102,10 @@ TEST_CASE("a record the journal refuses is a failed rendition with both reasons,
   CHECK(out["records"][0] == nlohmann::json::array({"failed", unrecorded}));
   CHECK(out["records"][1] == nlohmann::json::array({"failed", "decode failed (and " + unrecorded + ")"}));
   CHECK(out["records"][2] == nlohmann::json::array({"failed", unrecorded}));
-  CHECK(out["problem"] == "3 renditions could not be recorded in the journal 'renditions.jsonl' and count as failed "
-                          "(a later run redoes them): " + refusal);
+  CHECK(out["problem"] ==
+        "3 renditions could not be recorded in the journal 'renditions.jsonl' and count as failed "
+        "(a later run redoes them): " +
+            refusal);
   // What the journal holds is whole lines: the one written before the limit.
   const std::vector<RenditionRecord> back = output::Journal::read(file);
   REQUIRE(back.size() == 1);

@@ -34,19 +34,26 @@ TEST_CASE("shard auto: a Kubernetes completion index with --shards") {
   check_shard(from({{"JOB_COMPLETION_INDEX", "3"}}, 4), 3, 4);
   CHECK(error(from({{"JOB_COMPLETION_INDEX", "3"}})) ==
         "--shard auto: JOB_COMPLETION_INDEX=3 is set but the shard count is not: pass --shards N");
-  CHECK(error(from({{"JOB_COMPLETION_INDEX", "4"}}, 4)) == "--shard auto: JOB_COMPLETION_INDEX=4 is not below --shards 4");
+  CHECK(error(from({{"JOB_COMPLETION_INDEX", "4"}}, 4)) ==
+        "--shard auto: JOB_COMPLETION_INDEX=4 is not below --shards 4");
   CHECK(error(from({{"JOB_COMPLETION_INDEX", "two"}}, 4)) ==
         "--shard auto: JOB_COMPLETION_INDEX=\"two\" is not a non-negative integer");
 }
 
 TEST_CASE("shard auto: a Slurm array task counts from the array's first id") {
-  check_shard(from({{"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_MIN", "0"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}), 2, 4);
-  check_shard(from({{"SLURM_ARRAY_TASK_ID", "12"}, {"SLURM_ARRAY_TASK_MIN", "10"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}), 2, 4);
-  check_shard(from({{"SLURM_ARRAY_TASK_ID", "14"}, {"SLURM_ARRAY_TASK_MIN", "10"}, {"SLURM_ARRAY_TASK_COUNT", "4"},
-                    {"SLURM_ARRAY_TASK_STEP", "2"}}), 2, 4);
-  check_shard(from({{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_MIN", "0"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}, 4), 1, 4);
-  CHECK(error(from({{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_MIN", "0"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}, 8)) ==
-        "--shard auto: --shards 8 disagrees with SLURM_ARRAY_TASK_COUNT=4");
+  check_shard(from({{"SLURM_ARRAY_TASK_ID", "2"}, {"SLURM_ARRAY_TASK_MIN", "0"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}), 2,
+              4);
+  check_shard(from({{"SLURM_ARRAY_TASK_ID", "12"}, {"SLURM_ARRAY_TASK_MIN", "10"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}), 2,
+              4);
+  check_shard(from({{"SLURM_ARRAY_TASK_ID", "14"},
+                    {"SLURM_ARRAY_TASK_MIN", "10"},
+                    {"SLURM_ARRAY_TASK_COUNT", "4"},
+                    {"SLURM_ARRAY_TASK_STEP", "2"}}),
+              2, 4);
+  check_shard(from({{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_MIN", "0"}, {"SLURM_ARRAY_TASK_COUNT", "4"}}, 4),
+              1, 4);
+  CHECK(error(from({{"SLURM_ARRAY_TASK_ID", "1"}, {"SLURM_ARRAY_TASK_MIN", "0"}, {"SLURM_ARRAY_TASK_COUNT", "4"}},
+                   8)) == "--shard auto: --shards 8 disagrees with SLURM_ARRAY_TASK_COUNT=4");
   CHECK(error(from({{"SLURM_ARRAY_TASK_ID", "1"}})) ==
         "--shard auto: SLURM_ARRAY_TASK_ID=1 is set but SLURM_ARRAY_TASK_MIN or SLURM_ARRAY_TASK_COUNT is not");
   // --array=0,5: two tasks, but id 5 is no shard of 2.
@@ -66,6 +73,7 @@ TEST_CASE("shard auto: nothing set, or engines that disagree") {
         "--shard auto: none of JOB_COMPLETION_INDEX (Kubernetes), SLURM_ARRAY_TASK_ID (Slurm) or "
         "AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch) is set; outside a batch engine pass --shard K/N");
   CHECK(error(from({{"JOB_COMPLETION_INDEX", "1"}, {"AWS_BATCH_JOB_ARRAY_INDEX", "2"}}, 4)) ==
-        "--shard auto: JOB_COMPLETION_INDEX=1 with --shards 4 disagrees with AWS_BATCH_JOB_ARRAY_INDEX=2 with --shards 4");
+        "--shard auto: JOB_COMPLETION_INDEX=1 with --shards 4 disagrees with AWS_BATCH_JOB_ARRAY_INDEX=2 with --shards "
+        "4");
   check_shard(from({{"JOB_COMPLETION_INDEX", "1"}, {"AWS_BATCH_JOB_ARRAY_INDEX", "1"}}, 4), 1, 4);
 }

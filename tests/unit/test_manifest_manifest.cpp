@@ -18,14 +18,16 @@ std::vector<std::string> problems_of(const std::string& text, const TempDir& dir
     manifest::load_manifest(dir.path() / "site.yaml");
   } catch (const manifest::ManifestError& e) {
     std::vector<std::string> out;
-    for (const auto& d : e.items()) out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
+    for (const auto& d : e.items())
+      out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
     return out;
   }
   return {};
 }
 
 bool any_contains(const std::vector<std::string>& lines, const std::string& text) {
-  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.find(text) != std::string::npos; });
 }
 
 }  // namespace
@@ -57,7 +59,8 @@ assets:
   - id: a
     source: a.jpg
     presets: [heor]
-)", dir);
+)",
+                                    dir);
   REQUIRE(problems.size() == 3);
   CHECK(problems[0] == "4:15: unknown key 'widht' in 'resize' of preset 'hero' (did you mean 'width'?)");
   CHECK(problems[1].rfind("5:14: 'quality' in preset 'hero' must be a whole number from 1 to 100", 0) == 0);
@@ -75,7 +78,8 @@ presets:
 assets:
   - { id: a, source: a.jpg, presets: [card] }
   - { id: a, source: b.jpg, presets: [card] }
-)", dir);
+)",
+                                    dir);
   CHECK(any_contains(problems, "duplicate key 'quality' in preset 'card'"));
   CHECK(any_contains(problems, "asset id 'a' is used twice"));
   CHECK(any_contains(problems, "preset 'hero' is defined twice"));
@@ -120,8 +124,10 @@ presets:
     crop: "16/9"
     max_bytes: lots
 limits: { max_seconds: soon }
-)", dir);
-  CHECK(any_contains(problems, "'format' in preset 'p' must be 'jpeg', 'png', 'webp', 'avif', 'heic', 'jxl' or 'gif', not 'bmp'"));
+)",
+                                    dir);
+  CHECK(any_contains(
+      problems, "'format' in preset 'p' must be 'jpeg', 'png', 'webp', 'avif', 'heic', 'jxl' or 'gif', not 'bmp'"));
   CHECK(any_contains(problems, "'resize.fit' in preset 'p' must be 'cover', 'contain', 'fill', 'inside' or 'outside'"));
   CHECK(any_contains(problems, "'resize.width' in preset 'p' must be from 1 to 16384, not -3"));
   CHECK(any_contains(problems, "'dpr' in preset 'p' must be from 0.5 to 4, not 9"));
@@ -133,7 +139,8 @@ limits: { max_seconds: soon }
 
 TEST_CASE("a byte budget on a lossless output is refused at validation") {
   TempDir dir;
-  const auto problems = problems_of("version: 1\npresets:\n  p: { format: [webp, png], lossless: true, max_bytes: 10KiB }\n", dir);
+  const auto problems =
+      problems_of("version: 1\npresets:\n  p: { format: [webp, png], lossless: true, max_bytes: 10KiB }\n", dir);
   CHECK(any_contains(problems, "max_bytes needs a lossy output, and webp here is lossless"));
   CHECK(any_contains(problems, "max_bytes needs a lossy output, and png here is lossless"));
 }
@@ -153,7 +160,8 @@ assets:
   - { id: ../etc/x, source: a.jpg, presets: [p] }
   - { id: /abs, source: a.jpg, presets: [p] }
   - { id: "a//b", source: a.jpg, presets: [p] }
-)", dir);
+)",
+                                    dir);
   REQUIRE(problems.size() == 3);
   CHECK(any_contains(problems, "asset id '../etc/x' cannot name output files: it has a '..' segment"));
   CHECK(any_contains(problems, "asset id '/abs' cannot name output files: it starts with '/'"));

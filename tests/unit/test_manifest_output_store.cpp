@@ -16,14 +16,16 @@ std::vector<std::string> problems_of(const std::string& text, const TempDir& dir
     manifest::load_manifest(dir.path() / "site.yaml");
   } catch (const manifest::ManifestError& e) {
     std::vector<std::string> out;
-    for (const auto& d : e.items()) out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
+    for (const auto& d : e.items())
+      out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
     return out;
   }
   return {};
 }
 
 bool any_contains(const std::vector<std::string>& lines, const std::string& text) {
-  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.find(text) != std::string::npos; });
 }
 
 }  // namespace
@@ -55,10 +57,12 @@ TEST_CASE("a folder output root has no store") {
 
 TEST_CASE("s3 output mistakes are diagnostics at the value") {
   TempDir dir;
-  CHECK(any_contains(problems_of("version: 1\noutput: { root: \"s3://Bad_Bucket/x\" }\n", dir), "names no valid bucket"));
+  CHECK(
+      any_contains(problems_of("version: 1\noutput: { root: \"s3://Bad_Bucket/x\" }\n", dir), "names no valid bucket"));
   CHECK(any_contains(problems_of("version: 1\noutput: { root: public/, s3: { region: x } }\n", dir),
                      "'output.s3' needs 'output.root: s3://bucket/prefix'"));
   CHECK(any_contains(problems_of("version: 1\noutput: { root: \"s3://renders\", s3: { endpoint: ftp://x } }\n", dir),
                      "must start with https:// or http://"));
-  CHECK(any_contains(problems_of("version: 1\noutput: { root: \"s3://renders\", s3: { regoin: x } }\n", dir), "regoin"));
+  CHECK(
+      any_contains(problems_of("version: 1\noutput: { root: \"s3://renders\", s3: { regoin: x } }\n", dir), "regoin"));
 }

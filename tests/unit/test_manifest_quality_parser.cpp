@@ -22,7 +22,8 @@ std::vector<std::string> problems_of(const std::string& presets, const TempDir& 
     load(presets, dir);
   } catch (const manifest::ManifestError& e) {
     std::vector<std::string> out;
-    for (const auto& d : e.items()) out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
+    for (const auto& d : e.items())
+      out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
     return out;
   }
   return {};
@@ -35,7 +36,8 @@ TEST_CASE("quality: auto takes each format's default target and bounds, and a ma
   const auto m = load(R"(  a: { format: [jpeg, avif, png], quality: auto }
   b: { format: webp, quality: { target: { butteraugli: 1.1 }, min: 60 } }
   fixed: { format: jpeg, quality: 70 }
-)", dir);
+)",
+                      dir);
   const presets::Preset& a = m.presets.at("a");
   REQUIRE(a.quality);
   CHECK_FALSE(a.quality->fixed());
@@ -58,8 +60,10 @@ TEST_CASE("quality: auto takes each format's default target and bounds, and a ma
 
 TEST_CASE("quality: auto and its target are part of the preset view the recipe hash serialises") {
   TempDir dir;
-  const auto m = load("  a: { quality: auto }\n  b: { quality: { target: { butteraugli: 1.2 } } }\n  c: { quality: 80 }\n", dir);
-  const auto a = presets::to_json(m.presets.at("a")), b = presets::to_json(m.presets.at("b")), c = presets::to_json(m.presets.at("c"));
+  const auto m =
+      load("  a: { quality: auto }\n  b: { quality: { target: { butteraugli: 1.2 } } }\n  c: { quality: 80 }\n", dir);
+  const auto a = presets::to_json(m.presets.at("a")), b = presets::to_json(m.presets.at("b")),
+             c = presets::to_json(m.presets.at("c"));
   CHECK(a != b);
   CHECK(a != c);
   CHECK(a["encode"]["jpeg"]["quality_auto"]["butteraugli"] == 1.5);
@@ -72,7 +76,8 @@ TEST_CASE("a child's fixed quality replaces a parent's quality: auto, and the ot
   fixed: { extends: base, quality: 60 }
   fixed_base: { quality: 60 }
   searched: { extends: fixed_base, quality: { max: 85 } }
-)", dir);
+)",
+                      dir);
   CHECK(m.presets.at("fixed").quality == 60);
   CHECK_FALSE(m.presets.at("fixed").quality->automatic());
   REQUIRE(m.presets.at("searched").quality);
@@ -88,7 +93,8 @@ TEST_CASE("quality mistakes are reported at their position") {
   c: { quality: { target: { butteraugli: 0 } } }
   d: { quality: { mni: 40 } }
   e: { quality: "auto" }
-)", dir);
+)",
+                                    dir);
   REQUIRE(problems.size() == 5);
   CHECK(problems[0].find("unknown key 'butteraugl'") != std::string::npos);
   CHECK(problems[0].find("did you mean 'butteraugli'?") != std::string::npos);

@@ -60,8 +60,10 @@ std::set<std::string> readme_preset_options() {
   std::set<std::string> out;
   bool in_table = false;
   for (std::string line; std::getline(in, line);) {
-    if (line == "### Preset options") in_table = true;
-    else if (in_table && line.rfind("### ", 0) == 0) break;
+    if (line == "### Preset options")
+      in_table = true;
+    else if (in_table && line.rfind("### ", 0) == 0)
+      break;
     if (!in_table || line.rfind("| `", 0) != 0) continue;
     const std::string first = line.substr(1, line.find('|', 1) - 1);
     for (std::size_t open = first.find('`'); open != std::string::npos; open = first.find('`', open)) {
@@ -85,9 +87,12 @@ TEST_CASE("the README's table of preset options names every option the parser ac
   for (const std::string& name : nested) {
     CAPTURE(name);
     const std::string parent = name.substr(0, name.find('.')), child = name.substr(name.find('.') + 1);
-    if (parent == "resize") CHECK(table(k_resize_keys).count(child) == 1);
-    else if (parent == "check") CHECK(table(k_check_keys).count(child) == 1);
-    else FAIL("a dotted option of a mapping without a key table: ", name);
+    if (parent == "resize")
+      CHECK(table(k_resize_keys).count(child) == 1);
+    else if (parent == "check")
+      CHECK(table(k_check_keys).count(child) == 1);
+    else
+      FAIL("a dotted option of a mapping without a key table: ", name);
   }
   for (std::string_view key : k_resize_keys) CHECK(readme.count("resize." + std::string(key)) == 1);
   for (std::string_view key : k_check_keys) CHECK(readme.count("check." + std::string(key)) == 1);
@@ -121,9 +126,12 @@ TEST_CASE("every option of the field table is in the schema, the README and the 
     }
     using Member = std::remove_cvref_t<decltype(field.get(std::declval<const prerender::presets::Preset&>()))>;
     const bool shown = field.shown == prerender::presets::Shown::always && !is_optional_v<Member>;
-    if (field.shown == prerender::presets::Shown::in_encode) CHECK(view.count(top) == 0);
-    else if (shown && field.group.empty()) CHECK(view.count(top) == 1);
-    else if (shown) CHECK(view.at(top).count(key) == 1);
+    if (field.shown == prerender::presets::Shown::in_encode)
+      CHECK(view.count(top) == 0);
+    else if (shown && field.group.empty())
+      CHECK(view.count(top) == 1);
+    else if (shown)
+      CHECK(view.at(top).count(key) == 1);
   });
   for (const auto& [key, value] : view.items())
     if (key != "encode") CHECK_MESSAGE(tops.count(key) == 1, "the JSON view has '", key, "', not in the table");

@@ -17,8 +17,9 @@ struct AwsEnvironment {
     for (const char* name : k_names) ::unsetenv(name);
   }
   void set(const char* name, const char* value) { ::setenv(name, value, 1); }
-  static constexpr const char* k_names[] = {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION",
-                                            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"};
+  static constexpr const char* k_names[] = {"AWS_ENDPOINT_URL",   "AWS_ENDPOINT_URL_S3", "AWS_REGION",
+                                            "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",   "AWS_SECRET_ACCESS_KEY",
+                                            "AWS_SESSION_TOKEN"};
 };
 
 }  // namespace
@@ -33,7 +34,7 @@ TEST_CASE("the S3 endpoint, region and credentials come from the manifest first,
   net::S3Config c = net::s3_config("renders", "site/", "", "", std::nullopt);
   CHECK(c.endpoint == "http://s3-only:9000");  // the service's own variable wins, the trailing '/' dropped
   CHECK(c.region == "eu-north-1");
-  CHECK(c.path_style);                         // an endpoint: path style unless told otherwise
+  CHECK(c.path_style);  // an endpoint: path style unless told otherwise
   CHECK(c.access_key == "AKID");
   CHECK(c.secret_key == "secret");
   env.set("AWS_REGION", "ap-south-1");

@@ -9,8 +9,8 @@ using net::CacheStatus;
 
 TEST_CASE("the cache status is read from X-Cache, CF-Cache-Status, X-Cache-Hits, then Age") {
   CHECK(net::cache_status("HIT", "", "", "") == CacheStatus::hit);
-  CHECK(net::cache_status("MISS", "", "", "12") == CacheStatus::miss);        // X-Cache says more than Age
-  CHECK(net::cache_status("HIT, MISS", "", "", "") == CacheStatus::miss);     // Fastly: shield hit, edge miss
+  CHECK(net::cache_status("MISS", "", "", "12") == CacheStatus::miss);     // X-Cache says more than Age
+  CHECK(net::cache_status("HIT, MISS", "", "", "") == CacheStatus::miss);  // Fastly: shield hit, edge miss
   CHECK(net::cache_status("Hit from cloudfront", "", "", "") == CacheStatus::hit);
   CHECK(net::cache_status("", "EXPIRED", "", "") == CacheStatus::miss);
   CHECK(net::cache_status("", "REVALIDATED", "", "") == CacheStatus::hit);

@@ -60,7 +60,8 @@ TEST_CASE("a link at the file's name is refused, under a root and outside one, a
     const output::OutputRoot root(dir.path() / "public");
     fs::create_symlink(dir.path() / "precious.txt", dir.path() / "public" / "hero.webp");
     CHECK(refusal([&] { root.write("hero.webp", "new bytes"); }) ==
-          "'" + (dir.path() / "public" / "hero.webp").string() + "' is a symbolic link: prerender never writes through links");
+          "'" + (dir.path() / "public" / "hero.webp").string() +
+              "' is a symbolic link: prerender never writes through links");
     CHECK(names_in(dir.path() / "public") == std::set<std::string>{"hero.webp"});
     CHECK(fs::is_symlink(dir.path() / "public" / "hero.webp"));
   }
@@ -68,7 +69,8 @@ TEST_CASE("a link at the file's name is refused, under a root and outside one, a
   fs::create_directories(dir.path() / "reports");
   fs::create_symlink(dir.path() / "precious.txt", dir.path() / "reports" / "metrics.prom");
   CHECK(refusal([&] { output::write_atomically(dir.path() / "reports" / "metrics.prom", "new bytes"); }) ==
-        "'" + (dir.path() / "reports" / "metrics.prom").string() + "' is a symbolic link: prerender never writes through links");
+        "'" + (dir.path() / "reports" / "metrics.prom").string() +
+            "' is a symbolic link: prerender never writes through links");
   CHECK(names_in(dir.path() / "reports") == std::set<std::string>{"metrics.prom"});
   CHECK(util::read_file(dir.path() / "precious.txt") == "precious");
 }

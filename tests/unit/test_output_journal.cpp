@@ -49,10 +49,19 @@ TEST_CASE("a journal line is read without a document exactly when it reads back 
     missing.erase(field);
     lines.push_back(missing.dump());
   }
-  for (const auto& [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{
-           {"asset", 3}, {"dpr", "2"}, {"bytes", nullptr}, {"changed", 1}, {"bytes", true}, {"width", 2.5},
-           {"seconds", 1}, {"requests", "many"}, {"error", 5}, {"finished_at", false}, {"asset_metadata", "any"},
-           {"source_hash", ""}, {"etag", "not hex"}}) {
+  for (const auto& [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{{"asset", 3},
+                                                                                        {"dpr", "2"},
+                                                                                        {"bytes", nullptr},
+                                                                                        {"changed", 1},
+                                                                                        {"bytes", true},
+                                                                                        {"width", 2.5},
+                                                                                        {"seconds", 1},
+                                                                                        {"requests", "many"},
+                                                                                        {"error", 5},
+                                                                                        {"finished_at", false},
+                                                                                        {"asset_metadata", "any"},
+                                                                                        {"source_hash", ""},
+                                                                                        {"etag", "not hex"}}) {
     nlohmann::json changed = good;
     changed[field] = value;
     lines.push_back(changed.dump());
@@ -87,7 +96,8 @@ TEST_CASE("a journal line is read without a document exactly when it reads back 
 TEST_CASE("the latest line wins, unreadable lines are counted, and compaction copies each latest line as it was") {
   test::TempDir dir;
   const output::OutputRoot root(dir.path());
-  const std::string hero1 = output::to_json(sample("hero", "v1")).dump(), logo = output::to_json(sample("logo", "v1")).dump(),
+  const std::string hero1 = output::to_json(sample("hero", "v1")).dump(),
+                    logo = output::to_json(sample("logo", "v1")).dump(),
                     hero2 = output::to_json(sample("hero", "v2")).dump();
   test::write_file(dir.path() / "renditions.jsonl", hero1 + "\n" + logo + "\nnot json\n" + hero2 + "\n");
   {
@@ -107,8 +117,9 @@ TEST_CASE("the latest line wins, unreadable lines are counted, and compaction co
     journal.append(sample("last", "v1"));
   }
   const std::string text = util::read_file(dir.path() / "renditions.jsonl");
-  CHECK(text == hero2 + "\n" + output::to_json(sample("logo", "v2")).dump() + "\n" + output::to_json(sample("new", "v1")).dump() +
-                    "\n" + output::to_json(sample("last", "v1")).dump() + "\n");
+  CHECK(text == hero2 + "\n" + output::to_json(sample("logo", "v2")).dump() + "\n" +
+                    output::to_json(sample("new", "v1")).dump() + "\n" + output::to_json(sample("last", "v1")).dump() +
+                    "\n");
   output::Journal again(root, "renditions.jsonl");
   CHECK(again.unreadable_lines() == 0);
   CHECK(again.at_open().entries().size() == 4);

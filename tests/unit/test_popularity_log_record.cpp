@@ -39,14 +39,16 @@ LogRecord at(std::string_view url, std::int64_t time, int status = 200, CacheSta
 
 TEST_CASE("a combined line gives its URL, status, bytes, UTC time and the cache state nginx appends") {
   LineParser parser(LogFormat::combined, {});
-  const LogRecord r = parse_ok(parser,
+  const LogRecord r = parse_ok(
+      parser,
       R"(203.0.113.5 - alice [01/Dec/2026:10:00:00 +0200] "GET /shows/a/hero@2x.avif?v=3 HTTP/2.0" 200 48213 "https://www.example.com/" "Mozilla/5.0" MISS)");
   CHECK(r.url == "/shows/a/hero@2x.avif?v=3");
   CHECK(r.status == 200);
   CHECK(r.bytes == 48213);
   CHECK(r.time == unix_time(2026, 12, 1, 8, 0, 0));
   CHECK(r.cache == CacheState::miss);
-  const LogRecord plain = parse_ok(parser, R"(::1 - - [31/Jan/2027:23:59:59 -0030] "HEAD /a.jpg HTTP/1.1" 304 - "-" "curl")");
+  const LogRecord plain =
+      parse_ok(parser, R"(::1 - - [31/Jan/2027:23:59:59 -0030] "HEAD /a.jpg HTTP/1.1" 304 - "-" "curl")");
   CHECK(plain.bytes == 0);
   CHECK(plain.cache == CacheState::unknown);
   CHECK(plain.time == unix_time(2027, 2, 1, 0, 29, 59));
@@ -54,7 +56,8 @@ TEST_CASE("a combined line gives its URL, status, bytes, UTC time and the cache 
 
 TEST_CASE("escaped quotes inside a combined field do not end it") {
   LineParser parser(LogFormat::combined, {});
-  const LogRecord r = parse_ok(parser, R"(h - - [01/Dec/2026:10:00:00 +0000] "GET /a\"b.jpg HTTP/1.1" 200 5 "r\"ef" "agent \"x\"" HIT)");
+  const LogRecord r = parse_ok(
+      parser, R"(h - - [01/Dec/2026:10:00:00 +0000] "GET /a\"b.jpg HTTP/1.1" 200 5 "r\"ef" "agent \"x\"" HIT)");
   CHECK(r.url == R"(/a\"b.jpg)");
   CHECK(r.cache == CacheState::hit);
 }
@@ -77,7 +80,8 @@ TEST_CASE("CloudFront columns come from the #Fields line, in whatever order it l
   LineParser parser(LogFormat::cloudfront, {});
   LogRecord record;
   CHECK(parser.parse("#Version: 1.0", record) == LineParser::Result::skip);
-  CHECK(parser.parse("#Fields: x-edge-result-type sc-status cs-uri-stem date time sc-bytes", record) == LineParser::Result::skip);
+  CHECK(parser.parse("#Fields: x-edge-result-type sc-status cs-uri-stem date time sc-bytes", record) ==
+        LineParser::Result::skip);
   const LogRecord r = parse_ok(parser, "RefreshHit\t200\t/shows/a/card.webp\t2026-12-01\t06:30:00\t1234");
   CHECK(r.url == "/shows/a/card.webp");
   CHECK(r.status == 200);
@@ -90,7 +94,9 @@ TEST_CASE("CloudFront columns come from the #Fields line, in whatever order it l
 
 TEST_CASE("JSON-lines fields are named by the user, reach into objects, and take ISO or Unix times") {
   LineParser parser(LogFormat::json, {"req.url", "status", "fastly.state", "size", "ts"});
-  const LogRecord r = parse_ok(parser, R"({"req":{"url":"/a%20b.jpg"},"status":"304","fastly":{"state":"HIT-STALE"},"size":7,"ts":"2026-12-01T10:00:00.5+01:00"})");
+  const LogRecord r = parse_ok(
+      parser,
+      R"({"req":{"url":"/a%20b.jpg"},"status":"304","fastly":{"state":"HIT-STALE"},"size":7,"ts":"2026-12-01T10:00:00.5+01:00"})");
   CHECK(r.url == "/a%20b.jpg");
   CHECK(r.status == 304);
   CHECK(r.bytes == 7);

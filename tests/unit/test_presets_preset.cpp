@@ -77,7 +77,8 @@ TEST_CASE("merge takes each field from the child when set and from the parent ot
   CHECK_FALSE(m.max_bytes);
 }
 
-TEST_CASE("merge over a spec with every field set changes nothing when the child sets nothing, everything when it sets all") {
+TEST_CASE(
+    "merge over a spec with every field set changes nothing when the child sets nothing, everything when it sets all") {
   const PresetSpec full = everything_set();
   const PresetSpec kept = presets::merge(full, PresetSpec{});
   CHECK(presets::resolve("p", kept) == presets::resolve("p", full));

@@ -58,13 +58,16 @@ TEST_CASE("a streamed journal yields the last line of each rendition, skipping u
   output::RenditionRecord first = record("a", "a/card.avif", "old");
   output::RenditionRecord second = record("a", "a/card.avif", "new");
   output::RenditionRecord other = record("b", "b/card.avif", "b");
-  test::write_file(dir.path() / "renditions.jsonl", output::to_json(first).dump() + "\n" + output::to_json(other).dump() +
-                                                        "\n{torn\n" + output::to_json(second).dump() + "\n");
+  test::write_file(dir.path() / "renditions.jsonl", output::to_json(first).dump() + "\n" +
+                                                        output::to_json(other).dump() + "\n{torn\n" +
+                                                        output::to_json(second).dump() + "\n");
   std::vector<std::string> seen;
   std::size_t unreadable = 0;
-  publish::for_each_latest(dir.path() / "renditions.jsonl",
-                           [&](const output::RenditionRecord& r) { seen.push_back(r.asset + ":" + r.cache_control); }, &unreadable);
+  publish::for_each_latest(
+      dir.path() / "renditions.jsonl",
+      [&](const output::RenditionRecord& r) { seen.push_back(r.asset + ":" + r.cache_control); }, &unreadable);
   CHECK(seen == std::vector<std::string>{"b:b", "a:new"});
   CHECK(unreadable == 1);
-  CHECK_THROWS_WITH_AS(publish::LineReader(dir.path() / "missing.txt"), doctest::Contains("cannot open"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(publish::LineReader(dir.path() / "missing.txt"), doctest::Contains("cannot open"),
+                       std::runtime_error);
 }

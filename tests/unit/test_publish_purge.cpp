@@ -47,7 +47,8 @@ TEST_CASE("a Cloudflare purge posts 30 tags or files a request as JSON") {
 }
 
 TEST_CASE("an Akamai Fast Purge body never exceeds 50,000 bytes") {
-  const auto requests = purge(publish::Cdn::akamai, publish::PurgeBy::url, numbered("https://cdn.test/" + std::string(100, 'p') + "/", 2000));
+  const auto requests = purge(publish::Cdn::akamai, publish::PurgeBy::url,
+                              numbered("https://cdn.test/" + std::string(100, 'p') + "/", 2000));
   REQUIRE(requests.size() > 1);
   std::size_t total = 0;
   for (const auto& r : requests) {
@@ -59,17 +60,21 @@ TEST_CASE("an Akamai Fast Purge body never exceeds 50,000 bytes") {
 }
 
 TEST_CASE("CloudFront invalidates paths, and Varnish purges by xkey or path at the endpoint") {
-  const auto cf = purge(publish::Cdn::cloudfront, publish::PurgeBy::url, {"https://cdn.test/a/b.jpg?x=1", "https://cdn.test/c.png"});
+  const auto cf = purge(publish::Cdn::cloudfront, publish::PurgeBy::url,
+                        {"https://cdn.test/a/b.jpg?x=1", "https://cdn.test/c.png"});
   const auto body = nlohmann::json::parse(cf.at(0).body);
   CHECK(body.at("Paths") == nlohmann::json{{"Quantity", 2}, {"Items", {"/a/b.jpg?x=1", "/c.png"}}});
   CHECK(body.at("CallerReference").get<std::string>().rfind("prerender-", 0) == 0);
   CHECK_FALSE(publish::traits(publish::Cdn::cloudfront).tags);
-  const auto xkey = purge(publish::Cdn::varnish, publish::PurgeBy::tag, {"renderer-0.2.0", "asset-a"}, "http://127.0.0.1:6081/");
+  const auto xkey =
+      purge(publish::Cdn::varnish, publish::PurgeBy::tag, {"renderer-0.2.0", "asset-a"}, "http://127.0.0.1:6081/");
   REQUIRE(xkey.size() == 1);
   CHECK(xkey[0].method == "PURGE");
   CHECK(xkey[0].headers.at(0) == std::pair<std::string, std::string>{"xkey-purge", "renderer-0.2.0 asset-a"});
-  const auto paths = purge(publish::Cdn::varnish, publish::PurgeBy::url, {"https://cdn.test/a/b.jpg", "https://cdn.test/c.png"}, "http://127.0.0.1:6081/");
+  const auto paths = purge(publish::Cdn::varnish, publish::PurgeBy::url,
+                           {"https://cdn.test/a/b.jpg", "https://cdn.test/c.png"}, "http://127.0.0.1:6081/");
   REQUIRE(paths.size() == 2);
   CHECK(paths[0].url == "http://127.0.0.1:6081/a/b.jpg");
-  CHECK(publish::printable(paths[1]) == R"({"headers":{},"items":1,"method":"PURGE","url":"http://127.0.0.1:6081/c.png"})");
+  CHECK(publish::printable(paths[1]) ==
+        R"({"headers":{},"items":1,"method":"PURGE","url":"http://127.0.0.1:6081/c.png"})");
 }

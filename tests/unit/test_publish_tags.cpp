@@ -21,7 +21,8 @@ std::string problems_of(const std::string& yaml) {
     manifest::load_manifest(dir.path() / "site.yaml");
   } catch (const manifest::ManifestError& e) {
     std::string out;
-    for (const auto& d : e.items()) out += std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message + "\n";
+    for (const auto& d : e.items())
+      out += std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message + "\n";
     return out;
   }
   return "";
@@ -49,15 +50,16 @@ TEST_CASE("a tag valid on every CDN is lowercase a-z 0-9 . _ - and at most 128 c
   CHECK_FALSE(publish::tag_problem("renderer-0.3.0").has_value());
   CHECK_FALSE(publish::tag_problem(std::string(128, 'a')).has_value());
   CHECK(publish::tag_problem(std::string(129, 'a')).value().find("129 characters") != std::string::npos);
-  CHECK(publish::tag_problem("a:b").value().find("':'") != std::string::npos);      // Akamai: no colon
-  CHECK(publish::tag_problem("a,b").value().find("','") != std::string::npos);      // CloudFront: no comma
-  CHECK(publish::tag_problem("a b").value().find("0x20") != std::string::npos);     // a separator
+  CHECK(publish::tag_problem("a:b").value().find("':'") != std::string::npos);   // Akamai: no colon
+  CHECK(publish::tag_problem("a,b").value().find("','") != std::string::npos);   // CloudFront: no comma
+  CHECK(publish::tag_problem("a b").value().find("0x20") != std::string::npos);  // a separator
   CHECK(publish::tag_problem("Hero").value().find("upper case") != std::string::npos);
   CHECK(publish::tag_problem("").value() == "is empty");
 }
 
 TEST_CASE("automatic tags name the asset, preset, renderer version and source, and always fit the grammar") {
-  const auto tags = publish::rendition_tags("shows/talis-wedding/hero", "card", "0.3.0", "c11b1387a778370a0123456789abcdef", {"x", "card-extra"});
+  const auto tags = publish::rendition_tags("shows/talis-wedding/hero", "card", "0.3.0",
+                                            "c11b1387a778370a0123456789abcdef", {"x", "card-extra"});
   REQUIRE(tags.size() == 6);
   CHECK(tags[0] == "asset-shows.talis-wedding.hero");
   CHECK(tags[1] == "preset-card");
@@ -86,7 +88,8 @@ TEST_CASE("a manifest tag that cannot be expressed on every CDN is an error with
   CHECK(too_many.find("lists 21 tags; at most 20") != std::string::npos);
   const std::string header = problems_of(site(R"(cache_control: { browser: "max-age=60; evil" })", "requests: 1"));
   CHECK(header.find("'cache_control' in preset 'card'.browser 'max-age=60; evil' has ';'") != std::string::npos);
-  CHECK(problems_of(site("cache_control: { brwser: public }", "requests: 1")).find("did you mean 'browser'") != std::string::npos);
+  CHECK(problems_of(site("cache_control: { brwser: public }", "requests: 1")).find("did you mean 'browser'") !=
+        std::string::npos);
 }
 
 TEST_CASE("cache headers and tags change no byte, so they stay out of the recipe hash") {
@@ -120,7 +123,8 @@ TEST_CASE("a rendition is served with its type, cache policy, strong ETag and ta
   CHECK(r.cache_control == publish::k_default_cache_control);
   CHECK(r.cdn_cache_control == "public, max-age=86400");
   CHECK(r.surrogate_control.empty());
-  CHECK(r.tags == std::vector<std::string>{"asset-a", "preset-card", "renderer-0.3.0", "source-0011223344556677", "thumbs", "shows"});
+  CHECK(r.tags == std::vector<std::string>{"asset-a", "preset-card", "renderer-0.3.0", "source-0011223344556677",
+                                           "thumbs", "shows"});
   const auto headers = publish::response_headers(r);
   const auto value = [&](const std::string& name) {
     const auto it = std::find_if(headers.begin(), headers.end(), [&](const auto& h) { return h.first == name; });

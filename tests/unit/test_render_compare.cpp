@@ -42,8 +42,8 @@ TEST_CASE("a re-encode one quality step lower scores under the default tolerance
 TEST_CASE("a colour shift that keeps the shapes is still a difference") {
   const render::Decoded a = photo();
   // Red and blue swapped: the same structure in luminance terms almost, very different colours.
-  const vips::VImage swapped = vips::VImage::bandjoin({a.image[2], a.image[1], a.image[0]}).copy(
-      vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+  const vips::VImage swapped = vips::VImage::bandjoin({a.image[2], a.image[1], a.image[0]})
+                                   .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
   CHECK(render::compare(a.image, swapped, render::HeatMap::no).difference > 0.05);
 }
 
@@ -63,20 +63,25 @@ TEST_CASE("the heat map is brightest where the pixels changed") {
 }
 
 TEST_CASE("colour under fully transparent pixels does not count") {
-  const vips::VImage base = vips::VImage::black(64, 64, vips::VImage::option()->set("bands", 3)) + std::vector<double>{200, 30, 30};
+  const vips::VImage base =
+      vips::VImage::black(64, 64, vips::VImage::option()->set("bands", 3)) + std::vector<double>{200, 30, 30};
   const vips::VImage transparent = vips::VImage::black(64, 64);
-  const vips::VImage red = base.bandjoin(transparent).cast(VIPS_FORMAT_UCHAR).copy(
-      vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
-  const vips::VImage green = (vips::VImage::black(64, 64, vips::VImage::option()->set("bands", 3)) + std::vector<double>{30, 200, 30})
-                                 .bandjoin(transparent)
-                                 .cast(VIPS_FORMAT_UCHAR)
-                                 .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+  const vips::VImage red = base.bandjoin(transparent)
+                               .cast(VIPS_FORMAT_UCHAR)
+                               .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
+  const vips::VImage green =
+      (vips::VImage::black(64, 64, vips::VImage::option()->set("bands", 3)) + std::vector<double>{30, 200, 30})
+          .bandjoin(transparent)
+          .cast(VIPS_FORMAT_UCHAR)
+          .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
   CHECK(render::compare(red, green, render::HeatMap::no).difference == doctest::Approx(0.0).epsilon(1e-6));
   // The same colours, opaque: a plain difference.
   const vips::VImage opaque = transparent + 255;
   const vips::VImage red_opaque = base.bandjoin(opaque).cast(VIPS_FORMAT_UCHAR);
   const vips::VImage green_opaque =
-      (vips::VImage::black(64, 64, vips::VImage::option()->set("bands", 3)) + std::vector<double>{30, 200, 30}).bandjoin(opaque).cast(VIPS_FORMAT_UCHAR);
+      (vips::VImage::black(64, 64, vips::VImage::option()->set("bands", 3)) + std::vector<double>{30, 200, 30})
+          .bandjoin(opaque)
+          .cast(VIPS_FORMAT_UCHAR);
   CHECK(render::compare(red_opaque, green_opaque, render::HeatMap::no).difference > 0.1);
 }
 

@@ -65,7 +65,8 @@ TEST_CASE("no output format carries metadata that was not kept") {
 TEST_CASE("keep icc keeps the ICC profile alone, keep exif the EXIF alone (GPS included)") {
   for (const std::string& format : writable()) {
     CAPTURE(format);
-    const render::Rendered r = render_file(fixture(k_camera), {{"resize.width", "64"}, {"format", format}, {"keep", "icc"}});
+    const render::Rendered r =
+        render_file(fixture(k_camera), {{"resize.width", "64"}, {"format", format}, {"keep", "icc"}});
     const test::ContainerMetadata m = test::container_metadata(r.bytes);
     if (format == "gif") {
       CHECK_MESSAGE(m.kinds.empty(), kinds(m));  // libvips' GIF saver writes no profile
@@ -78,7 +79,8 @@ TEST_CASE("keep icc keeps the ICC profile alone, keep exif the EXIF alone (GPS i
       CHECK(m.has("icc"));
       CHECK_FALSE(m.has("xmp"));
       MESSAGE("heic keeping icc carries: " << kinds(m));
-      CHECK_MESSAGE((m.kinds == std::set<std::string>{"icc"} || m.kinds == std::set<std::string>{"icc", "exif"}), kinds(m));
+      CHECK_MESSAGE((m.kinds == std::set<std::string>{"icc"} || m.kinds == std::set<std::string>{"icc", "exif"}),
+                    kinds(m));
     } else {
       CHECK_MESSAGE(m.kinds == std::set<std::string>{"icc"}, kinds(m));
     }
@@ -87,7 +89,8 @@ TEST_CASE("keep icc keeps the ICC profile alone, keep exif the EXIF alone (GPS i
   for (const std::string& format : writable()) {
     if (format == "gif" || format == "jxl") continue;  // libvips 8.14 writes no EXIF to these
     CAPTURE(format);
-    const render::Rendered r = render_file(fixture(k_camera), {{"resize.width", "64"}, {"format", format}, {"keep", "exif"}});
+    const render::Rendered r =
+        render_file(fixture(k_camera), {{"resize.width", "64"}, {"format", format}, {"keep", "exif"}});
     const test::ContainerMetadata m = test::container_metadata(r.bytes);
     CHECK_MESSAGE(m.kinds == std::set<std::string>{"exif"}, kinds(m));
     if (!m.exif.empty()) {
@@ -128,7 +131,8 @@ TEST_CASE("keep copyright keeps the EXIF copyright tag alone, and no EXIF when t
     CHECK(tags.count(k_tag_date_original) == 0);
   }
   // A real copyright notice (and IPTC, and a grey ICC profile) on a concert photo: only the notice stays.
-  const auto concert = render_file(fixture("images/gray-concert.jpg"), {{"resize.width", "64"}, {"format", "webp"}, {"keep", "copyright"}});
+  const auto concert = render_file(fixture("images/gray-concert.jpg"),
+                                   {{"resize.width", "64"}, {"format", "webp"}, {"keep", "copyright"}});
   const test::ContainerMetadata m = test::container_metadata(concert.bytes);
   CHECK_MESSAGE(m.kinds == std::set<std::string>{"exif"}, kinds(m));
   CHECK(m.exif.find("Marsel Minga") != std::string::npos);

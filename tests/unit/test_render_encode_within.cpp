@@ -16,9 +16,7 @@ using test::fixture;
 namespace {
 
 // A real photo (tests/fixtures/ATTRIBUTION.md) at 300 px wide: small enough that a hundred encodes stay fast.
-vips::VImage photo() {
-  return vips::VImage::thumbnail(fixture("images/landscape-1.jpg").c_str(), 300).copy_memory();
-}
+vips::VImage photo() { return vips::VImage::thumbnail(fixture("images/landscape-1.jpg").c_str(), 300).copy_memory(); }
 
 presets::EncodeSettings jpeg_at(int quality) {
   presets::EncodeSettings s = presets::traits(presets::Format::jpeg).defaults;
@@ -76,7 +74,7 @@ TEST_CASE("max_bytes picks a quality whose output fits while the next quality's 
     return found->second;
   };
   MESSAGE("jpeg bytes at quality 1, 20, 50, 79, 80: " << size(1) << " " << size(20) << " " << size(50) << " "
-                                                       << size(79) << " " << size(80));
+                                                      << size(79) << " " << size(80));
   REQUIRE(size(1) < size(80));
   // Budgets on and one byte over the sizes of qualities from just above 1 to just under 80.
   for (int target : {2, 11, 37, 64, 79}) {
@@ -94,7 +92,8 @@ TEST_CASE("max_bytes picks a quality whose output fits while the next quality's 
   }
 }
 
-TEST_CASE("an impossible budget throws naming the smallest size reached, after at most 8 encodes of distinct qualities") {
+TEST_CASE(
+    "an impossible budget throws naming the smallest size reached, after at most 8 encodes of distinct qualities") {
   const vips::VImage image = photo();
   const std::size_t smallest = render::encode(image, jpeg_at(1), {}).size();
   for (int quality : {80, 100, 30}) {

@@ -21,7 +21,8 @@ TEST_CASE("every fit mode gives exact output dimensions on a real photo") {
   for (const Case& c : {Case{"cover", 300, 100}, Case{"contain", 300, 100}, Case{"fill", 300, 100},
                         Case{"inside", 133, 100}, Case{"outside", 300, 225}}) {
     CAPTURE(c.fit);
-    const auto r = render_file(photo, {{"resize.width", "300"}, {"resize.height", "100"}, {"resize.fit", c.fit}, {"format", "png"}});
+    const auto r = render_file(
+        photo, {{"resize.width", "300"}, {"resize.height", "100"}, {"resize.fit", c.fit}, {"format", "png"}});
     const vips::VImage out = test::decode(r.bytes);
     CHECK(out.width() == c.w);
     CHECK(out.height() == c.h);
@@ -31,24 +32,28 @@ TEST_CASE("every fit mode gives exact output dimensions on a real photo") {
 }
 
 TEST_CASE("enlarge false never upscales a small source and 1x1 and 40:1 sources render") {
-  const auto small = render_file(fixture("images/landscape-1.jpg"), {{"resize.width", "1600"}, {"resize.height", "900"}, {"format", "jpeg"}});
+  const auto small = render_file(fixture("images/landscape-1.jpg"),
+                                 {{"resize.width", "1600"}, {"resize.height", "900"}, {"format", "jpeg"}});
   CHECK(small.width == 600);
   CHECK(small.height == 338);
   const auto tiny = render_file(fixture("images/tiny-1x1-prophoto.png"), {{"resize.width", "100"}, {"format", "png"}});
   CHECK(tiny.width == 1);
   CHECK(tiny.height == 1);
   // libpng warns about this file's ProPhoto profile (its PCS illuminant is not D50); nothing else may warn.
-  for (const std::string& warning : test::take_warnings()) CHECK(warning.find("PCS illuminant is not D50") != std::string::npos);
+  for (const std::string& warning : test::take_warnings())
+    CHECK(warning.find("PCS illuminant is not D50") != std::string::npos);
   const auto strip = render_file(fixture("images/wide-798x20.png"), {{"resize.width", "30"}, {"format", "webp"}});
   CHECK(strip.width == 30);
   CHECK(strip.height == 1);
 }
 
 TEST_CASE("EXIF orientations 1 to 8 all come out upright") {
-  const auto reference = test::decode(render_file(fixture("images/orient/portrait-1.jpg"), {{"resize.width", "154"}, {"format", "png"}}).bytes);
+  const auto reference = test::decode(
+      render_file(fixture("images/orient/portrait-1.jpg"), {{"resize.width", "154"}, {"format", "png"}}).bytes);
   for (int n = 2; n <= 8; ++n) {
     CAPTURE(n);
-    const auto r = render_file(fixture("images/orient/portrait-" + std::to_string(n) + ".jpg"), {{"resize.width", "154"}, {"format", "png"}});
+    const auto r = render_file(fixture("images/orient/portrait-" + std::to_string(n) + ".jpg"),
+                               {{"resize.width", "154"}, {"format", "png"}});
     const vips::VImage out = test::decode(r.bytes);
     REQUIRE(out.width() == reference.width());
     REQUIRE(out.height() == reference.height());
@@ -65,12 +70,18 @@ double mean_delta_e(const std::filesystem::path& file) {
   const auto r = render_file(file, {{"resize.width", "100"}, {"format", "png"}});
   const vips::VImage ours = test::decode(r.bytes);
   vips::VImage full = vips::VImage::new_from_file(file.c_str());
-  vips::VImage reference = full.icc_transform("srgb", vips::VImage::option()->set("embedded", true))
-                               .resize(static_cast<double>(ours.width()) / full.width(),
-                                       vips::VImage::option()->set("vscale", static_cast<double>(ours.height()) / full.height()));
-  if (reference.has_alpha()) reference = reference.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
-  vips::VImage a = ours.has_alpha() ? ours.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255})) : ours;
-  return a.colourspace(VIPS_INTERPRETATION_LAB).dE00(reference.cast(VIPS_FORMAT_UCHAR).colourspace(VIPS_INTERPRETATION_LAB)).avg();
+  vips::VImage reference =
+      full.icc_transform("srgb", vips::VImage::option()->set("embedded", true))
+          .resize(static_cast<double>(ours.width()) / full.width(),
+                  vips::VImage::option()->set("vscale", static_cast<double>(ours.height()) / full.height()));
+  if (reference.has_alpha())
+    reference = reference.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+  vips::VImage a = ours.has_alpha()
+                       ? ours.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}))
+                       : ours;
+  return a.colourspace(VIPS_INTERPRETATION_LAB)
+      .dE00(reference.cast(VIPS_FORMAT_UCHAR).colourspace(VIPS_INTERPRETATION_LAB))
+      .avg();
 }
 
 }  // namespace
@@ -89,7 +100,8 @@ TEST_CASE("CMYK, Adobe RGB and Display P3 sources come out in sRGB close to a co
 }
 
 TEST_CASE("alpha is flattened on the background for JPEG and kept for WebP") {
-  const auto jpeg = test::decode(render_file(fixture("images/webp-alpha.webp"), {{"format", "jpeg"}, {"background", "#ff0000"}}).bytes);
+  const auto jpeg = test::decode(
+      render_file(fixture("images/webp-alpha.webp"), {{"format", "jpeg"}, {"background", "#ff0000"}}).bytes);
   CHECK(jpeg.bands() == 3);
   const auto source = vips::VImage::new_from_file(fixture("images/webp-alpha.webp").c_str());
   // Find a fully transparent source pixel: it must come out as the background colour.
@@ -105,7 +117,8 @@ TEST_CASE("alpha is flattened on the background for JPEG and kept for WebP") {
 }
 
 TEST_CASE("an animated GIF to WebP keeps its frame count with animation: keep") {
-  const auto r = render_file(fixture("images/anim-loop3.gif"), {{"resize.width", "100"}, {"format", "webp"}, {"animation", "keep"}});
+  const auto r = render_file(fixture("images/anim-loop3.gif"),
+                             {{"resize.width", "100"}, {"format", "webp"}, {"animation", "keep"}});
   CHECK(r.frames == 10);
   const vips::VImage out = vips::VImage::new_from_buffer(r.bytes.data(), r.bytes.size(), "n=-1");
   CHECK(out.get_int(VIPS_META_N_PAGES) == 10);
@@ -113,7 +126,8 @@ TEST_CASE("an animated GIF to WebP keeps its frame count with animation: keep") 
   CHECK(out.width() == 100);
   const auto first = render_file(fixture("images/anim-loop3.gif"), {{"resize.width", "100"}, {"format", "webp"}});
   CHECK(first.frames == 1);
-  const auto jpeg = render_file(fixture("images/anim-loop3.gif"), {{"resize.width", "100"}, {"format", "jpeg"}, {"animation", "keep"}});
+  const auto jpeg = render_file(fixture("images/anim-loop3.gif"),
+                                {{"resize.width", "100"}, {"format", "jpeg"}, {"animation", "keep"}});
   CHECK(jpeg.frames == 1);
 }
 
@@ -124,7 +138,9 @@ TEST_CASE("frames of an animation are downsized each on its own, without their n
   for (const bool alpha : {false, true}) {
     CAPTURE(alpha);
     vips::VImage tall = vips::VImage::black(200, 400, vips::VImage::option()->set("bands", 3)).cast(VIPS_FORMAT_UCHAR);
-    tall = tall.insert(vips::VImage::black(200, 200, vips::VImage::option()->set("bands", 3)).linear(1, 255).cast(VIPS_FORMAT_UCHAR), 0, 200);
+    tall = tall.insert(
+        vips::VImage::black(200, 200, vips::VImage::option()->set("bands", 3)).linear(1, 255).cast(VIPS_FORMAT_UCHAR),
+        0, 200);
     if (alpha) {  // opaque but for a transparent corner, so that the GIF has an alpha band
       vips::VImage a = vips::VImage::black(200, 400).linear(1, 255).cast(VIPS_FORMAT_UCHAR);
       a = a.insert(vips::VImage::black(20, 20).cast(VIPS_FORMAT_UCHAR), 0, 0);
@@ -137,7 +153,8 @@ TEST_CASE("frames of an animation are downsized each on its own, without their n
     REQUIRE(master.frames == 2);
     REQUIRE(master.page_height == 50);
     REQUIRE(master.image.height() == 100);
-    const std::vector<double> last_of_first = master.image.getpoint(25, 49), first_of_second = master.image.getpoint(25, 50);
+    const std::vector<double> last_of_first = master.image.getpoint(25, 49),
+                              first_of_second = master.image.getpoint(25, 50);
     CHECK(last_of_first[0] == 0);
     CHECK(first_of_second[0] == 255);
   }
@@ -147,9 +164,12 @@ TEST_CASE("an overlay lands where its gravity says") {
   test::TempDir dir;
   const auto badge = dir.path() / "badge.png";
   (vips::VImage::black(20, 20) + std::vector<double>{0, 0, 255}).cast(VIPS_FORMAT_UCHAR).pngsave(badge.c_str());
-  const auto r = render_file(fixture("images/landscape-1.jpg"),
-                             {{"resize.width", "300"}, {"format", "png"}, {"overlay.image", badge.string()},
-                              {"overlay.gravity", "southeast"}, {"overlay.width", "0.1"}, {"overlay.offset", "5,5"}});
+  const auto r = render_file(fixture("images/landscape-1.jpg"), {{"resize.width", "300"},
+                                                                 {"format", "png"},
+                                                                 {"overlay.image", badge.string()},
+                                                                 {"overlay.gravity", "southeast"},
+                                                                 {"overlay.width", "0.1"},
+                                                                 {"overlay.offset", "5,5"}});
   const vips::VImage out = test::decode(r.bytes);
   REQUIRE(out.width() == 300);
   // Badge: 30x30 blue, 5 px in from the bottom-right corner.
@@ -163,7 +183,8 @@ TEST_CASE("an overlay lands where its gravity says") {
 }
 
 TEST_CASE("max_bytes holds, and an impossible budget names the smallest size reached") {
-  const auto r = render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"quality", "90"}, {"max_bytes", "20KiB"}});
+  const auto r =
+      render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"quality", "90"}, {"max_bytes", "20KiB"}});
   CHECK(r.bytes.size() <= 20 * 1024);
   CHECK(r.quality < 90);
   CHECK_THROWS_WITH_AS(render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"max_bytes", "100B"}}),
@@ -174,19 +195,23 @@ TEST_CASE("a re-render is byte-identical") {
   for (const char* format : {"jpeg", "webp", "avif", "png"}) {
     CAPTURE(format);
     const test::Settings s{{"resize.width", "160"}, {"format", format}};
-    CHECK(render_file(fixture("images/landscape-1.jpg"), s).bytes == render_file(fixture("images/landscape-1.jpg"), s).bytes);
+    CHECK(render_file(fixture("images/landscape-1.jpg"), s).bytes ==
+          render_file(fixture("images/landscape-1.jpg"), s).bytes);
   }
 }
 
 TEST_CASE("JPEG chroma subsampling stays 4:2:0 at high quality unless asked") {
-  const auto high = test::decode(render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"quality", "95"}}).bytes);
+  const auto high =
+      test::decode(render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"quality", "95"}}).bytes);
   CHECK(std::string(high.get_string("jpeg-chroma-subsample")) == "4:2:0");
-  const auto full = test::decode(render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"chroma_subsampling", "4:4:4"}}).bytes);
+  const auto full = test::decode(
+      render_file(fixture("images/landscape-1.jpg"), {{"format", "jpeg"}, {"chroma_subsampling", "4:4:4"}}).bytes);
   CHECK(std::string(full.get_string("jpeg-chroma-subsample")) == "4:4:4");
 }
 
 TEST_CASE("metadata is stripped unless kept") {
-  const auto kept = test::decode(render_file(fixture("images/icc-adobergb.jpg"), {{"format", "jpeg"}, {"keep", "icc"}}).bytes);
+  const auto kept =
+      test::decode(render_file(fixture("images/icc-adobergb.jpg"), {{"format", "jpeg"}, {"keep", "icc"}}).bytes);
   CHECK(kept.get_typeof(VIPS_META_ICC_NAME) != 0);
   const auto stripped = test::decode(render_file(fixture("images/icc-adobergb.jpg"), {{"format", "jpeg"}}).bytes);
   CHECK(stripped.get_typeof(VIPS_META_ICC_NAME) == 0);
@@ -194,7 +219,9 @@ TEST_CASE("metadata is stripped unless kept") {
 }
 
 TEST_CASE("grey sources and cover crops with attention render") {
-  const auto r = render_file(fixture("images/gray-concert.jpg"), {{"resize.width", "200"}, {"resize.height", "200"}, {"resize.gravity", "attention"}, {"format", "avif"}});
+  const auto r = render_file(
+      fixture("images/gray-concert.jpg"),
+      {{"resize.width", "200"}, {"resize.height", "200"}, {"resize.gravity", "attention"}, {"format", "avif"}});
   CHECK(r.width == 200);
   CHECK(r.height == 200);
 }
@@ -262,26 +289,28 @@ TEST_CASE("max_pixels counts every frame of an animation") {
   const auto gif = fixture("images/anim-loop3.gif");  // 10 frames of 370x285
   manifest::Limits limits;
   limits.max_pixels = 370 * 285 * 9;  // one frame fits, the ten do not
-  CHECK_THROWS_WITH_AS(render::probe_source(gif, limits),
-                       "the source is 10 frames of 370x285 = 1054500 pixels, over limits.max_pixels (949050, all 10 frames "
-                       "counted); refused before decoding",
-                       render::RenderError);
+  CHECK_THROWS_WITH_AS(
+      render::probe_source(gif, limits),
+      "the source is 10 frames of 370x285 = 1054500 pixels, over limits.max_pixels (949050, all 10 frames "
+      "counted); refused before decoding",
+      render::RenderError);
   limits.max_pixels = 370 * 285 * 10;
   CHECK(render::probe_source(gif, limits).frames == 10);
 }
 
 TEST_CASE("a source is read only from a regular file, never through a symbolic link") {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("prerender-unit-" + std::to_string(::getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("prerender-unit-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::filesystem::create_symlink(fixture("images/landscape-1.jpg"), dir / "link.jpg");
   REQUIRE(::mkfifo((dir / "pipe.jpg").c_str(), 0600) == 0);
   CHECK_THROWS_WITH_AS(render::probe_source(dir / "link.jpg", manifest::Limits{}),
                        "the source is a symbolic link; sources are read only from regular files", render::RenderError);
   // Refused at once: the FIFO is opened without waiting for a writer.
-  CHECK_THROWS_WITH_AS(render::probe_source(dir / "pipe.jpg", manifest::Limits{}), "the source is a FIFO, not a regular file",
-                       render::RenderError);
-  CHECK_THROWS_WITH_AS(render::probe_source("/dev/zero", manifest::Limits{}), "the source is a character device, not a regular file",
-                       render::RenderError);
+  CHECK_THROWS_WITH_AS(render::probe_source(dir / "pipe.jpg", manifest::Limits{}),
+                       "the source is a FIFO, not a regular file", render::RenderError);
+  CHECK_THROWS_WITH_AS(render::probe_source("/dev/zero", manifest::Limits{}),
+                       "the source is a character device, not a regular file", render::RenderError);
   std::filesystem::remove_all(dir);
 }
 
@@ -292,9 +321,10 @@ TEST_CASE("the decode refuses a loader other than the probe's") {
   CHECK(render::decode_master(png, info, 0, 1).image.width() == 8);
   // As if a GIF had been probed and a PNG put in its place: nothing is decoded.
   info.loader = "gifload_source";
-  CHECK_THROWS_WITH_AS(render::decode_master(png, info, 0, 1),
-                       "the source now loads with pngload_source, not gifload_source as probed: it changed since it was probed; refused",
-                       render::RenderError);
+  CHECK_THROWS_WITH_AS(
+      render::decode_master(png, info, 0, 1),
+      "the source now loads with pngload_source, not gifload_source as probed: it changed since it was probed; refused",
+      render::RenderError);
 }
 
 TEST_CASE("renditions differing only in their encoding share one transform, others do not") {
@@ -307,7 +337,8 @@ TEST_CASE("renditions differing only in their encoding share one transform, othe
   };
   const render::Master photo = master_of("images/landscape-1.jpg");
   const render::RenditionRequest jpeg{&card, presets::Format::jpeg, 1}, webp{&card, presets::Format::webp, 1},
-      avif{&card, presets::Format::avif, 1}, jpeg_2x{&card, presets::Format::jpeg, 2}, other{&wider, presets::Format::jpeg, 1};
+      avif{&card, presets::Format::avif, 1}, jpeg_2x{&card, presets::Format::jpeg, 2},
+      other{&wider, presets::Format::jpeg, 1};
   CHECK(render::same_transform(photo, jpeg, webp));
   CHECK(render::same_transform(photo, webp, avif));
   CHECK_FALSE(render::same_transform(photo, jpeg, jpeg_2x));

@@ -25,8 +25,17 @@ struct Fake {
   std::set<int> scored = {};
   SearchResult run(const SearchSpec& spec) {
     return render::search_quality(
-        spec, [this](int q) { ++encodes; last = q; return static_cast<std::uint64_t>(q) * 1000; },
-        [this] { ++scores; scored.insert(last); return curve(last); });
+        spec,
+        [this](int q) {
+          ++encodes;
+          last = q;
+          return static_cast<std::uint64_t>(q) * 1000;
+        },
+        [this] {
+          ++scores;
+          scored.insert(last);
+          return curve(last);
+        });
   }
 };
 

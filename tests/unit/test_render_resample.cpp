@@ -37,7 +37,8 @@ std::vector<double> exact_reduction(const std::vector<double>& pixels, int in_wi
       for (int b = 0; b < bands; ++b) {
         const double centre = (x + 0.5) * factor - 0.5;
         double sum = 0, weights = 0;
-        for (int i = static_cast<int>(std::floor(centre - 3 * factor)); i <= static_cast<int>(std::ceil(centre + 3 * factor)); ++i) {
+        for (int i = static_cast<int>(std::floor(centre - 3 * factor));
+             i <= static_cast<int>(std::ceil(centre + 3 * factor)); ++i) {
           const double w = lanczos3((i - centre) / factor);
           sum += w * pixels[(static_cast<std::size_t>(y) * in_width + std::clamp(i, 0, in_width - 1)) * bands + b];
           weights += w;
@@ -62,7 +63,8 @@ std::vector<double> transposed(const std::vector<double>& samples, int width, in
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
       for (int b = 0; b < bands; ++b)
-        out[(static_cast<std::size_t>(x) * height + y) * bands + b] = samples[(static_cast<std::size_t>(y) * width + x) * bands + b];
+        out[(static_cast<std::size_t>(x) * height + y) * bands + b] =
+            samples[(static_cast<std::size_t>(y) * width + x) * bands + b];
   return out;
 }
 
@@ -121,7 +123,8 @@ TEST_CASE("lanczos_reduce of both sides is the exact two-dimensional reduction t
     REQUIRE(ours.height() == height);
     // Height first, then width: the exact reduction of the exact reduction.
     const std::vector<double> across = transposed(samples_of(image), image.width(), image.height(), 3);
-    const std::vector<double> tall = transposed(exact_reduction(across, image.height(), image.width(), 3, height), height, image.width(), 3);
+    const std::vector<double> tall =
+        transposed(exact_reduction(across, image.height(), image.width(), 3, height), height, image.width(), 3);
     const std::vector<double> exact = exact_reduction(tall, image.width(), height, 3, width);
     // The row sums are rounded to 8 bits before the column sums (as libvips does between its passes).
     CHECK(largest_error(ours, exact) < 1.25);
@@ -133,9 +136,9 @@ TEST_CASE("lanczos_reduce stays within two levels of libvips' own 8-bit reductio
   const vips::VImage image = photo();
   for (const int width : {599, 400, 383, 97}) {
     CAPTURE(width);
-    const vips::VImage theirs = image.reduceh(600.0 / width, vips::VImage::option()->set("kernel", VIPS_KERNEL_LANCZOS3));
+    const vips::VImage theirs =
+        image.reduceh(600.0 / width, vips::VImage::option()->set("kernel", VIPS_KERNEL_LANCZOS3));
     CHECK(largest_difference(render::lanczos_reduce(image, width, image.height(), 0), theirs) <= 2);
-
   }
 }
 
@@ -154,9 +157,10 @@ TEST_CASE("lanczos_reduce keeps grey, grey with alpha and four-band images band 
 }
 
 TEST_CASE("lanczos_reduce leaves a flat image exactly flat, edges included") {
-  const vips::VImage flat = (vips::VImage::black(1000, 3, vips::VImage::option()->set("bands", 3)) + std::vector<double>{255, 7, 0})
-                                .cast(VIPS_FORMAT_UCHAR)
-                                .copy_memory();
+  const vips::VImage flat =
+      (vips::VImage::black(1000, 3, vips::VImage::option()->set("bands", 3)) + std::vector<double>{255, 7, 0})
+          .cast(VIPS_FORMAT_UCHAR)
+          .copy_memory();
   for (const auto& [width, height] : {std::pair{333, 3}, std::pair{1, 3}, std::pair{333, 2}, std::pair{1, 1}}) {
     const vips::VImage out = render::lanczos_reduce(flat, width, height, 0);
     for (int band = 0; band < 3; ++band) {
@@ -169,10 +173,11 @@ TEST_CASE("lanczos_reduce leaves a flat image exactly flat, edges included") {
 TEST_CASE("lanczos_reduce streams a sequential decode and keeps the source's metadata") {
   const std::string path = fixture("images/icc-adobergb.jpg").string();
   const vips::VImage in_memory = vips::VImage::new_from_file(path.c_str()).copy_memory();
-  const vips::VImage streamed =
-      render::lanczos_reduce(vips::VImage::new_from_file(path.c_str(), vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)),
-                             in_memory.width() / 3, in_memory.height() / 5, 0);
-  CHECK(largest_difference(streamed, render::lanczos_reduce(in_memory, in_memory.width() / 3, in_memory.height() / 5, 0)) == 0);
+  const vips::VImage streamed = render::lanczos_reduce(
+      vips::VImage::new_from_file(path.c_str(), vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)),
+      in_memory.width() / 3, in_memory.height() / 5, 0);
+  CHECK(largest_difference(streamed,
+                           render::lanczos_reduce(in_memory, in_memory.width() / 3, in_memory.height() / 5, 0)) == 0);
   REQUIRE(streamed.get_typeof(VIPS_META_ICC_NAME) != 0);
   CHECK(streamed.get_typeof(VIPS_META_ICC_NAME) == in_memory.get_typeof(VIPS_META_ICC_NAME));
 }
@@ -197,7 +202,8 @@ TEST_CASE("lanczos_resize reduces 8-bit images itself and leaves enlarging and a
   // Where libvips uses its kernel alone (it box-filters larger reductions down to a factor of two first),
   // the two agree.
   const vips::VImage near = render::lanczos_resize(image, 0.7, 0.6, 0);
-  const vips::VImage reference = image.resize(0.7, vips::VImage::option()->set("vscale", 0.6)->set("kernel", VIPS_KERNEL_LANCZOS3));
+  const vips::VImage reference =
+      image.resize(0.7, vips::VImage::option()->set("vscale", 0.6)->set("kernel", VIPS_KERNEL_LANCZOS3));
   REQUIRE(near.width() == reference.width());
   REQUIRE(near.height() == reference.height());
   CHECK((near.cast(VIPS_FORMAT_FLOAT) - reference).abs().avg() < 0.25);
@@ -207,7 +213,8 @@ TEST_CASE("lanczos_resize reduces 8-bit images itself and leaves enlarging and a
   CHECK(up.format() == VIPS_FORMAT_UCHAR);
 
   // With alpha: premultiplied, so a transparent pixel's colour does not bleed into its opaque neighbour.
-  const vips::VImage alpha = render::lanczos_resize(vips::VImage::new_from_file(fixture("images/webp-alpha.webp").c_str()), 0.5, 0.5, 0);
+  const vips::VImage alpha =
+      render::lanczos_resize(vips::VImage::new_from_file(fixture("images/webp-alpha.webp").c_str()), 0.5, 0.5, 0);
   CHECK(alpha.bands() == 4);
   CHECK(alpha.format() == VIPS_FORMAT_UCHAR);
 }

@@ -38,7 +38,8 @@ TEST_CASE("a source swapped between probe and decode is decoded as probed, from 
   const std::vector<render::Master> masters = render::decode_levels(*source, info, render::Decode{0, 1, {0}, {}});
   CHECK(masters.front().image.width() == 308);
   CHECK(masters.front().image.height() == 410);
-  CHECK(render::hash_source(*source, manifest::Limits{}, nullptr) == util::file_hash(fixture("images/orient/portrait-1.jpg")));
+  CHECK(render::hash_source(*source, manifest::Limits{}, nullptr) ==
+        util::file_hash(fixture("images/orient/portrait-1.jpg")));
 }
 
 TEST_CASE("a source changed in place to another format is refused, never decoded with another loader") {
@@ -52,10 +53,11 @@ TEST_CASE("a source changed in place to another format is refused, never decoded
     std::ifstream in(fixture("images/landscape-1.jpg"), std::ios::binary);
     out << in.rdbuf();
   }
-  CHECK_THROWS_WITH_AS(render::decode_levels(*source, info, render::Decode{0, 1, {0}, {}}),
-                       "the source now loads with jpegload_source, not pngload_source as probed: it changed since it was "
-                       "probed; refused",
-                       render::RenderError);
+  CHECK_THROWS_WITH_AS(
+      render::decode_levels(*source, info, render::Decode{0, 1, {0}, {}}),
+      "the source now loads with jpegload_source, not pngload_source as probed: it changed since it was "
+      "probed; refused",
+      render::RenderError);
 }
 
 TEST_CASE("the isolated decoder refuses a source put in place of the one the parent probed") {
@@ -85,15 +87,18 @@ TEST_CASE("hashing a source is refused over max_file_bytes, stopped by a signal 
   manifest::Limits limits;
   limits.max_file_bytes = 4u << 20;
   CHECK_THROWS_WITH_AS(render::hash_source(*source, limits, nullptr),
-                       "the source is 8.0 MiB (8388608 bytes), over limits.max_file_bytes (4.0 MiB)", render::RenderError);
+                       "the source is 8.0 MiB (8388608 bytes), over limits.max_file_bytes (4.0 MiB)",
+                       render::RenderError);
   limits.max_file_bytes = 64u << 20;
   const std::atomic<int> signalled{SIGTERM};
   CHECK_THROWS_WITH_AS(render::hash_source(*source, limits, &signalled),
                        ("stopped by signal 15 while reading '" + path.string() + "'").c_str(), util::Interrupted);
   limits.max_seconds = 1e-9;
   CHECK_THROWS_WITH_AS(render::hash_source(*source, limits, nullptr),
-                       ("cannot hash the source: reading '" + path.string() + "' took over 1e-09 s (1048576 of 8388608 bytes "
-                        "read): a slow device or a file that does not end").c_str(),
+                       ("cannot hash the source: reading '" + path.string() +
+                        "' took over 1e-09 s (1048576 of 8388608 bytes "
+                        "read): a slow device or a file that does not end")
+                           .c_str(),
                        render::RenderError);
 }
 
@@ -104,8 +109,10 @@ TEST_CASE("a source that grows while it is hashed is refused, not read on and on
   const render::SourceHandle source = render::open_source(path);
   std::ofstream(path, std::ios::binary | std::ios::app) << std::string(1 << 20, 'y');  // a writer still at work
   CHECK_THROWS_WITH_AS(render::hash_source(*source, manifest::Limits{}, nullptr),
-                       ("cannot hash the source: '" + path.string() + "' changed while it was read (3145728 bytes when "
-                        "opened, 4194304 now)").c_str(),
+                       ("cannot hash the source: '" + path.string() +
+                        "' changed while it was read (3145728 bytes when "
+                        "opened, 4194304 now)")
+                           .c_str(),
                        render::RenderError);
 }
 
@@ -113,8 +120,10 @@ TEST_CASE("a FIFO, a device and a link are refused when the source is opened, wi
   test::TempDir dir;
   REQUIRE(::mkfifo((dir.path() / "pipe.jpg").c_str(), 0600) == 0);
   fs::create_symlink("/dev/zero", dir.path() / "zero.jpg");
-  CHECK_THROWS_WITH_AS(render::open_source(dir.path() / "pipe.jpg"), "the source is a FIFO, not a regular file", render::RenderError);
-  CHECK_THROWS_WITH_AS(render::open_source("/dev/zero"), "the source is a character device, not a regular file", render::RenderError);
+  CHECK_THROWS_WITH_AS(render::open_source(dir.path() / "pipe.jpg"), "the source is a FIFO, not a regular file",
+                       render::RenderError);
+  CHECK_THROWS_WITH_AS(render::open_source("/dev/zero"), "the source is a character device, not a regular file",
+                       render::RenderError);
   CHECK_THROWS_WITH_AS(render::open_source(dir.path() / "zero.jpg"),
                        "the source is a symbolic link; sources are read only from regular files", render::RenderError);
 }

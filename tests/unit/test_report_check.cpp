@@ -21,7 +21,8 @@ report::CheckResult sample() {
     return r.renditions.back();
   };
   add("a/small.jpg", "small");
-  add("a/hero.jpg", "hero").problems.push_back({report::Finding::difference, "difference 0.0400 over the tolerance 0.01"});
+  add("a/hero.jpg", "hero")
+      .problems.push_back({report::Finding::difference, "difference 0.0400 over the tolerance 0.01"});
   add("b/hero.jpg", "hero").problems.push_back({report::Finding::render_error, "cannot fit max_bytes 200 & more"});
   report::RenditionCheck extra;
   extra.path = "old/gone.jpg";
@@ -55,7 +56,8 @@ TEST_CASE("JUnit XML has a suite per preset, a case per rendition, failures and 
   CHECK(xml.find("<testsuite name=\"preset hero\" tests=\"2\" failures=\"1\" errors=\"1\"") != std::string::npos);
   CHECK(xml.find("<testsuite name=\"extra references\" tests=\"1\" failures=\"1\"") != std::string::npos);
   CHECK(xml.find("<testcase classname=\"prerender.small\" name=\"a/small.jpg\" time=\"0.000\"/>") != std::string::npos);
-  CHECK(xml.find("<failure type=\"difference\" message=\"difference 0.0400 over the tolerance 0.01\">") != std::string::npos);
+  CHECK(xml.find("<failure type=\"difference\" message=\"difference 0.0400 over the tolerance 0.01\">") !=
+        std::string::npos);
   CHECK(xml.find("<error type=\"render_error\" message=\"cannot fit max_bytes 200 &amp; more\">") != std::string::npos);
   CHECK(xml.find("asset: a&lt;1&gt;") != std::string::npos);
   CHECK(xml.find("a<1>") == std::string::npos);
@@ -72,7 +74,8 @@ TEST_CASE("the text summary lists what does not match, most serious first, then 
   CHECK(error < diff);
   CHECK(diff < extra);
   CHECK(text.find("a/small.jpg") == std::string::npos);
-  CHECK(text.find("1 match, 1 differ, 0 without a reference, 1 extra reference, 1 failed to render") != std::string::npos);
+  CHECK(text.find("1 match, 1 differ, 0 without a reference, 1 extra reference, 1 failed to render") !=
+        std::string::npos);
 }
 
 TEST_CASE("the HTML report leads with the failing count and escapes what it shows") {
@@ -87,8 +90,10 @@ TEST_CASE("the HTML report leads with the failing count and escapes what it show
 TEST_CASE("the HTML report has a line per preset linking to its failures, grouped under it, extra references last") {
   const std::string page = report::check_html(sample());
   const auto small = page.find("<li class=\"preset-summary\"><b>small</b>: all 1 match</li>");
-  const auto hero = page.find("<li class=\"preset-summary\"><a href=\"#preset-2\"><b>hero</b>: 1 of 2 differ, 1 failed to render</a></li>");
-  const auto extra = page.find("<a href=\"#preset-3\"><b>extra references</b>: 1 extra reference that no rendition writes</a>");
+  const auto hero = page.find(
+      "<li class=\"preset-summary\"><a href=\"#preset-2\"><b>hero</b>: 1 of 2 differ, 1 failed to render</a></li>");
+  const auto extra =
+      page.find("<a href=\"#preset-3\"><b>extra references</b>: 1 extra reference that no rendition writes</a>");
   REQUIRE(small != std::string::npos);
   REQUIRE(hero != std::string::npos);
   REQUIRE(extra != std::string::npos);
@@ -126,9 +131,11 @@ TEST_CASE("the HTML report shows images at their own width, small ones zoomed by
   CHECK(report::html::zoom_for(1200) == 1);
 
   report::CheckResult r;
-  auto add = [&](std::string path, std::string preset, std::string format, int width, int height) -> report::RenditionCheck& {
+  auto add = [&](std::string path, std::string preset, std::string format, int width,
+                 int height) -> report::RenditionCheck& {
     report::RenditionCheck c;
-    c.asset = "photo", c.preset = std::move(preset), c.format = c.reference_format = std::move(format), c.path = std::move(path);
+    c.asset = "photo", c.preset = std::move(preset), c.format = c.reference_format = std::move(format),
+    c.path = std::move(path);
     c.rendered = c.has_reference = true;
     c.width = c.reference_width = width, c.height = c.reference_height = height;
     c.quality = 30, c.difference = 0.05, c.max_difference = 0.01;
@@ -158,8 +165,8 @@ TEST_CASE("the HTML report shows images at their own width, small ones zoomed by
   // 48 pixels: four times, pixelated, with its badge; a WebP reference does not tell its quality.
   CHECK(count(icon_part, "width=\"192\" class=\"zoomed\" data-zoom=\"4\"") == 3);
   CHECK(count(icon_part, ">x4</span>") == 3);
-  CHECK(icon_part.find("48x48 · 0 B · webp · <span title=\"the file does not record the quality it was encoded at\">quality unknown</span>") !=
-        std::string::npos);
+  CHECK(icon_part.find("48x48 · 0 B · webp · <span title=\"the file does not record the quality it was encoded "
+                       "at\">quality unknown</span>") != std::string::npos);
   CHECK(icon_part.find("48x48 · 0 B · webp · quality 30</figcaption>") != std::string::npos);
   // Self-contained: nothing is fetched.
   CHECK(page.find("src=\"http") == std::string::npos);
