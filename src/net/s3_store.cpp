@@ -22,11 +22,6 @@
 namespace prerender::net {
 namespace {
 
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
 // SHA-256 (hex) of what `read` hands over piece by piece until it returns an empty piece.
 template <typename Read>
 std::string sha256_hex(Read read) {
@@ -34,7 +29,8 @@ std::string sha256_hex(Read read) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1;
-  for (std::string_view piece; ok && !(piece = read()).empty();) ok = EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()) == 1;
+  for (std::string_view piece; ok && !(piece = read()).empty();)
+    ok = EVP_DigestUpdate(ctx.get(), piece.data(), piece.size()) == 1;
   if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &size) != 1) throw std::runtime_error("SHA-256 of an upload failed");
   std::string out;
   for (unsigned int i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
@@ -53,14 +49,17 @@ std::string sha256_hex(std::string_view bytes) {
 std::string encoded(std::string_view text, bool keep_slash) {
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) out += static_cast<char>(c);
-    else out += fmt::format("%{:02X}", c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/'))
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
   }
   return out;
 }
 
 // The text of <tag>...</tag> in an S3 XML reply, or "".
-std::string xml_field(const std::string& body, const std::string& tag, std::size_t from = 0, std::size_t* end = nullptr) {
+std::string xml_field(const std::string& body, const std::string& tag, std::size_t from = 0,
+                      std::size_t* end = nullptr) {
   const std::string open = "<" + tag + ">", close = "</" + tag + ">";
   const std::size_t start = body.find(open, from);
   if (start == std::string::npos) return "";
@@ -110,7 +109,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
   std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::string value(line.substr(colon + 1));
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(0, 1);
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
@@ -119,25 +119,6 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 }
 
 }  // namespace
-
-S3Config s3_config(const std::string& bucket, const std::string& prefix, const std::string& endpoint,
-                   const std::string& region, std::optional<bool> path_style) {
-  S3Config c;
-  c.bucket = bucket;
-  c.prefix = prefix;
-  c.region = !region.empty() ? region : !env("AWS_REGION").empty() ? env("AWS_REGION")
-                                      : !env("AWS_DEFAULT_REGION").empty() ? env("AWS_DEFAULT_REGION") : "us-east-1";
-  c.endpoint = !endpoint.empty() ? endpoint : !env("AWS_ENDPOINT_URL_S3").empty() ? env("AWS_ENDPOINT_URL_S3") : env("AWS_ENDPOINT_URL");
-  c.path_style = path_style.value_or(!c.endpoint.empty());
-  if (c.endpoint.empty()) c.endpoint = fmt::format("https://s3.{}.amazonaws.com", c.region);
-  while (!c.endpoint.empty() && c.endpoint.back() == '/') c.endpoint.pop_back();
-  c.access_key = env("AWS_ACCESS_KEY_ID");
-  c.secret_key = env("AWS_SECRET_ACCESS_KEY");
-  c.session_token = env("AWS_SESSION_TOKEN");
-  if (c.access_key.empty() || c.secret_key.empty())
-    throw std::runtime_error(fmt::format("s3://{}/{}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", bucket, prefix));
-  return c;
-}
 
 S3Store::S3Store(S3Config config) : m_config(std::move(config)) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
@@ -181,7 +162,8 @@ S3Store::Reply S3Store::attempt(const std::string& method, const std::string& ur
   curl_slist* list = nullptr;
   for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
   list = curl_slist_append(list, ("x-amz-content-sha256: " + body.sha256).c_str());
-  if (!m_config.session_token.empty()) list = curl_slist_append(list, ("x-amz-security-token: " + m_config.session_token).c_str());
+  if (!m_config.session_token.empty())
+    list = curl_slist_append(list, ("x-amz-security-token: " + m_config.session_token).c_str());
   const std::string sigv4 = "aws:amz:" + m_config.region + ":s3";
   const std::string user = m_config.access_key + ":" + m_config.secret_key;
   char error[CURL_ERROR_SIZE] = {};
@@ -205,8 +187,10 @@ S3Store::Reply S3Store::attempt(const std::string& method, const std::string& ur
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   }
   const CURLcode code = curl_easy_perform(easy);
-  if (code == CURLE_OK) curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply.status);
-  else reply.error = error[0] ? error : curl_easy_strerror(code);
+  if (code == CURLE_OK)
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply.status);
+  else
+    reply.error = error[0] ? error : curl_easy_strerror(code);
   curl_slist_free_all(list);
   const std::lock_guard lock(m_mutex);
   m_idle.push_back(easy);
@@ -227,10 +211,12 @@ S3Store::Reply S3Store::send(const std::string& method, const std::string& url, 
 
 void S3Store::fail(const std::string& what, const std::string& key, const Reply& reply) {
   std::string reason;
-  if (reply.status == 0) reason = reply.error;
+  if (reply.status == 0)
+    reason = reply.error;
   else {
     const std::string code = xml_field(reply.body, "Code"), message = xml_field(reply.body, "Message");
-    reason = fmt::format("HTTP {}{}{}", reply.status, code.empty() ? "" : " " + code, message.empty() ? "" : ": " + message);
+    reason =
+        fmt::format("HTTP {}{}{}", reply.status, code.empty() ? "" : " " + code, message.empty() ? "" : ": " + message);
   }
   const bool repeatable = retryable(reply);
   if (!repeatable) m_refused = true;
@@ -245,17 +231,20 @@ void S3Store::put(const std::string& key, std::string_view bytes, const output::
   m_put_bytes += bytes.size();
 }
 
-void S3Store::put_file(const std::string& key, const std::filesystem::path& file, const output::ObjectHeaders& headers) {
+void S3Store::put_file(const std::string& key, const std::filesystem::path& file,
+                       const output::ObjectHeaders& headers) {
   const int raw = util::open_regular_file(file);
   if (raw < 0) return;
   const output::UniqueFd fd(raw);
-  struct stat st{};
-  if (::fstat(raw, &st) != 0) throw util::RetryableError(fmt::format("cannot read '{}': {}", file.string(), std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(raw, &st) != 0)
+    throw util::RetryableError(fmt::format("cannot read '{}': {}", file.string(), std::strerror(errno)));
   Payload body{{}, raw, static_cast<std::uint64_t>(st.st_size), {}};
   std::string buffer(1 << 16, '\0');
   std::uint64_t offset = 0;
   body.sha256 = sha256_hex([&]() -> std::string_view {
-    const ssize_t n = ::pread(raw, buffer.data(), std::min<std::uint64_t>(buffer.size(), body.size - offset), static_cast<off_t>(offset));
+    const ssize_t n = ::pread(raw, buffer.data(), std::min<std::uint64_t>(buffer.size(), body.size - offset),
+                              static_cast<off_t>(offset));
     if (n < 0) throw util::RetryableError(fmt::format("cannot read '{}': {}", file.string(), std::strerror(errno)));
     offset += static_cast<std::uint64_t>(n);
     return {buffer.data(), static_cast<std::size_t>(n)};

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "render/lanczos_kernel.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -17,62 +19,10 @@
 namespace prerender::render {
 namespace {
 
-constexpr int k_shift = 14;  // weights are fixed point with 14 fractional bits
-constexpr int k_one = 1 << k_shift;
-constexpr int k_lobes = 3;
 constexpr int k_strip = 16;  // rows read from the pipeline at a time
 
-double lanczos3(double x) {
-  x = std::abs(x);
-  if (x < 1e-9) return 1.0;
-  if (x >= k_lobes) return 0.0;
-  const double px = std::numbers::pi * x;
-  return k_lobes * std::sin(px) * std::sin(px / k_lobes) / (px * px);
-}
-
-// One direction's kernel. For every output column (or row): where its taps start, counted from `margin`
-// before source column 0, and `taps` weights (a multiple of eight, zeros past the kernel's end).
-struct Kernel {
-  int margin = 0;
-  int taps = 0;
-  std::vector<int> start;
-  std::vector<std::int16_t> weights;  // taps per output column
-};
-
-Kernel make_kernel(int in_size, int out_size) {
-  const double factor = static_cast<double>(in_size) / out_size;
-  const double support = k_lobes * factor;
-  Kernel k;
-  k.margin = static_cast<int>(std::ceil(support)) + 1;
-  const int most = static_cast<int>(std::ceil(2 * support)) + 1;
-  k.taps = (most + 7) / 8 * 8;
-  k.start.resize(out_size);
-  k.weights.assign(static_cast<std::size_t>(out_size) * k.taps, 0);
-  std::vector<double> w(k.taps);
-  for (int x = 0; x < out_size; ++x) {
-    const double centre = (x + 0.5) * factor - 0.5;
-    const int first = static_cast<int>(std::floor(centre - support)) + 1;
-    double sum = 0;
-    for (int t = 0; t < k.taps; ++t) sum += w[t] = lanczos3((first + t - centre) / factor);
-    // Quantised by rounding the running total, so that every partial sum stays within half a step of
-    // the exact one (many small weights do not drift) and the weights sum exactly to one (flat areas stay
-    // exactly flat).
-    std::int16_t* q = &k.weights[static_cast<std::size_t>(x) * k.taps];
-    double running = 0;
-    long before = 0;
-    for (int t = 0; t < k.taps; ++t) {
-      running += w[t] / sum;
-      const long now = std::lround(running * k_one);
-      q[t] = static_cast<std::int16_t>(now - before);
-      before = now;
-    }
-    k.start[x] = first + k.margin;
-  }
-  return k;
-}
-
 std::uint8_t to_sample(std::int32_t sum) {
-  return static_cast<std::uint8_t>(std::clamp((sum + (1 << (k_shift - 1))) >> k_shift, 0, 255));
+  return static_cast<std::uint8_t>(std::clamp((sum + (1 << (k_weight_shift - 1))) >> k_weight_shift, 0, 255));
 }
 
 std::int32_t dot(const std::int16_t* plane, const std::int16_t* weights, int taps) {
@@ -82,7 +32,7 @@ std::int32_t dot(const std::int16_t* plane, const std::int16_t* weights, int tap
 }
 
 // One band of one row: out[x] for every output column.
-void reduce_plane(const Kernel& k, const std::int16_t* plane, std::uint8_t* out, int out_width) {
+void reduce_plane(const LanczosKernel& k, const std::int16_t* plane, std::uint8_t* out, int out_width) {
   int x = 0;
 #if defined(__SSE2__)
   auto madd = [&](int column) {
@@ -100,7 +50,7 @@ void reduce_plane(const Kernel& k, const std::int16_t* plane, std::uint8_t* out,
     const __m128i s01 = _mm_add_epi32(_mm_unpacklo_epi32(a0, a1), _mm_unpackhi_epi32(a0, a1));
     const __m128i s23 = _mm_add_epi32(_mm_unpacklo_epi32(a2, a3), _mm_unpackhi_epi32(a2, a3));
     __m128i sums = _mm_add_epi32(_mm_unpacklo_epi64(s01, s23), _mm_unpackhi_epi64(s01, s23));
-    sums = _mm_srai_epi32(_mm_add_epi32(sums, _mm_set1_epi32(1 << (k_shift - 1))), k_shift);
+    sums = _mm_srai_epi32(_mm_add_epi32(sums, _mm_set1_epi32(1 << (k_weight_shift - 1))), k_weight_shift);
     const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(sums, sums), _mm_setzero_si128());
     const std::int32_t four = _mm_cvtsi128_si32(bytes);
     std::memcpy(out + x, &four, 4);
@@ -126,7 +76,7 @@ void merge(const std::uint8_t* planes, int width, std::uint8_t* line, std::index
 // One row: split into 16-bit planes, the edge columns repeated into the margins; each plane reduced;
 // the results interleaved again. `planes` holds Bands planes of `plane_size`, `reduced` Bands * out_width.
 template <int Bands>
-void reduce_row(const Kernel& k, const std::uint8_t* row, int in_width, std::uint8_t* line, int out_width,
+void reduce_row(const LanczosKernel& k, const std::uint8_t* row, int in_width, std::uint8_t* line, int out_width,
                 std::int16_t* planes, std::size_t plane_size, std::uint8_t* reduced) {
   for (int b = 0; b < Bands; ++b) std::fill_n(planes + b * plane_size, k.margin, row[b]);
   split(row, in_width, planes + k.margin, plane_size, std::make_index_sequence<Bands>());
@@ -142,16 +92,17 @@ void reduce_row(const Kernel& k, const std::uint8_t* row, int in_width, std::uin
 // One output row of a vertical reduction: out[i] = sum over t of weights[t] * rows[t][i], `samples` wide.
 // Rows go in pairs, so that one multiply-add takes two rows' samples with their two weights; `paired`
 // holds at least taps / 2 of those pairs (scratch, kept by the caller across rows).
-void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights, int taps, std::uint8_t* out, int samples,
-                   std::int32_t* paired) {
+void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights, int taps, std::uint8_t* out,
+                   int samples, std::int32_t* paired) {
   int i = 0;
 #if defined(__SSE2__)
   // The pairs' weights, w0 and w1 side by side in 32 bits, made once for the row.
   const int pairs = taps / 2;
   for (int t = 0; t < pairs; ++t)
-    paired[t] = static_cast<std::int32_t>((static_cast<std::uint32_t>(static_cast<std::uint16_t>(weights[2 * t + 1])) << 16) |
-                                          static_cast<std::uint16_t>(weights[2 * t]));
-  const __m128i zero = _mm_setzero_si128(), round = _mm_set1_epi32(1 << (k_shift - 1));
+    paired[t] =
+        static_cast<std::int32_t>((static_cast<std::uint32_t>(static_cast<std::uint16_t>(weights[2 * t + 1])) << 16) |
+                                  static_cast<std::uint16_t>(weights[2 * t]));
+  const __m128i zero = _mm_setzero_si128(), round = _mm_set1_epi32(1 << (k_weight_shift - 1));
   for (; i + 16 <= samples; i += 16) {
     __m128i acc[4] = {zero, zero, zero, zero};
     for (int t = 0; t < pairs; ++t) {
@@ -164,7 +115,7 @@ void reduce_column(const std::uint8_t* const* rows, const std::int16_t* weights,
       acc[2] = _mm_add_epi32(acc[2], _mm_madd_epi16(_mm_unpacklo_epi8(high, zero), w));
       acc[3] = _mm_add_epi32(acc[3], _mm_madd_epi16(_mm_unpackhi_epi8(high, zero), w));
     }
-    for (__m128i& sum : acc) sum = _mm_srai_epi32(_mm_add_epi32(sum, round), k_shift);
+    for (__m128i& sum : acc) sum = _mm_srai_epi32(_mm_add_epi32(sum, round), k_weight_shift);
     const __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(acc[0], acc[1]), _mm_packs_epi32(acc[2], acc[3]));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), bytes);
   }
@@ -186,7 +137,8 @@ struct RegionDeleter {
 // resolution) of `image`, ready for its rows to be written.
 vips::VImage output_like(const vips::VImage& image, int width, int height) {
   vips::VImage out(vips_image_new_memory());
-  if (vips_image_pipelinev(out.get_image(), VIPS_DEMAND_STYLE_THINSTRIP, image.get_image(), nullptr) != 0) throw vips::VError();
+  if (vips_image_pipelinev(out.get_image(), VIPS_DEMAND_STYLE_THINSTRIP, image.get_image(), nullptr) != 0)
+    throw vips::VError();
   out.get_image()->Xsize = width;
   out.get_image()->Ysize = height;
   if (vips_image_write_prepare(out.get_image()) != 0) throw vips::VError();
@@ -197,10 +149,16 @@ vips::VImage output_like(const vips::VImage& image, int width, int height) {
 // that holds every row the next output row weighs.
 class SourceRows {
  public:
-  SourceRows(const vips::VImage& image, int ring_rows, double max_seconds, std::chrono::steady_clock::time_point deadline)
-      : m_width(image.width()), m_height(image.height()), m_line(static_cast<std::size_t>(m_width) * image.bands()),
-        m_ring_rows(ring_rows), m_ring(m_line * ring_rows), m_region(vips_region_new(image.get_image())),
-        m_max_seconds(max_seconds), m_deadline(deadline) {}
+  SourceRows(const vips::VImage& image, int ring_rows, double max_seconds,
+             std::chrono::steady_clock::time_point deadline)
+      : m_width(image.width()),
+        m_height(image.height()),
+        m_line(static_cast<std::size_t>(m_width) * image.bands()),
+        m_ring_rows(ring_rows),
+        m_ring(m_line * ring_rows),
+        m_region(vips_region_new(image.get_image())),
+        m_max_seconds(max_seconds),
+        m_deadline(deadline) {}
 
   std::size_t line() const { return m_line; }
   const std::uint8_t* row(int y) const { return m_ring.data() + m_line * (y % m_ring_rows); }
@@ -243,10 +201,11 @@ vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, do
   width = std::clamp(width, 1, in_width);
   height = std::clamp(height, 1, in_height);
   const bool narrower = width < in_width, shorter = height < in_height;
-  const Kernel across = narrower ? make_kernel(in_width, width) : Kernel{};
-  const Kernel down = shorter ? make_kernel(in_height, height) : Kernel{};
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                              std::chrono::duration<double>(max_seconds));
+  const LanczosKernel across = narrower ? make_lanczos_kernel(in_width, width) : LanczosKernel{};
+  const LanczosKernel down = shorter ? make_lanczos_kernel(in_height, height) : LanczosKernel{};
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(max_seconds));
 
   vips::VImage out = output_like(image, width, height);
   SourceRows source(image, (shorter ? down.taps : 1) + k_strip, max_seconds, deadline);
@@ -258,7 +217,10 @@ vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, do
   std::vector<std::uint8_t> column(narrower && shorter ? line : 0);
   std::vector<const std::uint8_t*> rows(down.taps);
   std::vector<std::int32_t> paired(down.taps / 2);
-  auto row_function = bands == 1 ? &reduce_row<1> : bands == 2 ? &reduce_row<2> : bands == 3 ? &reduce_row<3> : &reduce_row<4>;
+  auto row_function = bands == 1   ? &reduce_row<1>
+                      : bands == 2 ? &reduce_row<2>
+                      : bands == 3 ? &reduce_row<3>
+                                   : &reduce_row<4>;
   for (int y = 0; y < height; ++y) {
     auto* target = reinterpret_cast<std::uint8_t*>(VIPS_IMAGE_ADDR(out.get_image(), 0, y));
     const std::uint8_t* tall;  // this output row at the source's width
@@ -277,8 +239,10 @@ vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, do
       source.load_through(y);
       tall = source.row(y);
     }
-    if (narrower) row_function(across, tall, in_width, target, width, planes.data(), plane_size, reduced.data());
-    else if (tall != target) std::memcpy(target, tall, line);
+    if (narrower)
+      row_function(across, tall, in_width, target, width, planes.data(), plane_size, reduced.data());
+    else if (tall != target)
+      std::memcpy(target, tall, line);
   }
   return out;
 }
@@ -292,7 +256,8 @@ vips::VImage lanczos_resize(const vips::VImage& image, double scale_x, double sc
   // Premultiplied, so that transparent pixels' colours do not bleed into their neighbours.
   const bool alpha = image.has_alpha();
   vips::VImage in = alpha ? image.premultiply() : image;
-  vips::VImage out = in.resize(scale_x, vips::VImage::option()->set("vscale", scale_y)->set("kernel", VIPS_KERNEL_LANCZOS3));
+  vips::VImage out =
+      in.resize(scale_x, vips::VImage::option()->set("vscale", scale_y)->set("kernel", VIPS_KERNEL_LANCZOS3));
   if (alpha) out = out.unpremultiply();
   return out.cast(VIPS_FORMAT_UCHAR);
 }
