@@ -97,6 +97,72 @@ void print_shard(const engine::PlannedManifest& planned, const engine::Selection
              balance_line(shards, selection.shard_by));
 }
 
+// One rendition's line: JSON or text.
+void append_line(std::string& out, const manifest::Manifest& manifest, const engine::PlannedAsset& asset,
+                 const engine::AssetState& decided, std::size_t i, bool json) {
+  const engine::PlannedRendition& r = asset.renditions[i];
+  const engine::Action act = engine::action_of(decided, i);
+  const std::string_view action = engine::name(act);
+  const engine::QualityDecision quality = engine::quality_decision(decided, asset, i);
+  const bool shows_quality = act == engine::Action::render && quality != engine::QualityDecision::fixed;
+  if (json) {
+    nlohmann::json line{{"action", action},
+                        {"asset", asset.asset->id},
+                        {"preset", r.preset->name},
+                        {"format", presets::name(r.format)},
+                        {"dpr", r.dpr},
+                        {"path", r.path}};
+    if (r.box_width) line["width"] = *r.box_width;
+    if (r.box_height) line["height"] = *r.box_height;
+    if (!manifest.output.base_url.empty()) line["url"] = output::url_for(manifest.output.base_url, r.path);
+    if (!decided.error.empty()) line["reason"] = decided.error;
+    if (shows_quality) line["quality"] = engine::name(quality);
+    out += line.dump();
+    out += '\n';
+  } else {
+    fmt::format_to(std::back_inserter(out), "{:<6}  {}  {}  {}  {}x  {}  {}{}{}\n", action, asset.asset->id,
+                   r.preset->name, presets::name(r.format), r.dpr, box_text(r), r.path,
+                   shows_quality ? fmt::format("  quality: {}", engine::name(quality)) : "",
+                   decided.error.empty() ? "" : "  (" + decided.error + ")");
+  }
+}
+
+struct PlanOptions {
+  std::string file;
+  bool json = false;
+  SelectionOptions selection;
+};
+
+ExitCode run_plan(const PlanOptions& options) {
+  // --shards N without --shard: the overview of every shard.
+  SelectionOptions chosen = options.selection;
+  const std::uint32_t overview = chosen.shard ? 0 : chosen.shards.value_or(0);  // 0: no overview
+  if (overview > 0) chosen.shards.reset();
+  const engine::Selection selection = chosen.selection();
+  const engine::PlannedManifest planned = engine::load_and_plan(options.file, selection, false);
+  if (overview > 0) {
+    print_overview(planned, selection.shard_by, overview, options.json);
+    return ExitCode::ok;
+  }
+  const manifest::Manifest& manifest = planned.manifest;
+  const engine::Plan& plan = planned.plan;
+  std::string out;
+  out.reserve(plan.rendition_count() * 96);
+  const auto visit = [&](const engine::PlannedAsset& asset, const engine::AssetState& decided) {
+    for (std::size_t i = 0; i < asset.renditions.size(); ++i)
+      append_line(out, manifest, asset, decided, i, options.json);
+  };
+  // What a run would skip: the journal of this output root (or of this shard).
+  const engine::DecisionCounts counts = engine::decide_plan(manifest, plan, selection.shard, visit);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  fmt::print(stderr, "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
+             plan.rendition_count(), plan.assets.size(), counts.render, counts.skip, counts.fail);
+  if (options.selection.top) fmt::print(stderr, "plan: {}\n", top_share(manifest, plan, *options.selection.top));
+  if (selection.shard) print_shard(planned, selection);
+  return ExitCode::ok;
+}
+
 }  // namespace
 
 void add_plan(CLI::App& app, Context& context) {
@@ -106,71 +172,13 @@ void add_plan(CLI::App& app, Context& context) {
       "in priority order (requests descending, then manifest order).\n"
       "With --shard, the shard's estimated seconds; with --shards N alone, a table of every shard instead.\n"
       "Example: prerender plan site.yaml --top 100 --json");
-  struct Options {
-    std::string file;
-    bool json = false;
-    SelectionOptions selection;
-  };
-  auto options = std::make_shared<Options>();
+  auto options = std::make_shared<PlanOptions>();
   command->add_option("MANIFEST", options->file, "The manifest (YAML)")->required();
   command->add_flag("--json", options->json, "One JSON object per line instead of text");
   options->selection.add_to(*command);
   command->callback([&context, options] {
     try {
-      // --shards N without --shard: the overview of every shard.
-      SelectionOptions chosen = options->selection;
-      const std::uint32_t overview = chosen.shard ? 0 : chosen.shards.value_or(0);  // 0: no overview
-      if (overview > 0) chosen.shards.reset();
-      const engine::Selection selection = chosen.selection();
-      const engine::PlannedManifest planned = engine::load_and_plan(options->file, selection, false);
-      if (overview > 0) {
-        print_overview(planned, selection.shard_by, overview, options->json);
-        context.exit_code = ExitCode::ok;
-        return;
-      }
-      const manifest::Manifest& manifest = planned.manifest;
-      const engine::Plan& plan = planned.plan;
-      std::string out;
-      out.reserve(plan.rendition_count() * 96);
-      const auto visit = [&](const engine::PlannedAsset& asset, const engine::AssetState& decided) {
-        for (std::size_t i = 0; i < asset.renditions.size(); ++i) {
-          const engine::PlannedRendition& r = asset.renditions[i];
-          const engine::Action act = engine::action_of(decided, i);
-          const std::string_view action = engine::name(act);
-          const engine::QualityDecision quality = engine::quality_decision(decided, asset, i);
-          const bool shows_quality = act == engine::Action::render && quality != engine::QualityDecision::fixed;
-          if (options->json) {
-            nlohmann::json line{{"action", action},
-                                {"asset", asset.asset->id},
-                                {"preset", r.preset->name},
-                                {"format", presets::name(r.format)},
-                                {"dpr", r.dpr},
-                                {"path", r.path}};
-            if (r.box_width) line["width"] = *r.box_width;
-            if (r.box_height) line["height"] = *r.box_height;
-            if (!manifest.output.base_url.empty()) line["url"] = output::url_for(manifest.output.base_url, r.path);
-            if (!decided.error.empty()) line["reason"] = decided.error;
-            if (shows_quality) line["quality"] = engine::name(quality);
-            out += line.dump();
-            out += '\n';
-          } else {
-            fmt::format_to(std::back_inserter(out), "{:<6}  {}  {}  {}  {}x  {}  {}{}{}\n", action, asset.asset->id,
-                           r.preset->name, presets::name(r.format), r.dpr, box_text(r), r.path,
-                           shows_quality ? fmt::format("  quality: {}", engine::name(quality)) : "",
-                           decided.error.empty() ? "" : "  (" + decided.error + ")");
-          }
-        }
-      };
-      // What a run would skip: the journal of this output root (or of this shard).
-      const engine::DecisionCounts counts = engine::decide_plan(manifest, plan, selection.shard, visit);
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      std::fflush(stdout);
-      fmt::print(stderr,
-                 "plan: {} renditions of {} assets: {} to render, {} up to date, {} failing (source unreadable)\n",
-                 plan.rendition_count(), plan.assets.size(), counts.render, counts.skip, counts.fail);
-      if (options->selection.top) fmt::print(stderr, "plan: {}\n", top_share(manifest, plan, *options->selection.top));
-      if (selection.shard) print_shard(planned, selection);
-      context.exit_code = ExitCode::ok;
+      context.exit_code = run_plan(*options);
     } catch (const manifest::ManifestError& e) {
       context.exit_code = report_manifest_error(e, options->file);
     }

@@ -24,6 +24,8 @@ struct PurgeCommand {
   std::size_t batch = 0;
 
   void execute(Context& context) const;
+  // The flags checked together; what to purge by. Throws CLI::ValidationError.
+  publish::PurgeBy checked_mode(publish::Cdn cdn) const;
   void select(const std::filesystem::path& root, publish::PurgeBatcher& batcher, publish::PurgeBy mode) const;
 };
 
@@ -116,8 +118,7 @@ void PurgeCommand::select(const std::filesystem::path& root, publish::PurgeBatch
     for (const std::string& tag : by_tag) batcher.add(tag);
 }
 
-void PurgeCommand::execute(Context& context) const {
-  const std::optional<publish::Cdn> cdn = publish::cdn_from(cdn_name);
+publish::PurgeBy PurgeCommand::checked_mode(publish::Cdn cdn) const {
   if (print == !endpoint.empty())
     throw CLI::ValidationError("purge", "give either --print (write the requests) or --endpoint URL (send them)");
   if (renderer_version.empty() && asset.empty() && preset.empty() && tags.empty() && !changed)
@@ -125,19 +126,27 @@ void PurgeCommand::execute(Context& context) const {
   for (const std::string& tag : tags)
     if (const auto problem = publish::tag_problem(tag))
       throw CLI::ValidationError("--tag", fmt::format("'{}' {}", tag, *problem));
-  const publish::CdnTraits traits = publish::traits(*cdn);
-  publish::PurgeBy mode = (by == "url" || changed || !traits.tags) ? publish::PurgeBy::url : publish::PurgeBy::tag;
+  const publish::CdnTraits traits = publish::traits(cdn);
+  const publish::PurgeBy mode =
+      (by == "url" || changed || !traits.tags) ? publish::PurgeBy::url : publish::PurgeBy::tag;
   if (by == "tag" && (changed || !traits.tags))
     throw CLI::ValidationError("--by", changed ? "--changed purges the URLs of changed.txt: use --by url"
                                                : fmt::format("{} purges by URL only", cdn_name));
-  if (!endpoint.empty() && (*cdn == publish::Cdn::akamai || *cdn == publish::Cdn::cloudfront))
+  if (!endpoint.empty() && (cdn == publish::Cdn::akamai || cdn == publish::Cdn::cloudfront))
     throw CLI::ValidationError(
         "--endpoint",
         fmt::format("{} requests must be signed ({}), which prerender does not do: use --print and send them with {}",
-                    cdn_name, *cdn == publish::Cdn::akamai ? "EdgeGrid" : "AWS SigV4",
-                    *cdn == publish::Cdn::akamai ? "the Akamai CLI" : "aws cloudfront create-invalidation"));
-  if (*cdn == publish::Cdn::varnish && endpoint.empty() && !print)
+                    cdn_name, cdn == publish::Cdn::akamai ? "EdgeGrid" : "AWS SigV4",
+                    cdn == publish::Cdn::akamai ? "the Akamai CLI" : "aws cloudfront create-invalidation"));
+  if (cdn == publish::Cdn::varnish && endpoint.empty() && !print)
     throw CLI::ValidationError("--endpoint", "varnish needs the cache's URL");
+  return mode;
+}
+
+void PurgeCommand::execute(Context& context) const {
+  const std::optional<publish::Cdn> cdn = publish::cdn_from(cdn_name);
+  const publish::PurgeBy mode = checked_mode(*cdn);
+  const publish::CdnTraits traits = publish::traits(*cdn);
   std::optional<manifest::Manifest> manifest;
   try {
     manifest.emplace(manifest::load_manifest(file));

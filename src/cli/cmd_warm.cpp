@@ -95,6 +95,21 @@ std::unique_ptr<std::FILE, int (*)(std::FILE*)> open_log_file(const std::string&
   return out;
 }
 
+// Writes the metrics file, if asked for, and tells the exit code: interrupted, some URLs not warm, or all.
+ExitCode finish_warm(const net::WarmResult& result, const std::string& metrics_file) {
+  const bool success = result.failed == 0 && result.not_started == 0 && result.signal == 0;
+  if (!metrics_file.empty()) {
+    try {
+      report::write_warm_metrics_file(metrics_file, result.summary_json, success);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "prerender: cannot write the metrics file: {}\n", e.what());
+    }
+  }
+  if (result.signal == SIGINT) return ExitCode::interrupted;
+  if (result.signal == SIGTERM) return ExitCode::terminated;
+  return success ? ExitCode::ok : ExitCode::failures;
+}
+
 void WarmCommand::execute(Context& context) const {
   std::optional<manifest::Manifest> manifest;
   try {
@@ -106,9 +121,7 @@ void WarmCommand::execute(Context& context) const {
   const net::WarmOptions o = options(*manifest);
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> log_out = open_log_file(log_file);
   std::FILE* log_stream = log_out ? log_out.get() : stderr;
-  const report::Verbosity verbosity = quiet             ? report::Verbosity::quiet
-                                      : context.verbose ? report::Verbosity::verbose
-                                                        : report::Verbosity::normal;
+  const report::Verbosity verbosity = cli::verbosity(quiet, context);
   report::EventLog log(log_stream, log_format == "json" ? report::LogFormat::json : report::LogFormat::text, verbosity);
   report::Progress progress(progress_mode(quiet ? std::string("never") : progress_flag), log, stderr);
   net::WarmCallbacks callbacks;
@@ -146,20 +159,7 @@ void WarmCommand::execute(Context& context) const {
   log.event("warm_end", result.summary_json, result.summary,
             log.format() == report::LogFormat::json || verbosity != report::Verbosity::quiet || result.failed > 0);
   if (log_stream != stderr && result.failed > 0) fmt::print(stderr, "{}\n", result.summary);
-  const bool success = result.failed == 0 && result.not_started == 0 && result.signal == 0;
-  if (!metrics_file.empty()) {
-    try {
-      report::write_warm_metrics_file(metrics_file, result.summary_json, success);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "prerender: cannot write the metrics file: {}\n", e.what());
-    }
-  }
-  if (result.signal == SIGINT)
-    context.exit_code = ExitCode::interrupted;
-  else if (result.signal == SIGTERM)
-    context.exit_code = ExitCode::terminated;
-  else
-    context.exit_code = success ? ExitCode::ok : ExitCode::failures;
+  context.exit_code = finish_warm(result, metrics_file);
 }
 
 }  // namespace

@@ -72,6 +72,44 @@ Outcome AssetWork::fail_all(const PlannedAsset& asset, const Prepared& p, const 
   return out;
 }
 
+// The records of renditions whose quality was decided before for the same source bytes, recipe and
+// renderer (nothing for the others), with those qualities set in `job`.
+std::vector<std::optional<RenditionRecord>> AssetWork::remembered_qualities(const PlannedAsset& asset,
+                                                                            const Prepared& p,
+                                                                            render::AssetJob& job) const {
+  std::vector<std::optional<RenditionRecord>> remembered(p.todo.size());
+  job.remembered_quality.resize(p.todo.size());
+  for (std::size_t k = 0; k < p.todo.size(); ++k) {
+    const std::size_t i = p.todo[k];
+    const PlannedRendition& r = asset.renditions[i];
+    if (!decides_quality(*r.preset, r.format) ||
+        !remembers_quality(p.state.previous[i], p.state.source_hash, p.state.recipes[i]))
+      continue;
+    remembered[k] = m_state.record(*p.state.previous[i]);
+    if (remembered[k] && remembered[k]->quality > 0)
+      job.remembered_quality[k] = remembered[k]->quality;
+    else
+      remembered[k].reset();
+  }
+  return remembered;
+}
+
+// Each rendition's cost: its own seconds plus an even share of the asset's read and decodes, so that summed
+// over the asset's planned renditions the costs are what rendering the asset in full takes.
+std::vector<double> AssetWork::costs_of(const PlannedAsset& asset, const Prepared& p,
+                                        const std::vector<RenditionRecord>& records) const {
+  double shared = p.read_seconds;
+  for (const RenditionRecord& r : records) shared += r.seconds.decode;
+  shared /= static_cast<double>(asset.renditions.size());
+  std::vector<double> previous, measured;
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    const output::JournalEntry* line = p.state.previous[p.todo[k]];
+    previous.push_back(line ? line->cost_seconds : 0);
+    measured.push_back(records[k].seconds.total + shared);
+  }
+  return sticky_costs(previous, measured);
+}
+
 Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
   // The source's descriptor is closed when the asset is done, whatever happens.
   const render::SourceHandle source = std::move(p.state.source);
@@ -88,20 +126,7 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
   }
   render::AssetJob job{source, *p.info, requests_of(asset, p), std::nullopt, m_manifest.limits};
   // A quality decided for the same source bytes, recipe and renderer is encoded again, not searched again.
-  std::vector<std::optional<RenditionRecord>> remembered(p.todo.size());
-  job.remembered_quality.resize(p.todo.size());
-  for (std::size_t k = 0; k < p.todo.size(); ++k) {
-    const std::size_t i = p.todo[k];
-    const PlannedRendition& r = asset.renditions[i];
-    if (!decides_quality(*r.preset, r.format) ||
-        !remembers_quality(p.state.previous[i], p.state.source_hash, p.state.recipes[i]))
-      continue;
-    remembered[k] = m_state.record(*p.state.previous[i]);
-    if (remembered[k] && remembered[k]->quality > 0)
-      job.remembered_quality[k] = remembered[k]->quality;
-    else
-      remembered[k].reset();
-  }
+  const std::vector<std::optional<RenditionRecord>> remembered = remembered_qualities(asset, p, job);
   if (asset.asset->focus) job.focus = std::pair{asset.asset->focus->x, asset.asset->focus->y};
   std::vector<RenditionRecord> records(p.todo.size());
   // The decodes' transform groups, and the encodes within a group, are independent: a worker with
@@ -113,18 +138,7 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
       render::render_asset(job, render::Metadata::yes, parallel, [&](std::size_t k, render::RenditionResult&& result) {
         records[k] = record_one(asset, p, k, std::move(result), remembered[k] ? &*remembered[k] : nullptr);
       });
-  // The asset's read and decodes, shared evenly by all its planned renditions: summed over them, the costs
-  // are what rendering the asset in full takes.
-  double shared = p.read_seconds;
-  for (const RenditionRecord& r : records) shared += r.seconds.decode;
-  shared /= static_cast<double>(asset.renditions.size());
-  std::vector<double> previous, measured;
-  for (std::size_t k = 0; k < records.size(); ++k) {
-    const output::JournalEntry* line = p.state.previous[p.todo[k]];
-    previous.push_back(line ? line->cost_seconds : 0);
-    measured.push_back(records[k].seconds.total + shared);
-  }
-  const std::vector<double> costs = sticky_costs(previous, measured);
+  const std::vector<double> costs = costs_of(asset, p, records);
   Outcome out{p.up_to_date};
   const nlohmann::json metadata_json = metadata ? metadata_to_json(*metadata) : nlohmann::json();
   for (std::size_t k = 0; k < records.size(); ++k) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <vector>
 
 #include "engine/admission.hpp"
@@ -10,6 +11,10 @@
 #include "output/journal.hpp"
 #include "output/object_sink.hpp"
 #include "output/root.hpp"
+
+namespace prerender::render {
+struct AssetJob;
+}  // namespace prerender::render
 
 namespace prerender::engine {
 
@@ -37,6 +42,10 @@ class AssetWork {
   Outcome fail_all(const PlannedAsset& asset, const Prepared& prepared, const std::string& error) const;
 
  private:
+  std::vector<std::optional<output::RenditionRecord>> remembered_qualities(const PlannedAsset& asset, const Prepared& p,
+                                                                           render::AssetJob& job) const;
+  std::vector<double> costs_of(const PlannedAsset& asset, const Prepared& p,
+                               const std::vector<output::RenditionRecord>& records) const;
   output::RenditionRecord base_record(const PlannedAsset& asset, const Prepared& prepared, std::size_t rendition) const;
   output::RenditionRecord record_one(const PlannedAsset& asset, const Prepared& prepared, std::size_t k,
                                      render::RenditionResult&& result, const output::RenditionRecord* remembered) const;
