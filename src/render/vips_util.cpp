@@ -22,7 +22,8 @@ namespace prerender::render {
 //   operation ("vipspng", "VipsJpeg", "gifload") or, for source I/O, the file's name ("x.heic: bad
 //   seek"). Of those, the ones that were still in the buffer when its VError was thrown come first.
 // The residue: two sources of one format failing in the same instant on two threads give lines that
-// nothing in the text tells apart; each call then takes the first one not yet claimed. Serialising
+// nothing in the text tells apart; each call then takes the first one not yet claimed, and leaves the
+// others of the same text to the calls they belong to. Serialising
 // libvips calls would remove that too, at the cost of all parallelism, so it is not done.
 namespace {
 
@@ -135,7 +136,10 @@ std::string claim(const vips::VError& error, std::uint64_t start, const std::vec
     }
   }
   std::string text = first ? first->text : "libvips failed without a message";
-  for (Line* line : chosen) line->claimed = true;
+  // The call takes its lines, but of the lines with its reason's very text only one: two calls failing
+  // alike at once (two truncated JPEGs) each left one, and the other call's is that call's reason.
+  for (Line* line : chosen)
+    if (line == first || line->text != first->text) line->claimed = true;
   // Some loaders fail with a generic line ("vipspng: libpng read error") after their codec warned the
   // reason: the first warning of this call goes with a failure of its own codec (a warning names no
   // file, so one beside another codec's failure may be another call's).
