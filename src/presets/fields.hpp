@@ -176,7 +176,7 @@ struct KeyList {
 };
 
 // The keys of a preset mapping (group empty: with `extends`) or of one of its nested mappings.
-consteval KeyList collect_keys(std::string_view group) {
+constexpr KeyList collect_keys(std::string_view group) {
   KeyList out;
   if (group.empty()) out.add("extends");
   for_each_field([&](const auto& field) {
@@ -189,7 +189,7 @@ consteval KeyList collect_keys(std::string_view group) {
 }
 
 template <std::size_t N>
-consteval std::array<std::string_view, N> key_array(std::string_view group) {
+constexpr std::array<std::string_view, N> key_array(std::string_view group) {
   const KeyList all = collect_keys(group);
   std::array<std::string_view, N> out{};
   for (std::size_t i = 0; i < N; ++i) out[i] = all.names[i];
