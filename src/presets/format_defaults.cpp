@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fmt/format.h>
 
 namespace prerender::presets {
@@ -38,6 +39,14 @@ const std::array<FormatTraits, 7> k_traits{{
     {Format::gif, true, true, false, std::pair{1, 10}, {8}, {Format::gif, 100, 7, true, false, Chroma::s444, true, 8}},
 }};
 
+// Median scores of the 8 photos of tests/bench/photos.txt at 1280 wide, default effort, 4:2:0, 8 bits.
+constexpr std::array<QualityPoint, 7> k_typical_jpeg{
+    {{30, 2.55}, {40, 2.14}, {50, 1.89}, {60, 1.71}, {70, 1.46}, {80, 1.22}, {90, 0.87}}};
+constexpr std::array<QualityPoint, 7> k_typical_webp{
+    {{30, 3.09}, {40, 2.73}, {50, 2.40}, {60, 2.19}, {70, 1.95}, {80, 1.55}, {90, 1.09}}};
+constexpr std::array<QualityPoint, 7> k_typical_avif{
+    {{30, 3.80}, {40, 2.84}, {50, 2.10}, {60, 1.58}, {70, 1.29}, {80, 1.09}, {90, 0.75}}};
+
 // `quality: auto` per format: a 3-norm target where a difference is hard to see on a phone or laptop screen
 // at 1x, and bounds that keep the search out of qualities no web page wants (measured on the fixture photos,
 // README "quality: auto"). AVIF and HEIC blur rather than block, which butteraugli scores higher for the
@@ -69,8 +78,38 @@ std::optional<AutoQuality> auto_quality(const Preset& preset, Format format) {
   if (q.max) out.max = *q.max;
   // One bound given beyond the other's default moves that default with it (the parser refuses min > max).
   if (out.min > out.max) (q.min ? out.max : out.min) = q.min ? out.min : out.max;
-  out.start = std::clamp(settings.quality, out.min, out.max);
+  const std::span<const QualityPoint> curve = typical_scores(format);
+  const int start =
+      curve.empty() ? settings.quality : static_cast<int>(std::lround(typical_quality(curve, out.target)));
+  out.start = std::clamp(start, out.min, out.max);
   return out;
+}
+
+std::span<const QualityPoint> typical_scores(Format format) {
+  switch (format) {
+    case Format::jpeg: return k_typical_jpeg;
+    case Format::webp: return k_typical_webp;
+    case Format::avif: return k_typical_avif;
+    default: return {};
+  }
+}
+
+double typical_quality(std::span<const QualityPoint> curve, double score) {
+  if (curve.size() == 1) return curve[0].quality;
+  std::size_t i = 1;  // the first segment whose far end falls to `score` or below, else the last
+  while (i + 1 < curve.size() && curve[i].score > score) ++i;
+  const QualityPoint a = curve[i - 1], b = curve[i];
+  const double t = (std::log(score) - std::log(a.score)) / (std::log(b.score) - std::log(a.score));
+  return a.quality + t * (b.quality - a.quality);
+}
+
+double typical_score(std::span<const QualityPoint> curve, double quality) {
+  if (curve.size() == 1) return curve[0].score;
+  std::size_t i = 1;  // the first segment ending at `quality` or above, else the last
+  while (i + 1 < curve.size() && curve[i].quality < quality) ++i;
+  const QualityPoint a = curve[i - 1], b = curve[i];
+  const double t = (quality - a.quality) / (b.quality - a.quality);
+  return std::exp(std::log(a.score) + t * (std::log(b.score) - std::log(a.score)));
 }
 
 const FormatTraits& traits(Format format) { return k_traits[static_cast<std::size_t>(format)]; }

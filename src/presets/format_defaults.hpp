@@ -40,8 +40,25 @@ std::span<const FormatTraits> all_traits();
 // The preset's encoder settings for one of its formats: its own values over the format's defaults.
 EncodeSettings encode_settings(const Preset& preset, Format format);
 
+// A point of a format's typical quality curve: the median butteraugli 3-norm of photos encoded at a
+// quality.
+struct QualityPoint {
+  int quality = 0;
+  double score = 0;
+};
+
+// The format's typical curve, measured on the benchmark's 8 photos at 1280 wide (README "quality: auto"),
+// falling with quality; empty for a format without one (HEIC, JPEG XL, PNG).
+std::span<const QualityPoint> typical_scores(Format format);
+
+// Where `curve` (non-empty) reaches `score`, interpolated between its points in log score and extended
+// beyond its ends along the end segments.
+double typical_quality(std::span<const QualityPoint> curve, double score);
+// The curve's score at `quality`, the same way.
+double typical_score(std::span<const QualityPoint> curve, double quality);
+
 // `quality: auto` resolved for one format: the butteraugli 3-norm to reach, the quality bounds, and where
-// the search starts (the format's fixed default).
+// the search starts (where the format's typical curve meets the target, else its fixed default).
 struct AutoQuality {
   double target = 1.5;
   int min = 1, max = 100, start = 80;

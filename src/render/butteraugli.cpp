@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <jxl/butteraugli.h>
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <memory>
 
 #include "render/error.hpp"
@@ -20,6 +22,31 @@ struct Deleters {
 // the maximum, which one odd pixel decides.
 constexpr float k_norm = 3.0f;
 constexpr int k_min_side = 8;
+
+// libjxl's p-norm of a distance map (lib/jxl/enc_butteraugli_pnorm.cc) over some of its pixels: the mean
+// of the p-, 2p- and 4p-norms, so that the worst pixels weigh more than in a plain p-norm.
+double pnorm_over(const float* map, std::size_t stride, std::span<const Area> counted) {
+  std::array<double, 3> sums{};
+  double pixels = 0;
+  for (const Area& a : counted) {
+    for (int y = a.top; y < a.top + a.height; ++y) {
+      const float* row = map + static_cast<std::size_t>(y) * stride;
+      for (int x = a.left; x < a.left + a.width; ++x) {
+        double d = static_cast<double>(row[x]) * row[x] * row[x];
+        sums[0] += d;
+        d *= d;
+        sums[1] += d;
+        d *= d;
+        sums[2] += d;
+      }
+    }
+    pixels += static_cast<double>(a.width) * a.height;
+  }
+  if (pixels == 0) return 0;
+  double v = 0;
+  for (int i = 0; i < 3; ++i) v += std::pow(sums[i] / pixels, 1.0 / (k_norm * (1 << i)));
+  return v / 3;
+}
 
 }  // namespace
 
@@ -53,7 +80,7 @@ MetricPixels metric_pixels(const vips::VImage& input, const presets::Colour& bac
   }
 }
 
-double butteraugli(const MetricPixels& reference, const MetricPixels& candidate) {
+double butteraugli(const MetricPixels& reference, const MetricPixels& candidate, std::span<const Area> counted) {
   if (reference.width != candidate.width || reference.height != candidate.height)
     throw RenderError(fmt::format("butteraugli: sizes differ ({}x{} and {}x{})", reference.width, reference.height,
                                   candidate.width, candidate.height));
@@ -64,11 +91,20 @@ double butteraugli(const MetricPixels& reference, const MetricPixels& candidate)
       api.get(), static_cast<std::uint32_t>(reference.width), static_cast<std::uint32_t>(reference.height), &format,
       reference.rgb.data(), reference.rgb.size(), &format, candidate.rgb.data(), candidate.rgb.size()));
   if (!result) throw RenderError("butteraugli: libjxl could not compare the images");
-  return JxlButteraugliResultGetDistance(result.get(), k_norm);
+  if (counted.empty()) return JxlButteraugliResultGetDistance(result.get(), k_norm);
+  for (const Area& a : counted)
+    if (a.left < 0 || a.top < 0 || a.width < 0 || a.height < 0 || a.left + a.width > reference.width ||
+        a.top + a.height > reference.height)
+      throw RenderError(fmt::format("butteraugli: area {}x{}+{}+{} outside the {}x{} image", a.width, a.height, a.left,
+                                    a.top, reference.width, reference.height));
+  const float* map = nullptr;
+  std::uint32_t stride = 0;
+  JxlButteraugliResultGetDistmap(result.get(), &map, &stride);
+  return pnorm_over(map, stride, counted);
 }
 
 double butteraugli_of_encoded(const MetricPixels& reference, const std::string& bytes,
-                              const presets::Colour& background) {
+                              const presets::Colour& background, std::span<const Area> counted) {
   MetricPixels decoded;
   {
     const VipsCall call;
@@ -78,7 +114,7 @@ double butteraugli_of_encoded(const MetricPixels& reference, const std::string& 
       throw RenderError("cannot decode the encode to score it: " + first_line(e));
     }
   }
-  return butteraugli(reference, decoded);
+  return butteraugli(reference, decoded, counted);
 }
 
 }  // namespace prerender::render

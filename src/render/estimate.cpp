@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "presets/format_defaults.hpp"
+#include "render/quality_sample.hpp"
 
 namespace prerender::render {
 
@@ -52,9 +53,14 @@ std::uint64_t estimate_working_set(const SourceInfo& info, const std::vector<Ren
                             std::max(plan.scaled.height, plan.output.height) * frames;
       const bool heavy = request.format == presets::Format::avif || request.format == presets::Format::heic;
       // quality: auto scores each encode with butteraugli, whose float planes (linear, XYB, blurred, at
-      // several scales, for the reference and the candidate) took 220 bytes a pixel of the first frame
-      // (1280x720: 196 MB over a fixed-quality encode); counted on the high side.
-      const double metric = presets::auto_quality(p, request.format) ? pixels / frames * k_metric_bytes_per_pixel : 0;
+      // several scales, for the reference and the candidate) took 220 bytes a pixel scored (1280x720,
+      // scored whole: 196 MB over a fixed-quality encode); counted on the high side. A large rendition is
+      // scored on its sample (render/quality_sample.hpp), whose own copy those 220 bytes cover.
+      const int frame_width = std::max(plan.scaled.width, plan.output.width);
+      const int frame_height = std::max(plan.scaled.height, plan.output.height);
+      const double scored =
+          frames == 1 && searched_on_sample(frame_width, frame_height) ? double{k_sample_pixels} : pixels / frames;
+      const double metric = presets::auto_quality(p, request.format) ? scored * k_metric_bytes_per_pixel : 0;
       encode = std::max(encode, pixels * 16 + (heavy ? 32 * k_mib : 0) + metric);
     }
     peak = std::max(peak, masters + std::max(decode, encode));

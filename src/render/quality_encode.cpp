@@ -5,6 +5,7 @@
 #include "presets/format_defaults.hpp"
 #include "render/butteraugli.hpp"
 #include "render/encode.hpp"
+#include "render/quality_sample.hpp"
 #include "render/quality_search.hpp"
 
 namespace prerender::render {
@@ -12,8 +13,16 @@ namespace {
 
 Chosen from_budgeted(Budgeted&& b) { return Chosen{std::move(b.bytes), b.quality, std::nullopt, false, b.encodes, 0}; }
 
-Chosen search(const vips::VImage& image, const presets::Preset& preset, presets::EncodeSettings settings,
-              const presets::AutoQuality& a) {
+SearchSpec spec_of(const presets::AutoQuality& a, presets::Format format, std::optional<std::uint64_t> max_bytes) {
+  SearchSpec spec{a.target, a.min, a.max, a.start, max_bytes};
+  spec.typical = presets::typical_scores(format);
+  return spec;
+}
+
+// The search on the whole rendition: every encode is a candidate output, and one over the budget is never
+// scored.
+Chosen search_whole(const vips::VImage& image, const presets::Preset& preset, presets::EncodeSettings settings,
+                    const presets::AutoQuality& a) {
   const MetricPixels reference = metric_pixels(image, preset.background);
   std::map<int, std::string> encoded;  // by quality: the chosen one's bytes are kept, never encoded twice
   int last = 0;
@@ -23,7 +32,7 @@ Chosen search(const vips::VImage& image, const presets::Preset& preset, presets:
     return static_cast<std::uint64_t>((encoded[q] = encode(image, settings, preset.keep)).size());
   };
   const ScoreLast score_last = [&] { return butteraugli_of_encoded(reference, encoded.at(last), preset.background); };
-  const SearchResult found = search_quality({a.target, a.min, a.max, a.start, preset.max_bytes}, encode_at, score_last);
+  const SearchResult found = search_quality(spec_of(a, settings.format, preset.max_bytes), encode_at, score_last);
   if (found.quality > 0)
     return Chosen{std::move(encoded.at(found.quality)),
                   found.quality,
@@ -39,6 +48,44 @@ Chosen search(const vips::VImage& image, const presets::Preset& preset, presets:
   out.encodes += found.encodes;
   out.scores = found.scores + 1;
   return out;
+}
+
+// The search on a sample of a large rendition (render/quality_sample.hpp), then one encode of the whole at
+// the quality found. The score recorded is the sample's. A budget is checked on the whole: when the
+// whole at that quality is over it, the highest quality that fits wins, scored whole, and the target is
+// missed.
+Chosen search_sampled(const vips::VImage& image, const SearchSample& sample, const presets::Preset& preset,
+                      presets::EncodeSettings settings, const presets::AutoQuality& a) {
+  const MetricPixels reference = metric_pixels(sample.image, preset.background);
+  std::string last;
+  const EncodeAt encode_at = [&](int q) {
+    settings.quality = q;
+    last = encode(sample.image, settings, preset.keep);
+    return static_cast<std::uint64_t>(last.size());
+  };
+  const ScoreLast score_last = [&] {
+    return butteraugli_of_encoded(reference, last, preset.background, sample.counted);
+  };
+  const SearchResult found = search_quality(spec_of(a, settings.format, std::nullopt), encode_at, score_last);
+  settings.quality = found.quality;
+  Chosen out = from_budgeted(encode_within(image, settings, preset.keep, preset.max_bytes));
+  out.score = found.score;
+  out.target_missed = !found.target_met;
+  out.encodes += found.encodes;
+  out.scores = found.scores;
+  if (out.quality != found.quality) {
+    out.score = butteraugli_of_encoded(metric_pixels(image, preset.background), out.bytes, preset.background);
+    out.target_missed = true;
+    ++out.scores;
+  }
+  return out;
+}
+
+Chosen search(const vips::VImage& image, const presets::Preset& preset, const presets::EncodeSettings& settings,
+              const presets::AutoQuality& a) {
+  const SearchSample sample = search_sample(image);
+  if (sample.whole()) return search_whole(image, preset, settings, a);
+  return search_sampled(image, sample, preset, settings, a);
 }
 
 }  // namespace

@@ -28,10 +28,20 @@ std::optional<double> crossing(const Point& a, const Point& b, double target) {
   return a.quality + (log_of(target) - log_of(a.score)) / slope;
 }
 
+// Where the typical curve, scaled through `p`, meets the target, at most k_max_step away from `p`;
+// without a curve, `fallback`.
+double along_typical(const Point& p, const SearchSpec& spec, double fallback) {
+  if (spec.typical.empty()) return fallback;
+  const double wanted = spec.target * presets::typical_score(spec.typical, p.quality) / std::max(p.score, 1e-3);
+  const double q = presets::typical_quality(spec.typical, wanted);
+  return std::clamp(q, p.quality - k_max_step, p.quality + k_max_step);
+}
+
 // The next quality to try inside [lo, hi], or nothing when the search is done.
 std::optional<int> next_quality(const std::optional<Point>& good, const std::optional<Point>& poor,
                                 const std::optional<Point>& previous_poor, const std::optional<Point>& previous_good,
-                                double target, int lo, int hi) {
+                                const SearchSpec& spec, int lo, int hi) {
+  const double target = spec.target;
   if (lo > hi) return std::nullopt;
   double q = 0;
   if (good && poor) {
@@ -39,12 +49,15 @@ std::optional<int> next_quality(const std::optional<Point>& good, const std::opt
     // outside it only narrows the bracket by one.
     q = std::ceil(crossing(*poor, *good, target).value_or((poor->quality + good->quality) / 2.0));
   } else if (poor) {
-    // Through the two poorest points when there are two, else one step up.
-    const std::optional<double> at = previous_poor ? crossing(*previous_poor, *poor, target) : std::nullopt;
-    q = at ? std::min(*at + 1, poor->quality + k_max_step) : poor->quality + k_step;
+    // Along the typical curve through the nearest point (two points on one side are often too close for
+    // their line to say much), else through the two poorest points when there are two, else one step up.
+    const std::optional<double> at =
+        previous_poor && spec.typical.empty() ? crossing(*previous_poor, *poor, target) : std::nullopt;
+    q = at ? std::min(*at + 1, poor->quality + k_max_step) : along_typical(*poor, spec, poor->quality + k_step);
   } else if (good) {
-    const std::optional<double> at = previous_good ? crossing(*previous_good, *good, target) : std::nullopt;
-    q = at ? std::max(*at, good->quality - k_max_step) : good->quality - k_step;
+    const std::optional<double> at =
+        previous_good && spec.typical.empty() ? crossing(*previous_good, *good, target) : std::nullopt;
+    q = at ? std::max(*at, good->quality - k_max_step) : along_typical(*good, spec, good->quality - k_step);
   } else {
     q = (lo + hi) / 2.0;  // only over-budget points so far
   }
@@ -78,7 +91,7 @@ SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, cons
     if (good && good->score >= spec.target - spec.tolerance) break;
     const int lo = poor ? poor->quality + 1 : spec.min;
     const int hi = std::min(good ? good->quality - 1 : spec.max, too_big - 1);
-    q = next_quality(good, poor, previous_poor, previous_good, spec.target, lo, hi);
+    q = next_quality(good, poor, previous_poor, previous_good, spec, lo, hi);
   }
   if (good) {
     out.quality = good->quality;

@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
+
+#include "presets/format_defaults.hpp"
 
 namespace prerender::render {
 
@@ -16,6 +19,9 @@ struct SearchSpec {
   int max_encodes = 6;
   // Close enough: a quality within `tolerance` below the target ends the search.
   double tolerance = 0.15;
+  // The format's typical curve: from a single known point, the next quality is where that curve, scaled
+  // through the point, meets the target. Without it, a fixed step.
+  std::span<const presets::QualityPoint> typical = {};
 };
 
 struct SearchResult {
@@ -32,7 +38,8 @@ using ScoreLast = std::function<double()>;
 
 // A bracketed secant search over whole qualities, assuming the score falls as quality rises: each encode
 // narrows [highest too poor + 1, lowest good enough], the next quality interpolated between the two
-// in log score (or extrapolated beyond the only side known). An output over the budget is never scored. The result
+// in log score (or extrapolated beyond the only side known: along the typical curve from one point,
+// through the two nearest from two). An output over the budget is never scored. The result
 // depends only on what `encode` and `score` return, so the same pixels always give the same quality.
 SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, const ScoreLast& score);
 

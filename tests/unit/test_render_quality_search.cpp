@@ -131,3 +131,16 @@ TEST_CASE("the memory estimate of a quality: auto rendition covers butteraugli's
   const std::uint64_t with = render::estimate_working_set(info, {{&searched, presets::Format::jpeg, 1}});
   CHECK(with >= without + 400u * 300u * 220u);  // at least the 220 bytes a pixel of output measured
 }
+
+TEST_CASE("with a typical curve the search reaches a curve like it in two encodes") {
+  const std::span<const presets::QualityPoint> curve = presets::typical_scores(presets::Format::jpeg);
+  // An image 20% harder than the typical photo at every quality.
+  Fake fake{[&](int q) { return 1.2 * presets::typical_score(curve, q); }};
+  SearchSpec spec{1.5, 40, 95, static_cast<int>(std::lround(presets::typical_quality(curve, 1.5)))};
+  spec.typical = curve;
+  const SearchResult r = fake.run(spec);
+  CHECK(r.target_met);
+  CHECK(r.encodes == 2);
+  CHECK(r.score <= 1.5);
+  CHECK(r.score >= 1.5 - spec.tolerance);
+}
