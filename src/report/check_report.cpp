@@ -85,6 +85,14 @@ std::string quality_text(std::string_view format, std::optional<int> quality) {
   return " · <span title=\"the file does not record the quality it was encoded at\">quality unknown</span>";
 }
 
+// The new output's quality, with quality: auto's butteraugli score when it has one: "68 (butteraugli 1.48)".
+std::string chosen_quality(const RenditionCheck& c) {
+  if (!shows_quality(c.format)) return "-";
+  std::string out = std::to_string(c.quality);
+  if (c.butteraugli) out += fmt::format(" (butteraugli {:.2f})", *c.butteraugli);
+  return out;
+}
+
 std::string figure(const std::optional<ShownImage>& image, int width, int zoom, std::string_view label,
                    std::string caption, std::string_view absent, std::string_view format = "") {
   if (image && image->mime == "image/png" && !format.empty() && format != "png") caption += " · shown as PNG";
@@ -112,10 +120,11 @@ std::string failure_section(const RenditionCheck& c, std::size_t index) {
     reference_caption += fmt::format("{} · {}{}", util::format_size(c.reference_bytes), escape(c.reference_format),
                                      quality_text(c.reference_format, c.reference_quality));
   }
-  const std::string new_caption = c.rendered
-                                      ? fmt::format("{}x{} · {} · {}{}", c.width, c.height, util::format_size(c.bytes),
-                                                    escape(c.format), quality_text(c.format, c.quality))
-                                      : std::string();
+  const std::string new_caption =
+      c.rendered ? fmt::format("{}x{} · {} · {}{}{}", c.width, c.height, util::format_size(c.bytes), escape(c.format),
+                               quality_text(c.format, c.quality),
+                               c.butteraugli ? fmt::format(" (butteraugli {:.2f})", *c.butteraugli) : std::string())
+                 : std::string();
   // One zoom for the whole row, so that reference, new output and heat map are compared at one scale.
   const int zoom = html::zoom_for(std::max(c.reference_width, c.rendered ? c.width : 0));
   std::string images = figure(c.reference_image, c.reference_width, zoom, "Reference", reference_caption,
@@ -238,14 +247,15 @@ std::string check_html(const CheckResult& r) {
   std::string rows;
   for (const RenditionCheck& c : r.renditions) {
     if (!c.passed()) continue;
-    rows += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}x{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                        escape(c.path), escape(c.preset), c.width, c.height, util::format_size(c.bytes),
-                        c.identical ? "identical" : score(c), c.max_difference);
+    rows += fmt::format(
+        "<tr><td><code>{}</code></td><td>{}</td><td>{}x{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        escape(c.path), escape(c.preset), c.width, c.height, util::format_size(c.bytes), chosen_quality(c),
+        c.identical ? "identical" : score(c), c.max_difference);
   }
   if (!rows.empty())
     body += fmt::format(
         "<details{}><summary>{} renditions "
-        "match</summary>\n<table>\n<tr><th>path</th><th>preset</th><th>size</th><th>bytes</th>"
+        "match</summary>\n<table>\n<tr><th>path</th><th>preset</th><th>size</th><th>bytes</th><th>quality</th>"
         "<th>difference</th><th>tolerance</th></tr>\n{}</table>\n</details>\n",
         failing.empty() ? " open" : "", r.count_passed(), rows);
   body += "</main>\n";

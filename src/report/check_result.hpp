@@ -40,6 +40,7 @@ struct RenditionCheck {
   bool rendered = false;  // the new output, when it rendered
   int width = 0, height = 0, frames = 1, quality = 0;
   std::uint64_t bytes = 0;
+  std::optional<double> butteraugli;  // quality: auto's score of the new output (its journal's `score`)
 
   bool has_reference = false;
   std::string reference_format;

@@ -2,7 +2,8 @@
 # quality: auto searches once and is remembered: a first run scores encodes with butteraugli and picks a
 # quality per rendition; a forced rerun of the same sources, recipe and renderer encodes each rendition
 # once at the remembered quality, computes no metric and writes the same bytes (max_bytes likewise);
-# `plan` says which renditions will search, `preview` shows the scores; a new target searches again.
+# `plan` says which renditions will search, `preview` and the check report show the scores; a new target
+# searches again.
 source "$(dirname "$0")/lib.sh"
 
 site="$WORK/site"
@@ -80,6 +81,14 @@ for k, l in a.items():
     assert b[k]["quality"] == l["quality"] and b[k].get("score") == l.get("score"), (k, l, b[k])
     assert b[k]["quality_remembered"] is True and b[k]["encodes"] == 1 and "scores" not in b[k], b[k]
 PY
+
+# The check report shows each auto rendition's chosen quality with its score.
+run_prerender check "$site/site.yaml" --golden "$WORK/golden" --update
+expect_status 0
+run_prerender check "$site/site.yaml" --golden "$WORK/golden" --html "$WORK/report"
+expect_status 0
+[[ $(grep -oE "<td>[0-9]+ \(butteraugli [0-9.]+\)</td>" "$WORK/report/index.html" | wc -l) == 4 ]] ||
+  fail "the check report should show 4 chosen qualities with their scores"
 
 # A new target is a new recipe: the auto renditions search again, the budget ones stay up to date.
 write_manifest "{ target: { butteraugli: 3.0 }, min: 30 }"

@@ -173,4 +173,13 @@ TEST_CASE("the HTML report shows images at their own width, small ones zoomed by
   CHECK(page.find("<script src") == std::string::npos);
 }
 
+TEST_CASE("the HTML report shows quality: auto's chosen quality with its butteraugli score, failing or passing") {
+  report::CheckResult r = sample();
+  r.renditions[0].quality = 68, r.renditions[0].butteraugli = 1.4812;  // passes
+  r.renditions[1].quality = 71, r.renditions[1].butteraugli = 1.3;     // differs
+  const std::string page = report::check_html(r);
+  CHECK(page.find("<th>quality</th>") != std::string::npos);
+  CHECK(page.find("<td>68 (butteraugli 1.48)</td>") != std::string::npos);
+  CHECK(page.find("quality 71 (butteraugli 1.30)") != std::string::npos);
+}
 }  // namespace prerender
