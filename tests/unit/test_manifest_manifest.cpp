@@ -3,34 +3,16 @@
 
 #include "manifest/manifest.hpp"
 #include "presets/format_defaults.hpp"
+#include "manifest_support.hpp"
 #include "test_support.hpp"
 
 using namespace prerender;
+using prerender::test::any_contains;
+using prerender::test::problems_of;
 using prerender::test::TempDir;
 using prerender::test::write_file;
 
-namespace {
-
-// The diagnostics of loading `text` as <tmp>/site.yaml, one "line:col: message" each.
-std::vector<std::string> problems_of(const std::string& text, const TempDir& dir) {
-  write_file(dir.path() / "site.yaml", text);
-  try {
-    manifest::load_manifest(dir.path() / "site.yaml");
-  } catch (const manifest::ManifestError& e) {
-    std::vector<std::string> out;
-    for (const auto& d : e.items())
-      out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
-    return out;
-  }
-  return {};
-}
-
-bool any_contains(const std::vector<std::string>& lines, const std::string& text) {
-  return std::any_of(lines.begin(), lines.end(),
-                     [&](const std::string& l) { return l.find(text) != std::string::npos; });
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("the bundled example manifest loads with its included presets") {
   const auto m = manifest::load_manifest(test::source_dir() / "examples" / "site.yaml");

@@ -2,33 +2,14 @@
 #include <doctest/doctest.h>
 
 #include "manifest/manifest.hpp"
+#include "manifest_support.hpp"
 #include "test_support.hpp"
 
 using namespace prerender;
+using prerender::test::any_contains;
+using prerender::test::problems_of;
 using prerender::test::TempDir;
 using prerender::test::write_file;
-
-namespace {
-
-std::vector<std::string> problems_of(const std::string& text, const TempDir& dir) {
-  write_file(dir.path() / "site.yaml", text);
-  try {
-    manifest::load_manifest(dir.path() / "site.yaml");
-  } catch (const manifest::ManifestError& e) {
-    std::vector<std::string> out;
-    for (const auto& d : e.items())
-      out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
-    return out;
-  }
-  return {};
-}
-
-bool any_contains(const std::vector<std::string>& lines, const std::string& text) {
-  return std::any_of(lines.begin(), lines.end(),
-                     [&](const std::string& l) { return l.find(text) != std::string::npos; });
-}
-
-}  // namespace
 
 TEST_CASE("an s3:// output root names the bucket, the prefix and the store's options") {
   TempDir dir;

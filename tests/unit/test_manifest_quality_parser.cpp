@@ -4,6 +4,7 @@
 #include "manifest/manifest.hpp"
 #include "presets/format_defaults.hpp"
 #include "presets/preset_view.hpp"
+#include "manifest_support.hpp"
 #include "test_support.hpp"
 
 using namespace prerender;
@@ -17,16 +18,8 @@ manifest::Manifest load(const std::string& presets, const TempDir& dir) {
   return manifest::load_manifest(dir.path() / "site.yaml");
 }
 
-std::vector<std::string> problems_of(const std::string& presets, const TempDir& dir) {
-  try {
-    load(presets, dir);
-  } catch (const manifest::ManifestError& e) {
-    std::vector<std::string> out;
-    for (const auto& d : e.items())
-      out.push_back(std::to_string(d.at.line) + ":" + std::to_string(d.at.column) + ": " + d.message);
-    return out;
-  }
-  return {};
+std::vector<std::string> preset_problems(const std::string& presets, const TempDir& dir) {
+  return test::problems_of("version: 1\npresets:\n" + presets, dir);
 }
 
 }  // namespace
@@ -88,7 +81,7 @@ TEST_CASE("a child's fixed quality replaces a parent's quality: auto, and the ot
 
 TEST_CASE("quality mistakes are reported at their position") {
   TempDir dir;
-  const auto problems = problems_of(R"(  a: { quality: { target: { butteraugl: 1.4 } } }
+  const auto problems = preset_problems(R"(  a: { quality: { target: { butteraugl: 1.4 } } }
   b: { quality: { min: 90, max: 50 } }
   c: { quality: { target: { butteraugli: 0 } } }
   d: { quality: { mni: 40 } }
