@@ -10,6 +10,7 @@ const encode = {
   jpeg: (s) => s.flatten({ background: '#ffffff' }).jpeg(),
   webp: (s) => s.webp(),
   avif: (s) => s.avif(),
+  png: (s) => s.png(), // lossless: the resize alone
 };
 
 async function one(job) {
