@@ -20,6 +20,7 @@ from pathlib import Path
 
 import balance_bench
 import popularity_bench
+import quality_bench
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -254,16 +255,33 @@ def main():
     parser.add_argument("--quick", action="store_true", help="two photos, one round, no scaling: a smoke test")
     parser.add_argument("--balance", action="store_true",
                         help="only the balance figure: prerender alone, --rounds runs of the whole workload")
+    parser.add_argument("--quality", action="store_true",
+                        help="only the quality figure (tests/bench/quality_bench.py): quality: auto, fixed quality and sharp")
+    parser.add_argument("--quality-score", help="the prerender_quality_score binary (default: tests/ beside --prerender)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
+    scorer = args.quality_score or str(Path(args.prerender).parent / "tests" / "prerender_quality_score")
 
     cache = Path(args.cache)
     photos = read_photos()
     if args.quick:
         photos = [p for p in photos if p["stem"] in ("Kleiber", "Wine")]
-    fetch_workload(cache, photos)
+    graphics = [] if args.balance else quality_bench.read_graphics()
+    fetch_workload(cache, photos + graphics)
     work = cache / "work"
     work.mkdir(parents=True, exist_ok=True)
+
+    def quality_figure():
+        return quality_bench.run(args.prerender, scorer, Path(args.node_modules), work / "quality", photos, graphics,
+                                 args.quick, 1 if args.quick else args.rounds, timed, check)
+
+    if args.quality:
+        report = quality_figure()
+        print(quality_bench.show(report))
+        if args.json:
+            Path(args.json).write_text(json.dumps({"quality": report}, indent=2) + "\n")
+        print("bench: 1 passed, 0 failed")
+        return
     copies = 1 if args.quick else 4
     rounds = 1 if args.quick else args.rounds
     images, inputs = lay_out(work, photos, copies)
@@ -366,6 +384,9 @@ def main():
     # Access logs: prerender popularity against awk | sort | uniq -c on the same generated nginx log.
     report["popularity"] = popularity_bench.run(args.prerender, work / "popularity", 200_000 if args.quick else 10_000_000)
 
+    # Bytes and butteraugli scores of quality: auto, fixed quality and sharp, each rendition against one reference.
+    report["quality"] = quality_figure()
+
     print(f"{'tool':<16}{'renditions':>11}{'wall s':>9}{'CPU s':>9}{'rend/s':>9}{'CPU ms/r':>10}{'RSS MiB':>9}  bytes by format")
     for name, t in report["tools"].items():
         formats = " ".join(f"{k}={v // 1024}K" for k, v in sorted(t["bytes"].items()))
@@ -378,6 +399,7 @@ def main():
         print("scaling:", json.dumps(report["scaling"]))
     print("popularity:", json.dumps(report["popularity"]))
     print(balance_bench.show(report["balance"]))
+    print(quality_bench.show(report["quality"]))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
     (cache / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
