@@ -129,4 +129,49 @@ std::optional<int> device_pixels(std::optional<int> css, double dpr) {
 
 double needed_scale(const ResizePlan& plan) { return std::max(plan.scale_x, plan.scale_y); }
 
+Window cropped(const Window& window, const Box& box, Size size) {
+  const double left = box.left == 0 ? window.left : std::max(window.left, static_cast<double>(box.left));
+  const double top = box.top == 0 ? window.top : std::max(window.top, static_cast<double>(box.top));
+  const double right = box.left + box.width == size.width
+                           ? window.left + window.width
+                           : std::min(window.left + window.width, static_cast<double>(box.left + box.width));
+  const double bottom = box.top + box.height == size.height
+                            ? window.top + window.height
+                            : std::min(window.top + window.height, static_cast<double>(box.top + box.height));
+  return {left - box.left, top - box.top, std::max(0.0, right - left), std::max(0.0, bottom - top)};
+}
+
+Window turned(const Window& w, Size size, int angle, bool flop, bool flip) {
+  // A point (x, y) of a W x H image goes to (H - y, x) by a quarter turn clockwise, to (W - x, H - y) by
+  // a half turn, to (y, W - x) by three quarters.
+  const double width = size.width, height = size.height;
+  Window out = w;
+  Size now = size;
+  if (angle == 90) {
+    out = {height - w.top - w.height, w.left, w.height, w.width};
+    now = {size.height, size.width};
+  } else if (angle == 180) {
+    out = {width - w.left - w.width, height - w.top - w.height, w.width, w.height};
+  } else if (angle == 270) {
+    out = {w.top, width - w.left - w.width, w.height, w.width};
+    now = {size.height, size.width};
+  }
+  if (flop) out.left = now.width - out.left - out.width;
+  if (flip) out.top = now.height - out.top - out.height;
+  return out;
+}
+
+Upright upright_of(int orientation) {
+  switch (orientation) {
+    case 2: return {0, true};
+    case 3: return {180, false};
+    case 4: return {180, true};
+    case 5: return {90, true};
+    case 6: return {90, false};
+    case 7: return {270, true};
+    case 8: return {270, false};
+    default: return {0, false};
+  }
+}
+
 }  // namespace prerender::render

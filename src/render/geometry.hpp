@@ -16,6 +16,34 @@ struct Box {
   bool operator==(const Box&) const = default;
 };
 
+// The part of the source an image's pixels stand for, in those pixels from its top-left corner (pixel x
+// covers [x, x + 1)): all of them, except after a JPEG's shrink-on-load of an odd side. libvips then
+// keeps 3837 / 2 rounded down, 1918 rows each standing for exactly two source rows, and drops the last
+// source row; the source spans 1918.5 of them. A resize maps the window, not the pixel count, onto its
+// output, or the picture drifts towards that edge by up to half a decoded pixel.
+struct Window {
+  double left = 0, top = 0, width = 0, height = 0;
+  bool operator==(const Window&) const = default;
+  static Window whole(Size size) { return {0, 0, static_cast<double>(size.width), static_cast<double>(size.height)}; }
+  bool is_whole(Size size) const { return *this == whole(size); }
+};
+
+// The window of the part `box` of an image of `size` pixels, in the box's own pixels. Where the box
+// reaches an edge of the image, the window keeps its own edge there.
+Window cropped(const Window& window, const Box& box, Size size);
+
+// The window once its image (`size` pixels) is rotated clockwise by `angle` (0, 90, 180 or 270) and
+// then, with `flop`, mirrored left to right; or, with `flip`, top to bottom.
+Window turned(const Window& window, Size size, int angle, bool flop, bool flip = false);
+
+// The rotation and mirroring that turn an image stored with EXIF `orientation` (1 to 8) upright, as
+// libvips' autorot does them: rotated clockwise by `angle`, then mirrored left to right when `flop`.
+struct Upright {
+  int angle = 0;
+  bool flop = false;
+};
+Upright upright_of(int orientation);
+
 // How one rendition's image is made from an upright source of `source` pixels: scale it to `scaled`
 // (non-uniformly only for fill), then for cover take a `crop` of that, or for contain place it at
 // (`embed_left`, `embed_top`) on a `canvas` of the background colour. `output` is the final size

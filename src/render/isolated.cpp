@@ -216,6 +216,7 @@ Master decode_in_child(const util::SourceFile& file, const SourceInfo& info, int
   master.page_height = answer.at("page_height").get<int>();
   master.level = level;
   master.scale = static_cast<double>(width) / info.width;
+  master.window = Window::whole(master.frame_size());  // halved by Lanczos-3 in the child: exact
   return master;
 }
 

@@ -1,5 +1,6 @@
 #include "render/lanczos_kernel.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -17,7 +18,12 @@ double lanczos3(double x) {
 }  // namespace
 
 LanczosKernel make_lanczos_kernel(int in_size, int out_size) {
-  const double factor = static_cast<double>(in_size) / out_size;
+  return make_lanczos_kernel(0, in_size, out_size);
+}
+
+LanczosKernel make_lanczos_kernel(double from, double extent, int out_size) {
+  const double step = extent / out_size;           // source samples per output sample
+  const double factor = std::max(1.0, step);       // the kernel's stretch: never narrower than unit scale
   const double support = k_lanczos_lobes * factor;
   LanczosKernel k;
   k.margin = static_cast<int>(std::ceil(support)) + 1;
@@ -27,7 +33,7 @@ LanczosKernel make_lanczos_kernel(int in_size, int out_size) {
   k.weights.assign(static_cast<std::size_t>(out_size) * k.taps, 0);
   std::vector<double> w(k.taps);
   for (int x = 0; x < out_size; ++x) {
-    const double centre = (x + 0.5) * factor - 0.5;
+    const double centre = from + (x + 0.5) * step - 0.5;
     const int first = static_cast<int>(std::floor(centre - support)) + 1;
     double sum = 0;
     for (int t = 0; t < k.taps; ++t) sum += w[t] = lanczos3((first + t - centre) / factor);

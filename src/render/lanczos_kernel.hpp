@@ -23,4 +23,9 @@ struct LanczosKernel {
 // The kernel that maps `in_size` samples to `out_size`.
 LanczosKernel make_lanczos_kernel(int in_size, int out_size);
 
+// The kernel that maps the span [from, from + extent) of the samples (fractions allowed; what lies
+// outside it is not picture) to `out_size`. Where the span is at most `out_size` long, the kernel is
+// Lanczos-3 at unit scale: an interpolation, not a reduction.
+LanczosKernel make_lanczos_kernel(double from, double extent, int out_size);
+
 }  // namespace prerender::render

@@ -177,13 +177,7 @@ double seconds_left(std::chrono::steady_clock::time_point start, double max_seco
 
 // `image` reduced to exactly `width` x `height`.
 vips::VImage reduce_to(const vips::VImage& image, int width, int height, double max_seconds) {
-  if (can_lanczos_reduce(image) && !image.has_alpha()) return lanczos_reduce(image, width, height, max_seconds);
-  vips::VImage out = lanczos_resize(image, static_cast<double>(width) / image.width(),
-                                    static_cast<double>(height) / image.height(), max_seconds);
-  if (out.width() > width || out.height() > height)
-    out = out.extract_area(0, 0, std::min(out.width(), width), std::min(out.height(), height));
-  if (out.width() < width || out.height() < height)
-    out = out.embed(0, 0, width, height, vips::VImage::option()->set("extend", VIPS_EXTEND_COPY));
+  vips::VImage out = resize_window(image, Window::whole({image.width(), image.height()}), {width, height}, max_seconds);
   stop_after(out, max_seconds);
   return out.copy_memory();
 }
@@ -207,14 +201,28 @@ vips::VImage halve(const vips::VImage& image, int frames, int& page_height, doub
   return out;
 }
 
-// A level's pixels (in memory, stored orientation) turned upright.
-Master upright(const vips::VImage& stored, const SourceInfo& info, int level, int frames, int page_height) {
+// The source's size as stored (`info` has it upright).
+Size stored_size(const vips::VImage& image, const SourceInfo& info) {
+  const int orientation =
+      image.get_typeof(VIPS_META_ORIENTATION) != 0 ? image.get_int(VIPS_META_ORIENTATION) : 1;
+  return upright_of(orientation).angle % 180 ? Size{info.height, info.width} : Size{info.width, info.height};
+}
+
+// A source of `size` pixels in those of a decode at half its size, two source pixels each.
+Window half_of(Size size) { return {0, 0, size.width / 2.0, size.height / 2.0}; }
+
+// A level's pixels (in memory, stored orientation) turned upright; `window` is the part of the stored
+// frame the source covers.
+Master upright(const vips::VImage& stored, const SourceInfo& info, int level, int frames, int page_height,
+               Window window) {
   Master master;
   master.info = info;
   master.level = level;
   master.frames = frames;
   vips::VImage image = stored;
   if (image.get_typeof(VIPS_META_ORIENTATION) != 0 && image.get_int(VIPS_META_ORIENTATION) > 1) {
+    const Upright turn = upright_of(image.get_int(VIPS_META_ORIENTATION));
+    window = turned(window, {image.width(), page_height}, turn.angle, turn.flop);
     image = image.autorot().copy_memory();
     if (frames == 1) page_height = image.height();
   } else {
@@ -223,6 +231,7 @@ Master upright(const vips::VImage& stored, const SourceInfo& info, int level, in
   }
   master.image = image;
   master.page_height = page_height;
+  master.window = frames == 1 ? window : Window::whole(master.frame_size());
   master.scale = static_cast<double>(image.width()) / info.width;
   return master;
 }
@@ -265,7 +274,12 @@ std::vector<Master> decode_levels(const util::SourceFile& file, const SourceInfo
         image = image.copy_memory();
         in_memory = true;
       }
-      out.push_back(upright(image, info, level, frames, page_height));
+      // Each pixel of the decoder's own half size stands for two of the source, so the source spans half
+      // its size in them: half a pixel past an odd side's edge (Window). A Lanczos halving maps the whole
+      // source onto its own pixels.
+      const Window window = level == 1 && decode.base == 1 ? half_of(stored_size(image, info))
+                                                           : Window::whole({image.width(), page_height});
+      out.push_back(upright(image, info, level, frames, page_height, window));
     }
   } catch (const vips::VError& e) {
     throw RenderError("cannot decode the source: " + killed_or(first_line(e), limits.max_seconds));

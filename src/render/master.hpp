@@ -28,6 +28,7 @@ struct Master {
   double scale = 1;
   int frames = 1;
   int page_height = 0;
+  Window window;  // the part of one frame the source covers (render/geometry.hpp)
   Size frame_size() const { return {image.width(), page_height}; }
 };
 

@@ -44,7 +44,8 @@ Transformed transform_rendition(const Master& master, const RenditionRequest& re
   const auto start = std::chrono::steady_clock::now();
   const VipsCall call;
   try {
-    const Frame frame{preset, request, focus, master.scale, {master.info.width, master.info.height}, max_seconds};
+    const Frame frame{preset,      request, focus, master.scale, {master.info.width, master.info.height},
+                      max_seconds, master.window};
     vips::VImage image;
     if (animates(master, request)) {
       const int frames = std::min(master.frames, preset.max_frames);

@@ -196,13 +196,18 @@ bool can_lanczos_reduce(const vips::VImage& image) {
          image.coding() == VIPS_CODING_NONE;
 }
 
-vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, double max_seconds) {
+vips::VImage lanczos_reduce(const vips::VImage& image, int width, int height, double max_seconds,
+                            std::optional<Window> window) {
   const int in_width = image.width(), in_height = image.height(), bands = image.bands();
-  width = std::clamp(width, 1, in_width);
-  height = std::clamp(height, 1, in_height);
-  const bool narrower = width < in_width, shorter = height < in_height;
-  const LanczosKernel across = narrower ? make_lanczos_kernel(in_width, width) : LanczosKernel{};
-  const LanczosKernel down = shorter ? make_lanczos_kernel(in_height, height) : LanczosKernel{};
+  const Window w = window.value_or(Window::whole({in_width, in_height}));
+  width = std::clamp(width, 1, std::max(in_width, static_cast<int>(std::ceil(w.width))));
+  height = std::clamp(height, 1, std::max(in_height, static_cast<int>(std::ceil(w.height))));
+  // A side is resampled when its count changes, or when its window is not the whole side (then even at
+  // the same count the samples move).
+  const bool narrower = width != in_width || w.left != 0 || w.width != in_width;
+  const bool shorter = height != in_height || w.top != 0 || w.height != in_height;
+  const LanczosKernel across = narrower ? make_lanczos_kernel(w.left, w.width, width) : LanczosKernel{};
+  const LanczosKernel down = shorter ? make_lanczos_kernel(w.top, w.height, height) : LanczosKernel{};
   const auto deadline =
       std::chrono::steady_clock::now() +
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(max_seconds));
@@ -260,6 +265,24 @@ vips::VImage lanczos_resize(const vips::VImage& image, double scale_x, double sc
       in.resize(scale_x, vips::VImage::option()->set("vscale", scale_y)->set("kernel", VIPS_KERNEL_LANCZOS3));
   if (alpha) out = out.unpremultiply();
   return out.cast(VIPS_FORMAT_UCHAR);
+}
+
+vips::VImage resize_window(const vips::VImage& image, const Window& window, Size size, double max_seconds) {
+  const Size here{image.width(), image.height()};
+  vips::VImage out;
+  if (!window.is_whole(here) && size.width <= std::max(here.width, static_cast<int>(std::ceil(window.width))) &&
+      size.height <= std::max(here.height, static_cast<int>(std::ceil(window.height))) && can_lanczos_reduce(image) &&
+      !image.has_alpha()) {
+    out = lanczos_reduce(image, size.width, size.height, max_seconds, window);
+  } else {
+    out = lanczos_resize(image, static_cast<double>(size.width) / here.width,
+                         static_cast<double>(size.height) / here.height, max_seconds);
+  }
+  if (out.width() > size.width || out.height() > size.height)
+    out = out.extract_area(0, 0, std::min(out.width(), size.width), std::min(out.height(), size.height));
+  if (out.width() < size.width || out.height() < size.height)
+    out = out.embed(0, 0, size.width, size.height, vips::VImage::option()->set("extend", VIPS_EXTEND_COPY));
+  return out;
 }
 
 }  // namespace prerender::render

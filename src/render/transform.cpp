@@ -25,20 +25,10 @@ vips::VImage crop_box(const vips::VImage& image, const Box& box) {
   return image.extract_area(box.left, box.top, box.width, box.height);
 }
 
-// Makes the image exactly `size`, absorbing a pixel of rounding either way.
-vips::VImage exact(const vips::VImage& image, Size size) {
-  vips::VImage out = image;
-  if (out.width() > size.width || out.height() > size.height)
-    out = out.extract_area(0, 0, std::min(out.width(), size.width), std::min(out.height(), size.height));
-  if (out.width() < size.width || out.height() < size.height)
-    out = out.embed(0, 0, size.width, size.height, vips::VImage::option()->set("extend", VIPS_EXTEND_COPY));
-  return out;
-}
-
 using Focus = std::optional<std::pair<double, double>>;
 
-// Pre-crop, in fractions of the source; the focal point moves with it.
-vips::VImage pre_crop(vips::VImage image, const presets::Preset& p, Focus& focus) {
+// Pre-crop, in fractions of the source; the focal point and the window move with it.
+vips::VImage pre_crop(vips::VImage image, const presets::Preset& p, Focus& focus, Window& window) {
   if (p.crop) {
     Box box;
     const Size size{image.width(), image.height()};
@@ -55,13 +45,14 @@ vips::VImage pre_crop(vips::VImage image, const presets::Preset& p, Focus& focus
     if (focus)
       focus = std::pair{(focus->first * size.width - box.left) / box.width,
                         (focus->second * size.height - box.top) / box.height};
+    window = cropped(window, box, size);
     image = crop_box(image, box);
   }
   return image;
 }
 
 // Cuts uniform borders (told against the top-left pixel, on the image flattened over the background).
-vips::VImage trim_borders(vips::VImage image, const presets::Preset& p) {
+vips::VImage trim_borders(vips::VImage image, const presets::Preset& p, Window& window) {
   if (p.trim) {
     int left = 0, top = 0, width = 0, height = 0;
     const vips::VImage flat =
@@ -69,12 +60,17 @@ vips::VImage trim_borders(vips::VImage image, const presets::Preset& p) {
                           : image;
     left = flat.find_trim(&top, &width, &height,
                           vips::VImage::option()->set("threshold", *p.trim)->set("background", flat.getpoint(0, 0)));
-    if (width > 0 && height > 0) image = crop_box(image, {left, top, width, height});
+    if (width > 0 && height > 0) {
+      window = cropped(window, {left, top, width, height}, {image.width(), image.height()});
+      image = crop_box(image, {left, top, width, height});
+    }
   }
   return image;
 }
 
-vips::VImage orient(vips::VImage image, const presets::Preset& p, Focus& focus) {
+vips::VImage orient(vips::VImage image, const presets::Preset& p, Focus& focus, Window& window) {
+  // rot(D90) turns clockwise; flip(vertical) mirrors top to bottom, flip(horizontal) left to right.
+  window = turned(window, {image.width(), image.height()}, p.rotate, p.flop, p.flip);
   if (p.rotate == 90)
     image = image.rot(VIPS_ANGLE_D90);
   else if (p.rotate == 180)
@@ -88,7 +84,7 @@ vips::VImage orient(vips::VImage image, const presets::Preset& p, Focus& focus) 
 }
 
 // Resize. The box is in device pixels of the source; the master is already at its decode level.
-vips::VImage resize_frame(vips::VImage image, const Frame& f, const Focus& focus) {
+vips::VImage resize_frame(vips::VImage image, const Frame& f, const Focus& focus, const Window& window) {
   const presets::Preset& p = f.preset;
   const double dpr = f.request.dpr;
   const Size here{image.width(), image.height()};
@@ -99,9 +95,7 @@ vips::VImage resize_frame(vips::VImage image, const Frame& f, const Focus& focus
                                 : effective_source(f.source, p, f.focus);
   const ResizePlan plan = plan_resize(in_source, device_pixels(p.resize.width, dpr),
                                       device_pixels(p.resize.height, dpr), p.resize.fit, p.resize.enlarge);
-  image = exact(lanczos_resize(image, static_cast<double>(plan.scaled.width) / here.width,
-                               static_cast<double>(plan.scaled.height) / here.height, f.max_seconds),
-                plan.scaled);
+  image = resize_window(image, window, plan.scaled, f.max_seconds);
   if (plan.crop) {
     const Gravity g = p.resize.gravity;
     if (g == Gravity::entropy || g == Gravity::attention) {
@@ -179,10 +173,11 @@ vips::VImage add_overlay(vips::VImage image, const presets::Preset& p, double dp
 vips::VImage transform(vips::VImage image, const Frame& f) {
   const presets::Preset& p = f.preset;
   Focus focus = f.focus;
-  image = pre_crop(image, p, focus);
-  image = trim_borders(image, p);
-  image = orient(image, p, focus);
-  image = resize_frame(image, f, focus);
+  Window window = f.window;
+  image = pre_crop(image, p, focus, window);
+  image = trim_borders(image, p, window);
+  image = orient(image, p, focus, window);
+  image = resize_frame(image, f, focus, window);
   const bool output_alpha = presets::traits(f.request.format).has_alpha;
   const bool transparent_fill = output_alpha && p.background.a < 255;
   image = finish_look(image, p, f.request.dpr);

@@ -18,6 +18,7 @@ struct Frame {
   double master_scale;
   Size source;  // the upright source, one frame
   double max_seconds;
+  Window window;  // the part of the frame the source covers
 };
 
 // One frame through the preset's geometry and look, at output size.

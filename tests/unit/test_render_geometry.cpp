@@ -65,3 +65,35 @@ TEST_CASE("an aspect pre-crop takes the largest box of that ratio") {
   CHECK(b.height == 2250);
   CHECK(b.top == 375);
 }
+
+TEST_CASE("a window follows its image through crops, quarter turns and mirrors") {
+  // 1918 decoded rows standing for 1918.5: the source runs half a row past the bottom edge.
+  const Window w{0, 0, 1280, 1918.5};
+  const Size size{1280, 1918};
+  CHECK(Window::whole(size).is_whole(size));
+  CHECK_FALSE(w.is_whole(size));
+  // A crop keeps the window's edge where it reaches the image's edge, and its own edge elsewhere.
+  CHECK(cropped(w, {100, 1000, 200, 918}, size) == Window{0, 0, 200, 918.5});
+  CHECK(cropped(w, {100, 0, 200, 918}, size) == Window{0, 0, 200, 918});
+  CHECK(cropped(w, {0, 0, 1280, 1918}, size) == w);
+  // Turned clockwise a quarter, the bottom edge is on the left.
+  CHECK(turned(w, size, 90, false) == Window{-0.5, 0, 1918.5, 1280});
+  CHECK(turned(w, size, 180, false) == Window{0, -0.5, 1280, 1918.5});
+  CHECK(turned(w, size, 270, false) == Window{0, 0, 1918.5, 1280});
+  CHECK(turned(w, size, 0, false, true) == Window{0, -0.5, 1280, 1918.5});
+  CHECK(turned(w, size, 0, true) == w);
+  CHECK(turned(w, size, 90, true) == Window{0, 0, 1918.5, 1280});
+  // Turning back undoes it.
+  CHECK(turned(turned(w, size, 90, false), {1918, 1280}, 270, false) == w);
+}
+
+TEST_CASE("EXIF orientations map to the rotations and mirrors that undo them") {
+  CHECK(upright_of(1).angle == 0);
+  CHECK_FALSE(upright_of(1).flop);
+  CHECK(upright_of(6).angle == 90);
+  CHECK(upright_of(8).angle == 270);
+  CHECK(upright_of(3).angle == 180);
+  CHECK(upright_of(5).flop);
+  CHECK(upright_of(7).flop);
+  CHECK_FALSE(upright_of(6).flop);
+}

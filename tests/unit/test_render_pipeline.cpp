@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "render/metadata.hpp"
+#include "render/resample.hpp"
 #include "render_support.hpp"
 
 using namespace prerender;
@@ -60,6 +63,66 @@ TEST_CASE("EXIF orientations 1 to 8 all come out upright") {
     // A wrong orientation differs by ~60 on this scene; JPEG noise between files is below 10.
     CHECK(test::mean_difference(out, reference) < 12);
     CHECK(out.get_typeof(VIPS_META_ORIENTATION) == 0);
+  }
+}
+
+TEST_CASE("upright_of names the turn libvips' autorot makes for each EXIF orientation") {
+  // 5 x 3 pixels numbered x + 10 y: any other turn or mirror puts a different number somewhere.
+  const vips::VImage numbered =
+      (vips::VImage::xyz(5, 3).extract_band(0) + vips::VImage::xyz(5, 3).extract_band(1) * 10).cast(VIPS_FORMAT_UCHAR);
+  for (int n = 1; n <= 8; ++n) {
+    CAPTURE(n);
+    vips::VImage tagged = numbered.copy();
+    tagged.set(VIPS_META_ORIENTATION, n);
+    const vips::VImage theirs = tagged.autorot();
+    const render::Upright turn = render::upright_of(n);
+    vips::VImage ours = turn.angle == 90    ? numbered.rot(VIPS_ANGLE_D90)
+                        : turn.angle == 180 ? numbered.rot(VIPS_ANGLE_D180)
+                        : turn.angle == 270 ? numbered.rot(VIPS_ANGLE_D270)
+                                            : numbered;
+    if (turn.flop) ours = ours.flip(VIPS_DIRECTION_HORIZONTAL);
+    REQUIRE(ours.width() == theirs.width());
+    CHECK((ours.cast(VIPS_FORMAT_FLOAT) - theirs.cast(VIPS_FORMAT_FLOAT)).abs().max() == 0);
+  }
+}
+
+// 449 rows shrunk on load by 2 are 224 standing for 224.5 (libvips drops the last source row). Resized
+// as 224, they stand for the source's first 448 rows: the picture drifts by up to a source row towards
+// the bottom, or, turned upright, towards whichever edge the bottom went to.
+TEST_CASE("a JPEG with an odd side, shrunk on load, is resized with its true geometry") {
+  test::TempDir dir;
+  const vips::VImage photo =
+      vips::VImage::new_from_file(fixture("images/landscape-1.jpg").c_str()).extract_area(0, 0, 600, 449).copy_memory();
+  struct Case {
+    int orientation;
+    render::Window drifted;  // of the upright source: the span the rendition stood for before
+    render::Box far;         // where the drift is largest: a strip along that edge, in output pixels
+  };
+  for (const Case& c : {Case{1, {0, 0, 600, 448}, {0, 219, 300, 6}}, Case{3, {0, 1, 600, 448}, {0, 0, 300, 6}},
+                        Case{6, {1, 0, 448, 600}, {0, 0, 6, 300}}, Case{8, {0, 0, 448, 600}, {219, 0, 6, 300}}}) {
+    CAPTURE(c.orientation);
+    vips::VImage tagged = photo.copy();
+    tagged.set(VIPS_META_ORIENTATION, c.orientation);
+    const std::filesystem::path file = dir.path() / ("odd-" + std::to_string(c.orientation) + ".jpg");
+    tagged.jpegsave(file.c_str(), vips::VImage::option()->set("Q", 95));  // orientation kept
+    const vips::VImage upright = vips::VImage::new_from_file(file.c_str()).autorot().copy_memory();
+    const bool quarter = c.orientation == 6 || c.orientation == 8;
+    const vips::VImage ours = test::decode(
+        render_file(file, {{quarter ? "resize.height" : "resize.width", "300"}, {"format", "png"}}).bytes);
+    REQUIRE(ours.width() == (quarter ? 225 : 300));
+    REQUIRE(ours.height() == (quarter ? 300 : 225));
+    // The true geometry and the drifted one, each a Lanczos-3 reduction of the full-size decode.
+    const vips::VImage exact = render::lanczos_reduce(upright, ours.width(), ours.height(), 0);
+    const vips::VImage drifted = render::lanczos_reduce(upright, ours.width(), ours.height(), 0, c.drifted);
+    auto far_difference = [&](const vips::VImage& reference) {
+      const vips::VImage d = (ours.cast(VIPS_FORMAT_FLOAT) - reference.cast(VIPS_FORMAT_FLOAT)).abs();
+      return d.extract_area(c.far.left, c.far.top, c.far.width, c.far.height).avg();
+    };
+    const double to_exact = far_difference(exact), to_drifted = far_difference(drifted);
+    CAPTURE(to_exact);
+    CAPTURE(to_drifted);
+    // The scaled IDCT is not a Lanczos-3 filter, so neither is zero; drifted, the two swap places.
+    CHECK(to_exact < 0.7 * to_drifted);
   }
 }
 

@@ -18,10 +18,13 @@ using test::fixture;
 
 vips::VImage photo() { return vips::VImage::new_from_file(fixture("images/landscape-1.jpg").c_str()).copy_memory(); }
 
-// The reduction of the width computed directly from its definition, in double precision: output column
-// x is centred on source column (x + 0.5) * factor - 0.5, and weighs the source columns within 3 * factor
-// of it by lanczos3((i - centre) / factor), columns past the edges repeating the edge; clipped to 0..255.
-std::vector<double> exact_reduction(const std::vector<double>& pixels, int in_width, int height, int bands, int width) {
+// The reduction of the width computed directly from its definition, in double precision: the span
+// [from, from + extent) of the source columns onto `width`; output column x is centred on source column
+// from + (x + 0.5) * step - 0.5 (step = extent / width), and weighs the source columns within 3 * factor
+// of it by lanczos3((i - centre) / factor), factor being the step but at least 1, columns past the edges
+// repeating the edge; clipped to 0..255.
+std::vector<double> exact_reduction(const std::vector<double>& pixels, int in_width, int height, int bands, int width,
+                                    double from, double extent) {
   auto lanczos3 = [](double x) {
     x = std::abs(x);
     if (x < 1e-9) return 1.0;
@@ -29,13 +32,13 @@ std::vector<double> exact_reduction(const std::vector<double>& pixels, int in_wi
     const double px = std::numbers::pi * x;
     return 3 * std::sin(px) * std::sin(px / 3) / (px * px);
   };
-  const double factor = static_cast<double>(in_width) / width;
+  const double step = extent / width, factor = std::max(1.0, step);
   std::vector<double> out;
   out.reserve(static_cast<std::size_t>(width) * height * bands);
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x)
       for (int b = 0; b < bands; ++b) {
-        const double centre = (x + 0.5) * factor - 0.5;
+        const double centre = from + (x + 0.5) * step - 0.5;
         double sum = 0, weights = 0;
         for (int i = static_cast<int>(std::floor(centre - 3 * factor));
              i <= static_cast<int>(std::ceil(centre + 3 * factor)); ++i) {
@@ -53,8 +56,9 @@ std::vector<double> samples_of(const vips::VImage& image) {
   return {data, data + static_cast<std::size_t>(image.width()) * image.height() * image.bands()};
 }
 
-std::vector<double> exact_reduction(const vips::VImage& image, int width) {
-  return exact_reduction(samples_of(image), image.width(), image.height(), image.bands(), width);
+std::vector<double> exact_reduction(const vips::VImage& image, int width, double from = 0, double extent = 0) {
+  return exact_reduction(samples_of(image), image.width(), image.height(), image.bands(), width, from,
+                         extent > 0 ? extent : image.width());
 }
 
 // Samples transposed: a height reduction is a width reduction of the transposed samples.
@@ -123,12 +127,43 @@ TEST_CASE("lanczos_reduce of both sides is the exact two-dimensional reduction t
     REQUIRE(ours.height() == height);
     // Height first, then width: the exact reduction of the exact reduction.
     const std::vector<double> across = transposed(samples_of(image), image.width(), image.height(), 3);
-    const std::vector<double> tall =
-        transposed(exact_reduction(across, image.height(), image.width(), 3, height), height, image.width(), 3);
-    const std::vector<double> exact = exact_reduction(tall, image.width(), height, 3, width);
+    const std::vector<double> tall = transposed(
+        exact_reduction(across, image.height(), image.width(), 3, height, 0, image.height()), height, image.width(), 3);
+    const std::vector<double> exact = exact_reduction(tall, image.width(), height, 3, width, 0, image.width());
     // The row sums are rounded to 8 bits before the column sums (as libvips does between its passes).
     CHECK(largest_error(ours, exact) < 1.25);
   }
+}
+
+// A JPEG's shrink-on-load of an odd side: the decoded pixels stand for a span half a pixel longer (or,
+// turned upright, starting half a pixel before them).
+TEST_CASE("lanczos_reduce maps a window of the image, not its pixel count, onto the output") {
+  const vips::VImage image = photo();  // 600 x 450
+  struct Case {
+    render::Window window;
+    int width, height;
+  };
+  for (const Case& c : {Case{{0, 0, 600, 450.5}, 600, 451}, Case{{0, 0, 600.5, 450}, 301, 225},
+                        Case{{-0.5, 0, 600.5, 450}, 300, 450}, Case{{0, -0.5, 600, 450.5}, 600, 150},
+                        Case{{0.25, 3, 512, 400}, 128, 100}, Case{{0, 0, 600.5, 450}, 601, 450},
+                        Case{{-0.5, 0, 600.5, 450}, 601, 225}}) {
+    CAPTURE(c.width);
+    CAPTURE(c.height);
+    const vips::VImage ours = render::lanczos_reduce(image, c.width, c.height, 0, c.window);
+    REQUIRE(ours.width() == c.width);
+    REQUIRE(ours.height() == c.height);
+    const std::vector<double> across = transposed(samples_of(image), image.width(), image.height(), 3);
+    const std::vector<double> tall = transposed(
+        exact_reduction(across, image.height(), image.width(), 3, c.height, c.window.top, c.window.height), c.height,
+        image.width(), 3);
+    const std::vector<double> exact =
+        exact_reduction(tall, image.width(), c.height, 3, c.width, c.window.left, c.window.width);
+    CHECK(largest_error(ours, exact) < 1.25);
+  }
+  // The whole image as its window is the plain reduction, byte for byte.
+  const vips::VImage plain = render::lanczos_reduce(image, 301, 225, 0);
+  const vips::VImage windowed = render::lanczos_reduce(image, 301, 225, 0, render::Window::whole({600, 450}));
+  CHECK(largest_difference(plain, windowed) == 0);
 }
 
 // (libvips' vertical vector path rounds its kernel more coarsely: up to 8 levels from the exact one.)
