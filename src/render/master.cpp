@@ -208,8 +208,13 @@ Size stored_size(const vips::VImage& image, const SourceInfo& info) {
   return upright_of(orientation).angle % 180 ? Size{info.height, info.width} : Size{info.width, info.height};
 }
 
-// A source of `size` pixels in those of a decode at half its size, two source pixels each.
-Window half_of(Size size) { return {0, 0, size.width / 2.0, size.height / 2.0}; }
+// A source of `size` pixels in those of its decode at half size, `half`: two source pixels each, when
+// the decoder kept each side halved and rounded down, as libvips 8.14 does (else taken as it is).
+Window half_of(Size size, const vips::VImage& half) {
+  if (half.width() != size.width / 2 || half.height() != size.height / 2)
+    return Window::whole({half.width(), half.height()});
+  return {0, 0, size.width / 2.0, size.height / 2.0};
+}
 
 // A level's pixels (in memory, stored orientation) turned upright; `window` is the part of the stored
 // frame the source covers.
@@ -277,7 +282,7 @@ std::vector<Master> decode_levels(const util::SourceFile& file, const SourceInfo
       // Each pixel of the decoder's own half size stands for two of the source, so the source spans half
       // its size in them: half a pixel past an odd side's edge (Window). A Lanczos halving maps the whole
       // source onto its own pixels.
-      const Window window = level == 1 && decode.base == 1 ? half_of(stored_size(image, info))
+      const Window window = level == 1 && decode.base == 1 ? half_of(stored_size(image, info), image)
                                                            : Window::whole({image.width(), page_height});
       out.push_back(upright(image, info, level, frames, page_height, window));
     }

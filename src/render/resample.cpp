@@ -270,9 +270,7 @@ vips::VImage lanczos_resize(const vips::VImage& image, double scale_x, double sc
 vips::VImage resize_window(const vips::VImage& image, const Window& window, Size size, double max_seconds) {
   const Size here{image.width(), image.height()};
   vips::VImage out;
-  if (!window.is_whole(here) && size.width <= std::max(here.width, static_cast<int>(std::ceil(window.width))) &&
-      size.height <= std::max(here.height, static_cast<int>(std::ceil(window.height))) && can_lanczos_reduce(image) &&
-      !image.has_alpha()) {
+  if (!window.is_whole(here) && can_lanczos_reduce(image) && !image.has_alpha()) {
     out = lanczos_reduce(image, size.width, size.height, max_seconds, window);
   } else {
     out = lanczos_resize(image, static_cast<double>(size.width) / here.width,
