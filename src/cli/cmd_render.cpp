@@ -21,7 +21,7 @@ namespace {
 std::string chosen_quality(const presets::Preset& preset, const render::Rendered& r) {
   std::string out;
   if (r.score)
-    out = fmt::format("  quality {} (butteraugli {:.2f}{})", r.quality, *r.score,
+    out = fmt::format("  quality {}{} (butteraugli {:.2f}{})", r.quality, r.full_chroma ? " at 4:4:4" : "", *r.score,
                       r.target_missed ? ", target missed" : "");
   else if (preset.max_bytes)
     out = fmt::format("  quality {}", r.quality);

@@ -87,7 +87,7 @@ std::vector<std::optional<RenditionRecord>> AssetWork::remembered_qualities(cons
       continue;
     remembered[k] = m_state.record(*p.state.previous[i]);
     if (remembered[k] && remembered[k]->quality > 0)
-      job.remembered_quality[k] = remembered[k]->quality;
+      job.remembered_quality[k] = render::Decision{remembered[k]->quality, remembered[k]->full_chroma};
     else
       remembered[k].reset();
   }
@@ -166,10 +166,12 @@ RenditionRecord AssetWork::record_one(const PlannedAsset& asset, const Prepared&
     r.width = rendered.width;
     r.height = rendered.height;
     r.quality = rendered.quality;
+    r.full_chroma = rendered.full_chroma;
     r.encodes = rendered.encodes;
     r.scores = rendered.scores;
     // A remembered quality keeps the score it was chosen with: the same pixels, the same bytes.
-    const bool kept = remembered && rendered.scores == 0 && rendered.quality == remembered->quality;
+    const bool kept = remembered && rendered.scores == 0 && rendered.quality == remembered->quality &&
+                      rendered.full_chroma == remembered->full_chroma;
     r.score = kept ? remembered->score : rendered.score;
     r.target_missed = kept ? remembered->target_missed : rendered.target_missed;
     r.quality_remembered = kept;

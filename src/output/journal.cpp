@@ -76,6 +76,7 @@ nlohmann::json to_json(const RenditionRecord& r) {
   if (!r.error.empty()) j["error"] = r.error;
   if (r.score) j["score"] = std::round(*r.score * 1000) / 1000;
   if (r.target_missed) j["target_missed"] = true;
+  if (r.full_chroma) j["full_chroma"] = true;
   if (r.encodes) j["encodes"] = r.encodes;
   if (r.scores) j["scores"] = r.scores;
   if (r.quality_remembered) j["quality_remembered"] = true;
@@ -126,6 +127,7 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   // Fields added later: read when present and of their kind, never a reason for a line not to read back.
   if (const auto it = j.find("score"); it != j.end() && it->is_number()) r.score = it->get<double>();
   if (const auto it = j.find("target_missed"); it != j.end() && it->is_boolean()) r.target_missed = it->get<bool>();
+  if (const auto it = j.find("full_chroma"); it != j.end() && it->is_boolean()) r.full_chroma = it->get<bool>();
   if (const auto it = j.find("encodes"); it != j.end() && it->is_number_integer()) r.encodes = it->get<int>();
   if (const auto it = j.find("scores"); it != j.end() && it->is_number_integer()) r.scores = it->get<int>();
   if (const auto it = j.find("quality_remembered"); it != j.end() && it->is_boolean())

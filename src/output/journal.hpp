@@ -38,6 +38,7 @@ struct RenditionRecord {
   // the quality, while the source, recipe and renderer stay the same), and whether the target was missed.
   std::optional<double> score;
   bool target_missed = false;
+  bool full_chroma = false;  // quality: auto took 4:4:4 chroma where the preset left it unset
   // The work this line's run did for it: encodes, and butteraugli computations (0 for a remembered quality).
   int encodes = 0, scores = 0;
   bool quality_remembered = false;  // this run encoded at the quality an earlier run decided

@@ -25,9 +25,9 @@ struct AssetJob {
   std::vector<RenditionRequest> requests;
   std::optional<std::pair<double, double>> focus;  // fractions of the upright source
   manifest::Limits limits;
-  // Per request (or empty): the quality an earlier run decided for the same source, recipe and toolchain
+  // Per request (or empty): what an earlier run decided for the same source, recipe and toolchain
   // (quality: auto, max_bytes), encoded once without deciding again.
-  std::vector<std::optional<int>> remembered_quality = {};
+  std::vector<std::optional<Decision>> remembered_quality = {};
 };
 
 // One rendition's result: its bytes, or the reason it failed.

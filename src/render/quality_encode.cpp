@@ -11,7 +11,9 @@
 namespace prerender::render {
 namespace {
 
-Chosen from_budgeted(Budgeted&& b) { return Chosen{std::move(b.bytes), b.quality, std::nullopt, false, b.encodes, 0}; }
+Chosen from_budgeted(Budgeted&& b) {
+  return Chosen{std::move(b.bytes), b.quality, std::nullopt, false, false, b.encodes, 0};
+}
 
 SearchSpec spec_of(const presets::AutoQuality& a, presets::Format format, std::optional<std::uint64_t> max_bytes) {
   SearchSpec spec{a.target, a.min, a.max, a.start, max_bytes};
@@ -38,6 +40,7 @@ Chosen search_whole(const vips::VImage& image, const presets::Preset& preset, pr
                   found.quality,
                   found.score,
                   !found.target_met,
+                  false,
                   found.encodes,
                   found.scores};
   // Nothing from min up fits: the budget wins, below the bounds if it must, and the target is missed.
@@ -81,23 +84,48 @@ Chosen search_sampled(const vips::VImage& image, const SearchSample& sample, con
   return out;
 }
 
-Chosen search(const vips::VImage& image, const presets::Preset& preset, const presets::EncodeSettings& settings,
-              const presets::AutoQuality& a) {
-  const SearchSample sample = search_sample(image);
+Chosen search_at(const vips::VImage& image, const SearchSample& sample, const presets::Preset& preset,
+                 const presets::EncodeSettings& settings, const presets::AutoQuality& a) {
   if (sample.whole()) return search_whole(image, preset, settings, a);
   return search_sampled(image, sample, preset, settings, a);
+}
+
+bool chooses_chroma(const presets::Preset& preset, presets::Format format) {
+  using presets::Format;
+  return !preset.chroma && (format == Format::jpeg || format == Format::avif || format == Format::heic);
+}
+
+Chosen search(const vips::VImage& image, const presets::Preset& preset, presets::EncodeSettings settings,
+              const presets::AutoQuality& a) {
+  const SearchSample sample = search_sample(image);
+  Chosen first = search_at(image, sample, preset, settings, a);
+  // Out of reach at `max` (not for want of budget: then more chroma could only cost more).
+  if (!first.target_missed || first.quality < a.max || !chooses_chroma(preset, settings.format) ||
+      settings.chroma == presets::Chroma::s444)
+    return first;
+  settings.chroma = presets::Chroma::s444;
+  Chosen full = search_at(image, sample, preset, settings, a);
+  const int encodes = first.encodes + full.encodes, scores = first.scores + full.scores;
+  const bool better = !full.target_missed || (full.score && first.score && *full.score < *first.score);
+  Chosen& out = better ? full : first;
+  out.full_chroma = better;
+  out.encodes = encodes;
+  out.scores = scores;
+  return std::move(out);
 }
 
 }  // namespace
 
 Chosen encode_chosen(const vips::VImage& image, const presets::Preset& preset, presets::Format format,
-                     std::optional<int> remembered) {
+                     std::optional<Decision> remembered) {
   presets::EncodeSettings settings = presets::encode_settings(preset, format);
   if (remembered) {
-    settings.quality = *remembered;
+    settings.quality = remembered->quality;
+    const bool full_chroma = remembered->full_chroma && chooses_chroma(preset, format);
+    if (full_chroma) settings.chroma = presets::Chroma::s444;
     std::string bytes = encode(image, settings, preset.keep);
     if (!preset.max_bytes || bytes.size() <= *preset.max_bytes)
-      return Chosen{std::move(bytes), *remembered, std::nullopt, false, 1, 0};
+      return Chosen{std::move(bytes), remembered->quality, std::nullopt, false, full_chroma, 1, 0};
     Chosen again = encode_chosen(image, preset, format, std::nullopt);
     ++again.encodes;
     return again;

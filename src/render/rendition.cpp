@@ -94,7 +94,7 @@ Transformed transform_rendition(const Master& master, const RenditionRequest& re
 }
 
 Rendered encode_rendition(const Transformed& transformed, const RenditionRequest& request, double max_seconds,
-                          std::optional<int> remembered) {
+                          std::optional<Decision> remembered) {
   const presets::Preset& preset = *request.preset;
   Rendered out;
   out.width = transformed.width;
@@ -112,6 +112,7 @@ Rendered encode_rendition(const Transformed& transformed, const RenditionRequest
     out.quality = encoded.quality;
     out.score = encoded.score;
     out.target_missed = encoded.target_missed;
+    out.full_chroma = encoded.full_chroma;
     out.encodes = encoded.encodes;
     out.scores = encoded.scores;
   } catch (const vips::VError& e) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "render/master.hpp"
+#include "render/quality_encode.hpp"
 
 namespace prerender::render {
 
@@ -15,6 +16,7 @@ struct Rendered {
   int quality = 0;              // the quality used (lower than the preset's when max_bytes bisected)
   std::optional<double> score;  // butteraugli 3-norm, when quality: auto computed it
   bool target_missed = false;   // quality: auto stopped short of its target (budget or bounds)
+  bool full_chroma = false;     // quality: auto took 4:4:4 chroma (render/quality_encode.hpp)
   int encodes = 0, scores = 0;  // encodes and butteraugli computations it took
   double transform_seconds = 0, encode_seconds = 0;
 };
@@ -35,9 +37,9 @@ bool same_transform(const Master& master, const RenditionRequest& a, const Rendi
 // The two halves of render_rendition, for renditions sharing one transform. Throw RenderError.
 Transformed transform_rendition(const Master& master, const RenditionRequest& request,
                                 std::optional<std::pair<double, double>> focus, double max_seconds = 0);
-// `remembered`: encode once at this quality (one decided by an earlier run), see encode_chosen.
+// `remembered`: encode once as an earlier run decided, see encode_chosen.
 Rendered encode_rendition(const Transformed& transformed, const RenditionRequest& request, double max_seconds = 0,
-                          std::optional<int> remembered = std::nullopt);
+                          std::optional<Decision> remembered = std::nullopt);
 
 // Derives one rendition from the asset's decoded image: pre-crop, trim, rotate/flip/flop, resize by the
 // preset's fit and gravity (focus = the asset's focal point, fractions of the upright source), letterbox

@@ -137,3 +137,16 @@ TEST_CASE("a journal's entries take 112 bytes per rendition, whatever its lines 
   CHECK(journal.index_bytes() <= 20000 * 112);
   CHECK(fs::file_size(dir.path() / "renditions.jsonl") > 20000 * 500);  // the records, by comparison
 }
+
+TEST_CASE("a quality: auto decision reads back whole: quality, score, target missed and full chroma") {
+  output::RenditionRecord r = sample("map", "v1");
+  r.format = "jpeg", r.quality = 87, r.score = 1.36, r.target_missed = false, r.full_chroma = true;
+  const output::RenditionRecord back = output::record_from_json(output::to_json(r));
+  CHECK(back.quality == 87);
+  CHECK(back.score == 1.36);
+  CHECK(back.full_chroma);
+  // Absent from lines that did not take it, so older journals read as 4:2:0 decisions.
+  r.full_chroma = false;
+  CHECK_FALSE(output::to_json(r).contains("full_chroma"));
+  CHECK_FALSE(output::record_from_json(output::to_json(r)).full_chroma);
+}

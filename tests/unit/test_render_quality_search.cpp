@@ -5,10 +5,11 @@
 
 #include "presets/format_defaults.hpp"
 #include "render/butteraugli.hpp"
+#include "render/encode.hpp"
 #include "render/estimate.hpp"
-#include "render/source.hpp"
 #include "render/quality_encode.hpp"
 #include "render/quality_search.hpp"
+#include "render/source.hpp"
 #include "render_support.hpp"
 
 using namespace prerender;
@@ -116,10 +117,59 @@ TEST_CASE("quality: auto on a photo reaches its target, and a remembered quality
   CHECK_FALSE(searched.target_missed);
   CHECK(searched.encodes <= 6);
   CHECK(searched.scores == searched.encodes);
-  const render::Chosen again = render::encode_chosen(image, preset, presets::Format::jpeg, searched.quality);
+  CHECK_FALSE(searched.full_chroma);  // a photo reaches its target at 4:2:0
+  const render::Chosen again = render::encode_chosen(image, preset, presets::Format::jpeg, searched.decision());
   CHECK(again.encodes == 1);
   CHECK(again.scores == 0);
   CHECK(again.bytes == searched.bytes);
+}
+
+namespace {
+
+// A chart: one-pixel red and blue lines on white, the colour detail 4:2:0 averages away.
+vips::VImage chart() {
+  const vips::VImage x = vips::VImage::xyz(320, 240).extract_band(0);
+  const vips::VImage y = vips::VImage::xyz(320, 240).extract_band(1);
+  const vips::VImage red = (x % 6) == 0, blue = (y % 6) == 3;
+  const vips::VImage white = vips::VImage::black(320, 240, vips::VImage::option()->set("bands", 3)) + 255;
+  return red.ifthenelse(std::vector<double>{220, 20, 20}, blue.ifthenelse(std::vector<double>{20, 20, 220}, white))
+      .cast(VIPS_FORMAT_UCHAR)
+      .copy(vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB))
+      .copy_memory();
+}
+
+}  // namespace
+
+TEST_CASE("quality: auto takes 4:4:4 where 4:2:0 cannot reach the target, and remembers it") {
+  const vips::VImage image = chart();
+  presets::Preset preset;
+  preset.quality = presets::QualityAuto{1.5, std::nullopt, std::nullopt};
+  const render::Chosen searched = render::encode_chosen(image, preset, presets::Format::jpeg, std::nullopt);
+  MESSAGE("chart: jpeg quality " << searched.quality << (searched.full_chroma ? " at 4:4:4" : " at 4:2:0")
+                                 << ", butteraugli " << searched.score.value_or(-1) << ", " << searched.encodes
+                                 << " encodes");
+  CHECK(searched.full_chroma);
+  REQUIRE(searched.score);
+  CHECK(*searched.score <= 1.5);
+  CHECK_FALSE(searched.target_missed);
+  // 4:4:4 in the bytes, as the decoder reads them.
+  const vips::VImage decoded = vips::VImage::new_from_buffer(searched.bytes.data(), searched.bytes.size(), "");
+  CHECK(std::string(decoded.get_string("jpeg-chroma-subsample")) == "4:4:4");
+  // 4:2:0 at its best is further from the target than what was chosen.
+  presets::EncodeSettings at_max = presets::encode_settings(preset, presets::Format::jpeg);
+  at_max.quality = presets::auto_quality(preset, presets::Format::jpeg)->max;
+  CHECK(render::butteraugli_of_encoded(render::metric_pixels(image, preset.background),
+                                       render::encode(image, at_max, preset.keep), preset.background) > 1.5);
+  // Remembered: one encode, the same bytes.
+  const render::Chosen again = render::encode_chosen(image, preset, presets::Format::jpeg, searched.decision());
+  CHECK(again.encodes == 1);
+  CHECK(again.full_chroma);
+  CHECK(again.bytes == searched.bytes);
+  // A preset that asks for 4:2:0 gets it, target missed or not.
+  preset.chroma = presets::Chroma::s420;
+  const render::Chosen asked = render::encode_chosen(image, preset, presets::Format::jpeg, std::nullopt);
+  CHECK_FALSE(asked.full_chroma);
+  CHECK(asked.target_missed);
 }
 
 TEST_CASE("the memory estimate of a quality: auto rendition covers butteraugli's planes") {
