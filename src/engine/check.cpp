@@ -226,6 +226,7 @@ void list_checks(const PlannedManifest& planned, const std::map<std::string, out
       c.rendered = record.status != output::Status::failed;
       c.width = record.width, c.height = record.height, c.bytes = record.bytes, c.quality = record.quality;
       c.butteraugli = record.score;
+      c.full_chroma = record.full_chroma;
       c.max_difference = r.preset->max_difference;
       c.max_bytes_change = r.preset->max_bytes_change;
       c.max_bytes = r.preset->max_bytes;

@@ -48,6 +48,7 @@ report::PreviewAsset preview_asset(const PlannedAsset& asset,
         p.state = PreviewRendition::State::shown;
         p.width = record.width, p.height = record.height, p.quality = record.quality, p.bytes = record.bytes;
         p.score = record.score;
+        p.full_chroma = record.full_chroma;
       }
     }
     shown.renditions.push_back(std::move(p));

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "report/html.hpp"
+#include "report/quality_stats.hpp"
 #include "util/units.hpp"
 
 namespace prerender::report {
@@ -89,8 +90,7 @@ std::string quality_text(std::string_view format, std::optional<int> quality) {
 std::string chosen_quality(const RenditionCheck& c) {
   if (!shows_quality(c.format)) return "-";
   std::string out = std::to_string(c.quality);
-  if (c.butteraugli) out += fmt::format(" (butteraugli {:.2f})", *c.butteraugli);
-  return out;
+  return out + auto_quality_note(c.butteraugli, c.full_chroma);
 }
 
 std::string figure(const std::optional<ShownImage>& image, int width, int zoom, std::string_view label,
@@ -123,7 +123,7 @@ std::string failure_section(const RenditionCheck& c, std::size_t index) {
   const std::string new_caption =
       c.rendered ? fmt::format("{}x{} · {} · {}{}{}", c.width, c.height, util::format_size(c.bytes), escape(c.format),
                                quality_text(c.format, c.quality),
-                               c.butteraugli ? fmt::format(" (butteraugli {:.2f})", *c.butteraugli) : std::string())
+                               auto_quality_note(c.butteraugli, c.full_chroma))
                  : std::string();
   // One zoom for the whole row, so that reference, new output and heat map are compared at one scale.
   const int zoom = html::zoom_for(std::max(c.reference_width, c.rendered ? c.width : 0));

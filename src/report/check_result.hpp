@@ -41,6 +41,7 @@ struct RenditionCheck {
   int width = 0, height = 0, frames = 1, quality = 0;
   std::uint64_t bytes = 0;
   std::optional<double> butteraugli;  // quality: auto's score of the new output (its journal's `score`)
+  bool full_chroma = false;           // and whether it took 4:4:4 chroma (`full_chroma`)
 
   bool has_reference = false;
   std::string reference_format;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "report/html.hpp"
+#include "report/quality_stats.hpp"
 #include "util/units.hpp"
 
 namespace prerender::report {
@@ -26,7 +27,7 @@ std::string rendition_figure(const PreviewRendition& r) {
     case PreviewRendition::State::shown:
       caption += fmt::format(" · {}x{} · {}", r.width, r.height, util::format_size(r.bytes));
       if (r.format != "png" && r.format != "gif") caption += fmt::format(" · quality {}", r.quality);
-      if (r.score) caption += fmt::format(" (butteraugli {:.2f})", *r.score);
+      caption += auto_quality_note(r.score, r.full_chroma);
       if (r.image && r.image->mime == "image/png" && r.format != "png") caption += " · shown as PNG";
       if (r.image) {
         picture = html::pane(*r.image, r.width, r.path, html::zoom_for(r.width));

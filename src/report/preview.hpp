@@ -15,6 +15,7 @@ struct PreviewRendition {
   enum class State { shown, failed, not_rendered } state = State::not_rendered;
   int width = 0, height = 0, quality = 0;
   std::optional<double> score = {};  // quality: auto's butteraugli 3-norm
+  bool full_chroma = false;          // and whether it took 4:4:4 chroma
   std::uint64_t bytes = 0;
   std::string error;                // failed: why; shown without an image: why it cannot be shown
   std::optional<ShownImage> image;  // as a browser shows it

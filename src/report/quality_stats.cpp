@@ -71,4 +71,9 @@ std::string quality_text(const QualityStats& s) {
   return out;
 }
 
+std::string auto_quality_note(const std::optional<double>& score, bool full_chroma) {
+  if (!score) return {};
+  return fmt::format("{} (butteraugli {:.2f})", full_chroma ? " at 4:4:4" : "", *score);
+}
+
 }  // namespace prerender::report

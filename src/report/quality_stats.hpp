@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ QualityStats quality_stats(const std::vector<output::RenditionRecord>& records);
 
 // run.json's "quality": the counts, and per "preset/format" the chosen qualities and score p50/max.
 nlohmann::json to_json(const QualityStats& stats);
+
+// What quality: auto decided beside the quality, for captions: " at 4:4:4 (butteraugli 1.48)"; empty
+// without a score.
+std::string auto_quality_note(const std::optional<double>& score, bool full_chroma);
 
 // Lines for the end-of-run summary: one per preset/format that decided its quality; empty when none did.
 std::string quality_text(const QualityStats& stats);

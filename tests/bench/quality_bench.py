@@ -33,8 +33,9 @@ FORMATS = ("jpeg", "webp", "avif")
 EXT = {"jpeg": "jpg", "webp": "webp", "avif": "avif", "png": "png"}
 FIXED = {"jpeg": 80, "webp": 75, "avif": 50}  # workload.yaml's
 SHARP = {"jpeg": 80, "webp": 80, "avif": 50}  # sharp's defaults
-OPTIONS = {"jpeg": 'progressive: false, chroma_subsampling: "4:2:0"', "webp": "",
-           "avif": 'effort: 3, bitdepth: 8, chroma_subsampling: "4:2:0"', "png": ""}
+# workload.yaml's, but for chroma_subsampling: 4:2:0 is JPEG's and AVIF's default, left unset so that
+# quality: auto may take 4:4:4 where 4:2:0 cannot reach its target (the fixed qualities stay 4:2:0).
+OPTIONS = {"jpeg": "progressive: false", "webp": "", "avif": "effort: 3, bitdepth: 8", "png": ""}
 SHARP_NAMES = {"jpeg": ".jpeg() q80", "webp": ".webp() q80", "avif": ".avif() q50"}
 # quality: auto's default targets (README "quality: auto"), unless `prerender presets --json` shows others.
 TARGETS = {"jpeg": 1.5, "webp": 1.5, "avif": 1.8}

@@ -181,5 +181,10 @@ TEST_CASE("the HTML report shows quality: auto's chosen quality with its buttera
   CHECK(page.find("<th>quality</th>") != std::string::npos);
   CHECK(page.find("<td>68 (butteraugli 1.48)</td>") != std::string::npos);
   CHECK(page.find("quality 71 (butteraugli 1.30)") != std::string::npos);
+  // Where it took 4:4:4 chroma, the caption and the table say so.
+  r.renditions[0].full_chroma = r.renditions[1].full_chroma = true;
+  const std::string full = report::check_html(r);
+  CHECK(full.find("<td>68 at 4:4:4 (butteraugli 1.48)</td>") != std::string::npos);
+  CHECK(full.find("quality 71 at 4:4:4 (butteraugli 1.30)") != std::string::npos);
 }
 }  // namespace prerender
