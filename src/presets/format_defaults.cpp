@@ -115,14 +115,17 @@ double typical_score(std::span<const QualityPoint> curve, double quality) {
 const FormatTraits& traits(Format format) { return k_traits[static_cast<std::size_t>(format)]; }
 std::span<const FormatTraits> all_traits() { return k_traits; }
 
+bool has_chroma_choice(Format format) {
+  return format == Format::jpeg || format == Format::avif || format == Format::heic;
+}
+
 EncodeSettings encode_settings(const Preset& preset, Format format) {
   const FormatTraits& t = traits(format);
   EncodeSettings out = t.defaults;
   if (const int* fixed = preset.quality ? preset.quality->fixed() : nullptr) out.quality = *fixed;
   if (preset.effort && t.effort_range) out.effort = *preset.effort;
   if (preset.progressive) out.progressive = *preset.progressive;
-  if (preset.chroma && (format == Format::jpeg || format == Format::avif || format == Format::heic))
-    out.chroma = *preset.chroma;
+  if (preset.chroma && has_chroma_choice(format)) out.chroma = *preset.chroma;
   if (preset.bitdepth) out.bitdepth = *preset.bitdepth;
   if (preset.lossless && format != Format::jpeg && format != Format::gif) out.lossless = *preset.lossless;
   if (preset.palette && format == Format::png) out.palette = *preset.palette;

@@ -37,6 +37,9 @@ struct FormatTraits {
 const FormatTraits& traits(Format format);
 std::span<const FormatTraits> all_traits();
 
+// Whether `format`'s encoder takes chroma_subsampling (JPEG, AVIF, HEIC).
+bool has_chroma_choice(Format format);
+
 // The preset's encoder settings for one of its formats: its own values over the format's defaults.
 EncodeSettings encode_settings(const Preset& preset, Format format);
 

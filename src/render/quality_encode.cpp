@@ -91,8 +91,7 @@ Chosen search_at(const vips::VImage& image, const SearchSample& sample, const pr
 }
 
 bool chooses_chroma(const presets::Preset& preset, presets::Format format) {
-  using presets::Format;
-  return !preset.chroma && (format == Format::jpeg || format == Format::avif || format == Format::heic);
+  return !preset.chroma && presets::has_chroma_choice(format);
 }
 
 Chosen search(const vips::VImage& image, const presets::Preset& preset, presets::EncodeSettings settings,
