@@ -1,10 +1,12 @@
 #include "output/journal.hpp"
 
+#include <limits>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <sys/stat.h>
 #include <vector>
@@ -87,6 +89,19 @@ nlohmann::json to_json(const RenditionRecord& r) {
   return j;
 }
 
+// An integer field's value. A float is cast, as nlohmann would, but only within the type's range (the
+// cast is undefined outside it): beyond, it is no count of anything and reads as 0.
+namespace {
+template <typename T>
+T count_of(const nlohmann::json& v) {
+  if (!v.is_number_float()) return v.get<T>();
+  const double d = v.get<double>();
+  const bool fits = d >= static_cast<double>(std::numeric_limits<T>::lowest()) &&
+                    d < static_cast<double>(std::numeric_limits<T>::max());
+  return fits ? static_cast<T>(d) : T{0};
+}
+}  // namespace
+
 RenditionRecord record_from_json(const nlohmann::json& j) {
   RenditionRecord r;
   r.asset = j.at("asset").get<std::string>();
@@ -96,17 +111,17 @@ RenditionRecord record_from_json(const nlohmann::json& j) {
   r.path = j.at("path").get<std::string>();
   r.url = j.at("url").get<std::string>();
   r.content_type = j.at("content_type").get<std::string>();
-  r.width = j.at("width").get<int>();
-  r.height = j.at("height").get<int>();
-  r.bytes = j.at("bytes").get<std::uint64_t>();
+  r.width = count_of<int>(j.at("width"));
+  r.height = count_of<int>(j.at("height"));
+  r.bytes = count_of<std::uint64_t>(j.at("bytes"));
   r.etag = j.at("etag").get<std::string>();
-  r.quality = j.at("quality").get<int>();
+  r.quality = count_of<int>(j.at("quality"));
   r.source = j.at("source").get<std::string>();
   r.source_hash = j.at("source_hash").get<std::string>();
-  r.source_size = j.at("source_size").get<std::uint64_t>();
-  r.source_mtime_ns = j.at("source_mtime_ns").get<std::int64_t>();
-  r.source_width = j.at("source_width").get<int>();
-  r.source_height = j.at("source_height").get<int>();
+  r.source_size = count_of<std::uint64_t>(j.at("source_size"));
+  r.source_mtime_ns = count_of<std::int64_t>(j.at("source_mtime_ns"));
+  r.source_width = count_of<int>(j.at("source_width"));
+  r.source_height = count_of<int>(j.at("source_height"));
   r.recipe_hash = j.at("recipe_hash").get<std::string>();
   r.renderer_version = j.at("renderer_version").get<std::string>();
   r.libvips_version = j.at("libvips_version").get<std::string>();

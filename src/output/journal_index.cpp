@@ -81,7 +81,9 @@ class LineReader : public nlohmann::json_sax<nlohmann::json> {
     return value(nullptr, static_cast<double>(v), static_cast<std::int64_t>(v), Kind::number, false);
   }
   bool number_float(number_float_t v, const string_t&) override {
-    return value(nullptr, v, static_cast<std::int64_t>(v), Kind::number, false);
+    // Outside int64's range (or NaN) the cast is undefined: such a value is no count of anything.
+    const bool fits = v > -9.2e18 && v < 9.2e18;
+    return value(nullptr, v, fits ? static_cast<std::int64_t>(v) : 0, Kind::number, false);
   }
   bool string(string_t& v) override { return value(&v, 0, 0, Kind::string, false); }
   bool binary(binary_t&) override { return value(nullptr, 0, 0, Kind::string, true); }

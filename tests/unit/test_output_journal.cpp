@@ -150,3 +150,13 @@ TEST_CASE("a quality: auto decision reads back whole: quality, score, target mis
   CHECK_FALSE(output::to_json(r).contains("full_chroma"));
   CHECK_FALSE(output::record_from_json(output::to_json(r)).full_chroma);
 }
+
+TEST_CASE("a float past an integer field's range reads as 0, not as an undefined cast") {
+  nlohmann::json j = output::to_json(sample("hero", "v1"));
+  j["width"] = 2e36, j["bytes"] = -1e300, j["source_mtime_ns"] = 9.3e18, j["quality"] = 42.0;
+  const output::RenditionRecord r = output::record_from_json(j);
+  CHECK(r.width == 0);
+  CHECK(r.bytes == 0);
+  CHECK(r.source_mtime_ns == 0);
+  CHECK(r.quality == 42);
+}
