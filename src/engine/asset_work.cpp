@@ -118,7 +118,7 @@ Outcome AssetWork::render(const PlannedAsset& asset, Prepared& p) const {
   if (p.state.source_hash.empty()) {
     const auto hash_start = std::chrono::steady_clock::now();
     try {
-      p.state.source_hash = render::hash_source(*source, m_manifest.limits, m_stop);
+      p.state.source_hash = render::hash_source(*source, m_manifest.limits, nullptr);
     } catch (const std::exception& e) {
       return fail_all(asset, p, e.what());
     }

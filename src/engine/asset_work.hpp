@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <optional>
 #include <vector>
 
@@ -27,13 +26,14 @@ struct Outcome {
 // The work of a run on one admitted asset, on a graph worker: hash the source if admission did not, decode
 // once, derive every rendition to do (render::render_asset), write each through the output root unless its
 // bytes are already there, and make the records. Never throws: a failure is a record's status. Shared by
-// every worker; read-only.
+// every worker; read-only. An admitted asset is in flight: a stop (SIGINT/SIGTERM) lets it finish, its hash
+// included (still bounded by limits.max_seconds), so no signal turns into a failed rendition.
 class AssetWork {
  public:
   // With `store`, the renditions are uploaded to it instead of written under `root`.
   AssetWork(const manifest::Manifest& manifest, const IncrementalState& state, const output::OutputRoot& root,
-            bool force, const std::atomic<int>* stop, output::ObjectSink* store = nullptr)
-      : m_manifest(manifest), m_state(state), m_root(root), m_force(force), m_stop(stop), m_store(store) {}
+            bool force, output::ObjectSink* store = nullptr)
+      : m_manifest(manifest), m_state(state), m_root(root), m_force(force), m_store(store) {}
 
   // `prepared` is this worker's own from here on (the source hash is filled in when it was not known; the
   // source's descriptor is closed when the asset is done).
@@ -56,7 +56,6 @@ class AssetWork {
   const IncrementalState& m_state;
   const output::OutputRoot& m_root;
   bool m_force;
-  const std::atomic<int>* m_stop;
   output::ObjectSink* m_store;
 };
 

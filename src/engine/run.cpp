@@ -53,7 +53,7 @@ class Runner {
         m_options.memory_budget - std::min<std::uint64_t>(entries, m_options.memory_budget / 2);
     remove_stale_temporaries();
     const Admission admission(m_manifest, state, budget, m_options.memory_budget, m_options.force, m_options.signal);
-    const AssetWork asset_work(m_manifest, state, *m_root, m_options.force, m_options.signal, m_options.store);
+    const AssetWork asset_work(m_manifest, state, *m_root, m_options.force, m_options.store);
     Recorder recorder(*m_journal, m_options, m_result);
 
     if (m_options.on_start) m_options.on_start(m_plan.rendition_count());
