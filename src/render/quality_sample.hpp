@@ -8,12 +8,13 @@
 namespace prerender::render {
 
 // What `quality: auto` encodes and scores while it searches. A small rendition is searched whole. A large
-// one is searched on a sample: `k_sample_tiles` tiles of 128x128 pixels spread over it on a Fibonacci
-// lattice, each cut out with 8 pixels of its surroundings and laid side by side in one strip, the score
-// read over the tiles alone. Tiles sit on the rendition's 16-pixel grid and keep it in the strip, so a
-// JPEG or WebP encode quantises each tile's blocks as the whole rendition's encode does; the surroundings
-// give the encoder's filters and butteraugli's masking the neighbours they see in the whole. The sample
-// costs about a quarter of a 1280x853 rendition to encode and score, and a constant amount above that.
+// one is searched on a sample: `k_sample_tiles` tiles of 64x64 pixels spread over it on a Fibonacci
+// lattice, each cut out with 8 pixels of its surroundings and laid side by side, `k_sample_across` to a
+// row, the score read over the tiles alone. Tiles sit on the rendition's 16-pixel grid and keep it in the
+// sample, so a JPEG or WebP encode quantises each tile's blocks as the whole rendition's encode does; the
+// surroundings give the encoder's filters and butteraugli's masking the neighbours they see in the whole.
+// The sample costs about a quarter of a 1280x853 rendition to encode and score, and a constant amount
+// above that.
 struct SearchSample {
   vips::VImage image;
   std::vector<Area> counted;  // where the score is read; empty: everywhere
