@@ -12,7 +12,11 @@ namespace prerender::render {
 namespace {
 
 Chosen from_budgeted(Budgeted&& b) {
-  return Chosen{std::move(b.bytes), b.quality, std::nullopt, false, false, b.encodes, 0};
+  Chosen out;
+  out.bytes = std::move(b.bytes);
+  out.quality = b.quality;
+  out.encodes = b.encodes;
+  return out;
 }
 
 SearchSpec spec_of(const presets::AutoQuality& a, presets::Format format, std::optional<std::uint64_t> max_bytes) {
@@ -35,14 +39,17 @@ Chosen search_whole(const vips::VImage& image, const presets::Preset& preset, pr
   };
   const ScoreLast score_last = [&] { return butteraugli_of_encoded(reference, encoded.at(last), preset.background); };
   const SearchResult found = search_quality(spec_of(a, settings.format, preset.max_bytes), encode_at, score_last);
-  if (found.quality > 0)
-    return Chosen{std::move(encoded.at(found.quality)),
-                  found.quality,
-                  found.score,
-                  !found.target_met,
-                  false,
-                  found.encodes,
-                  found.scores};
+  if (found.quality > 0) {
+    Chosen out;
+    out.bytes = std::move(encoded.at(found.quality));
+    out.quality = found.quality;
+    out.score = found.score;
+    out.target_missed = !found.target_met;
+    out.max_missed = found.max_missed;
+    out.encodes = found.encodes;
+    out.scores = found.scores;
+    return out;
+  }
   // Nothing from min up fits: the budget wins, below the bounds if it must, and the target is missed.
   settings.quality = a.min;
   Chosen out = from_budgeted(encode_within(image, settings, preset.keep, preset.max_bytes));
@@ -74,11 +81,13 @@ Chosen search_sampled(const vips::VImage& image, const SearchSample& sample, con
   Chosen out = from_budgeted(encode_within(image, settings, preset.keep, preset.max_bytes));
   out.score = found.score;
   out.target_missed = !found.target_met;
+  out.max_missed = found.max_missed;
   out.encodes += found.encodes;
   out.scores = found.scores;
-  if (out.quality != found.quality) {
+  if (out.quality != found.quality) {  // the whole broke the budget
     out.score = butteraugli_of_encoded(metric_pixels(image, preset.background), out.bytes, preset.background);
     out.target_missed = true;
+    out.max_missed = false;
     ++out.scores;
   }
   return out;
@@ -99,7 +108,7 @@ Chosen search(const vips::VImage& image, const presets::Preset& preset, presets:
   const SearchSample sample = search_sample(image);
   Chosen first = search_at(image, sample, preset, settings, a);
   // Out of reach at `max` (not for want of budget: then more chroma could only cost more).
-  if (!first.target_missed || first.quality < a.max || !chooses_chroma(preset, settings.format) ||
+  if (!first.max_missed || !chooses_chroma(preset, settings.format) ||
       settings.chroma == presets::Chroma::s444)
     return first;
   settings.chroma = presets::Chroma::s444;
@@ -123,8 +132,14 @@ Chosen encode_chosen(const vips::VImage& image, const presets::Preset& preset, p
     const bool full_chroma = remembered->full_chroma && chooses_chroma(preset, format);
     if (full_chroma) settings.chroma = presets::Chroma::s444;
     std::string bytes = encode(image, settings, preset.keep);
-    if (!preset.max_bytes || bytes.size() <= *preset.max_bytes)
-      return Chosen{std::move(bytes), remembered->quality, std::nullopt, false, full_chroma, 1, 0};
+    if (!preset.max_bytes || bytes.size() <= *preset.max_bytes) {
+      Chosen out;
+      out.bytes = std::move(bytes);
+      out.quality = remembered->quality;
+      out.full_chroma = full_chroma;
+      out.encodes = 1;
+      return out;
+    }
     Chosen again = encode_chosen(image, preset, format, std::nullopt);
     ++again.encodes;
     return again;

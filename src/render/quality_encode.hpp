@@ -24,6 +24,7 @@ struct Chosen {
   std::optional<double> score;  // butteraugli 3-norm of the bytes, when this call computed it
   bool target_missed = false;   // quality: auto could not reach its target (the budget or `max` stopped it)
   bool full_chroma = false;     // quality: auto took 4:4:4: at 4:2:0 the target was out of reach
+  bool max_missed = false;      // quality: auto scored `max` within the budget, and it missed the target too
   int encodes = 0, scores = 0;  // the work it took
   Decision decision() const { return {quality, full_chroma}; }
 };

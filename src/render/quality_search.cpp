@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace prerender::render {
 namespace {
@@ -68,7 +69,8 @@ std::optional<int> next_quality(const std::optional<Point>& good, const std::opt
 
 SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, const ScoreLast& score) {
   SearchResult out;
-  std::optional<Point> good, poor, previous_good, previous_poor, best_fitting;
+  std::optional<Point> good, poor, previous_good, previous_poor;
+  std::vector<Point> fitting;  // every point scored
   int too_big = spec.max + 1;  // the lowest quality known not to fit
   std::optional<int> q = std::clamp(spec.start, spec.min, spec.max);
   while (q && out.encodes < spec.max_encodes) {
@@ -79,7 +81,8 @@ SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, cons
     } else {
       const Point p{*q, score()};
       ++out.scores;
-      if (!best_fitting || p.score < best_fitting->score) best_fitting = p;
+      fitting.push_back(p);
+      out.max_missed = out.max_missed || (p.quality == spec.max && p.score > spec.target);
       if (p.score <= spec.target) {
         previous_good = good;
         good = p;
@@ -97,9 +100,15 @@ SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, cons
     out.quality = good->quality;
     out.score = good->score;
     out.target_met = true;
-  } else if (best_fitting) {
-    out.quality = best_fitting->quality;
-    out.score = best_fitting->score;
+    out.max_missed = false;  // a score that is not monotone
+  } else if (!fitting.empty()) {
+    const Point best = *std::min_element(fitting.begin(), fitting.end(),
+                                         [](const Point& a, const Point& b) { return a.score < b.score; });
+    Point chosen = best;
+    for (const Point& p : fitting)
+      if (p.score <= best.score + spec.tolerance && p.quality < chosen.quality) chosen = p;
+    out.quality = chosen.quality;
+    out.score = chosen.score;
   }
   return out;
 }

@@ -58,11 +58,24 @@ TEST_CASE("the quality search converges on the lowest quality within the target 
 
 TEST_CASE("the quality search stays within its bounds") {
   SUBCASE("a target no quality reaches ends at max, marked missed") {
-    Fake fake{[](int q) { return 3.0 - 0.01 * q; }};
+    Fake fake{jpeg_like};  // 0.4 at 90, 0.8 at 80: max is worth its bytes
+    const SearchResult r = fake.run({0.2, 40, 90, 80});
+    CHECK_FALSE(r.target_met);
+    CHECK(r.max_missed);
+    CHECK(r.quality == 90);
+    CHECK(r.score == doctest::Approx(0.4));
+    CHECK(r.encodes <= 6);
+  }
+  SUBCASE("out of reach on a flat curve, the cheapest quality scoring about as well as max wins") {
+    Fake fake{[](int q) { return 3.0 - 0.01 * q; }};  // 2.2 at 80, 2.1 at 90: within the tolerance
     const SearchResult r = fake.run({1.0, 40, 90, 80});
     CHECK_FALSE(r.target_met);
-    CHECK(r.quality == 90);
-    CHECK(r.encodes <= 6);
+    CHECK(r.max_missed);
+    REQUIRE(fake.scored.count(90) == 1);
+    CHECK(r.quality == *fake.scored.begin());
+    CHECK(r.quality < 90);
+    CHECK(r.score <= 2.1 + 0.15);
+    CHECK(r.score == doctest::Approx(3.0 - 0.01 * r.quality));
   }
   SUBCASE("a target every quality reaches ends at min") {
     Fake fake{[](int) { return 0.5; }};
@@ -87,6 +100,7 @@ TEST_CASE("with a byte budget the search keeps to what fits, and says the target
   CHECK(r.quality <= 50);
   for (int q : fake.scored) CHECK(q <= 50);  // an output over the budget is never scored
   CHECK(r.scores < r.encodes);
+  CHECK_FALSE(r.max_missed);  // the budget stopped it, not the format
 }
 
 TEST_CASE("the quality search never exceeds its cap on encodes, even on a score that is not monotone") {
