@@ -23,7 +23,7 @@ struct SearchSample {
 
 inline constexpr int k_sample_tile = 64;
 inline constexpr int k_sample_context = 8;
-inline constexpr int k_sample_tiles = 48;
+inline constexpr int k_sample_tiles = 24;
 inline constexpr int k_sample_across = 8;
 
 // Whether a frame of `width` x `height` is searched on a sample, and how many pixels the search then

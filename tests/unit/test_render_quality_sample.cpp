@@ -51,11 +51,12 @@ TEST_CASE("butteraugli over every pixel as one area is libjxl's own 3-norm") {
 }
 
 TEST_CASE("a large rendition is searched on a sample of spread tiles, a small one whole") {
-  CHECK_FALSE(render::searched_on_sample(640, 427));
+  CHECK_FALSE(render::searched_on_sample(480, 320));   // 7 x 4 whole tiles
+  CHECK(render::searched_on_sample(640, 427));         // 9 x 6
   CHECK(render::searched_on_sample(1280, 720));
   CHECK_FALSE(render::searched_on_sample(100000, 70));  // no whole tile down: searched whole
   const vips::VImage small =
-      vips::VImage::thumbnail(test::fixture("images/landscape-1.jpg").c_str(), 600).copy_memory();
+      vips::VImage::thumbnail(test::fixture("images/landscape-1.jpg").c_str(), 400).copy_memory();
   CHECK(render::search_sample(small).whole());
 
   const vips::VImage image = large_photo();
@@ -103,7 +104,9 @@ TEST_CASE("a sample's score stands for the whole rendition's at the same quality
       const double of_sample =
           render::butteraugli_of_encoded(part, encoded(sample.image, format, quality), k_white, sample.counted);
       MESSAGE(presets::name(format) << " q" << quality << ": whole " << of_whole << ", sample " << of_sample);
-      CHECK(std::abs(of_sample - of_whole) < 0.12);
+      // Within the search's own tolerance (0.15): over the benchmark photos at 1280 and 640 the sample
+      // was within 0.17 of the whole, rms 0.04.
+      CHECK(std::abs(of_sample - of_whole) < 0.15);
     }
   }
 }
