@@ -30,10 +30,15 @@ std::optional<double> crossing(const Point& a, const Point& b, double target) {
 }
 
 // Where the typical curve, scaled through `p`, meets the target, at most k_max_step away from `p`;
-// without a curve, `fallback`.
+// without a curve, `fallback`. It aims a quarter of the tolerance inside the target: the curve's slope is
+// the median photo's, so aimed at the target itself it lands a hair above it about half the time, and each
+// hair costs another encode and score one quality up. Replayed on every quality of the benchmark's
+// renditions, the quarter took 22% fewer JPEG scores, 10% fewer WebP and 2% fewer AVIF, for 0.1% more
+// bytes.
 double along_typical(const Point& p, const SearchSpec& spec, double fallback) {
   if (spec.typical.empty()) return fallback;
-  const double wanted = spec.target * presets::typical_score(spec.typical, p.quality) / std::max(p.score, 1e-3);
+  const double aim = spec.target - spec.tolerance / 4;
+  const double wanted = aim * presets::typical_score(spec.typical, p.quality) / std::max(p.score, 1e-3);
   const double q = presets::typical_quality(spec.typical, wanted);
   return std::clamp(q, p.quality - k_max_step, p.quality + k_max_step);
 }

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <cmath>
 #include <set>
+#include <span>
 #include <string>
 
 #include "presets/format_defaults.hpp"
@@ -88,6 +89,22 @@ TEST_CASE("the quality search stays within its bounds") {
     fake.run({1.5, 70, 75, 50});
     for (int q : fake.scored) CHECK((q >= 70 && q <= 75));
   }
+}
+
+TEST_CASE("a rendition whose curve is flatter than the typical one, started just above the target, takes one step") {
+  const std::span<const presets::QualityPoint> typical = presets::typical_scores(presets::Format::jpeg);
+  // Seven tenths of the typical JPEG slope (in log score), 1.52 at quality 70: aimed at the target itself,
+  // each step along the typical curve fell short by a hair (68, 70, 71, 72: four encodes).
+  Fake fake{[&](int q) {
+    const double typical_log = std::log(presets::typical_score(typical, q)) - std::log(presets::typical_score(typical, 70));
+    return 1.52 * std::exp(0.7 * typical_log);
+  }};
+  SearchSpec spec{1.5, 40, 95, 68};
+  spec.typical = typical;
+  const SearchResult r = fake.run(spec);
+  CHECK(r.target_met);
+  CHECK(r.score <= 1.5);
+  CHECK(r.encodes == 2);
 }
 
 TEST_CASE("with a byte budget the search keeps to what fits, and says the target was missed") {
