@@ -13,7 +13,7 @@ namespace prerender::render {
 // row, the score read over the tiles alone. Tiles sit on the rendition's 16-pixel grid and keep it in the
 // sample, so a JPEG or WebP encode quantises each tile's blocks as the whole rendition's encode does; the
 // surroundings give the encoder's filters and butteraugli's masking the neighbours they see in the whole.
-// The sample costs about a quarter of a 1280x853 rendition to encode and score, and a constant amount
+// The sample costs about a seventh of a 1280x853 rendition to encode and score, and a constant amount
 // above that.
 struct SearchSample {
   vips::VImage image;

@@ -87,7 +87,6 @@ SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, cons
       const Point p{*q, score()};
       ++out.scores;
       fitting.push_back(p);
-      out.max_missed = out.max_missed || (p.quality == spec.max && p.score > spec.target);
       if (p.score <= spec.target) {
         previous_good = good;
         good = p;
@@ -105,8 +104,8 @@ SearchResult search_quality(const SearchSpec& spec, const EncodeAt& encode, cons
     out.quality = good->quality;
     out.score = good->score;
     out.target_met = true;
-    out.max_missed = false;  // a score that is not monotone
-  } else if (!fitting.empty()) {
+  } else if (!fitting.empty()) {  // every point scored missed the target
+    out.max_missed = std::any_of(fitting.begin(), fitting.end(), [&](const Point& p) { return p.quality == spec.max; });
     const Point best = *std::min_element(fitting.begin(), fitting.end(),
                                          [](const Point& a, const Point& b) { return a.score < b.score; });
     Point chosen = best;
